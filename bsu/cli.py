@@ -1,0 +1,235 @@
+"""The ``bsu`` command: check rosters, and read the rule sets in plain words.
+
+Thin: parses arguments, calls the library, formats output. A user's mistake ends with a
+message in Bahasa Indonesia and English and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bsu import roster as roster_io
+from bsu.engine import evaluate
+from bsu.errors import BsuError
+from bsu.explain import format_date, scalar
+from bsu.nik import mask
+from bsu.reasons import STATUS_LABELS, Status
+from bsu.report import Result, to_json, write_csv, write_xlsx
+from bsu.ruleset import Lang, RuleSet, available, load_ruleset, rules_dir
+from bsu.settings import Settings
+from bsu.wage import rupiah
+
+EXIT_USER_ERROR = 2
+
+app = typer.Typer(
+    name="bsu",
+    help="Pemeriksa kelayakan Bantuan Subsidi Upah (BSU). / Wage subsidy (BSU) eligibility checker.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+rules_app = typer.Typer(help="Aturan BSU per tahun, dengan dasar hukumnya. / BSU rule sets.",
+                        no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+out_console = Console(highlight=False, soft_wrap=True)
+err_console = Console(stderr=True, highlight=False)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Language(StrEnum):
+    id = "id"
+    en = "en"
+
+
+def _fail(error: BsuError) -> typer.Exit:
+    err_console.print(f"[bold red]Galat:[/] {error.message('id')}", markup=True)
+    err_console.print(f"[dim]Error: {error.message('en')}[/]", markup=True)
+    return typer.Exit(EXIT_USER_ERROR)
+
+
+def _ruleset(name: str | None, settings: Settings) -> RuleSet:
+    return load_ruleset(name or settings.ruleset, settings.rules_dir)
+
+
+@app.command()
+def check(
+    rosters: Annotated[list[Path], typer.Argument(help="Roster .xlsx / .csv (satu atau lebih).",
+                                                  show_default=False)],
+    rules: Annotated[str | None, typer.Option("--rules", help="Aturan, mis. bsu-2025.")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Tulis hasil ke .xlsx atau .csv.")]
+    = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Keluaran di layar.")] = Format.table,
+    lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa pesan: id / en.")]
+    = None,
+) -> None:
+    """Periksa roster pekerja. / Check worker rosters."""
+    settings = Settings()
+    language: Lang = "en" if (lang or settings.lang) == "en" else "id"
+    try:
+        ruleset = _ruleset(rules, settings)
+        if out is not None and out.suffix.lower() not in (".xlsx", ".csv"):
+            raise BsuError(
+                f"--out harus berakhiran .xlsx atau .csv, bukan '{out.suffix}'.",
+                f"--out must end in .xlsx or .csv, not '{out.suffix}'.",
+            )
+        result = _run(rosters, ruleset, language, out, quiet=fmt is not Format.table)
+    except BsuError as error:
+        raise _fail(error) from None
+
+    if fmt is Format.json:
+        json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif fmt is Format.csv:
+        write_csv(result, sys.stdout)
+    else:
+        _print_summary(result, out)
+
+
+def _run(paths: list[Path], ruleset: RuleSet, lang: Lang, out: Path | None,
+         quiet: bool) -> Result:
+    progress = Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        console=err_console, transient=True, disable=quiet,
+    )
+    with progress:
+        parts = []
+        reading = progress.add_task("Membaca roster / reading", total=len(paths))
+        for path in paths:
+            progress.update(reading, description=f"Membaca / reading {path.name}")
+            parts.append(roster_io.read(path))
+            progress.advance(reading)
+        roster = roster_io.combine(parts)
+        task = progress.add_task(f"Memeriksa / checking {len(roster):,} baris", total=None)
+        decisions = evaluate(roster.records, ruleset)
+        result = Result.of(roster, decisions, lang)
+        progress.update(task, description="Menulis hasil / writing result")
+        if out is not None:
+            if out.suffix.lower() == ".csv":
+                write_csv(result, out)
+            else:
+                write_xlsx(result, out)
+    return result
+
+
+def _print_summary(result: Result, out: Path | None) -> None:
+    en = result.lang == "en"
+    rules = result.decisions.ruleset
+    for read in result.roster.sheets:
+        place = read.source if read.sheet is None else f"{read.source} / sheet '{read.sheet}'"
+        header = "header on row" if en else "judul kolom di baris"
+        out_console.print(f"{place}: {read.rows} {'rows' if en else 'baris'}, {header} "
+                          f"{read.header_row}")
+    summary = result.summary()
+    table = Table(title=f"{rules.spec.title.in_(result.lang)} ({rules.id} v{rules.version})")
+    table.add_column("Status")
+    table.add_column("Workers" if en else "Pekerja", justify="right")
+    styles = {Status.ELIGIBLE: "green", Status.INELIGIBLE: "red", Status.REVIEW: "yellow"}
+    for s in Status:
+        table.add_row(f"[{styles[s]}]{STATUS_LABELS[s][result.lang]}[/]", f"{summary[s.value]:,}")
+    table.add_row("Total", f"{summary['total']:,}", end_section=True)
+    table.add_row("Total bantuan" if not en else "Total benefit",
+                  rupiah(float(summary["benefit_total"])))
+    out_console.print(table)
+
+    attention = result.decisions.frame["status"].ne(Status.ELIGIBLE.value).to_numpy()
+    if attention.any():
+        rows = Table(title="Perlu perhatian" if not en else "Needs attention", show_lines=False)
+        for name in ("Berkas" if not en else "File", "Baris" if not en else "Row", "NIK",
+                     "Status", "Kode Alasan" if not en else "Reason codes"):
+            rows.add_column(name, overflow="fold")
+        f = result.decisions.frame[attention].head(20)
+        messages = result.explanation.codes_text()[attention].head(20)
+        for (source, row, nik, status), text in zip(
+            f[["source", "row", "nik_display", "status"]].itertuples(index=False), messages, strict=True
+        ):
+            rows.add_row(str(source), str(row), mask(str(nik)),
+                         STATUS_LABELS[Status(status)][result.lang], text)
+        out_console.print(rows)
+        more = int(attention.sum()) - len(f)
+        if more > 0:
+            out_console.print(f"... {more:,} {'more rows' if en else 'baris lagi'}")
+        hint = ("Reasons in words: --out RESULT.xlsx or --format json" if en else
+                "Penjelasan lengkap: --out HASIL.xlsx atau --format json")
+        out_console.print(f"[dim]{hint}[/]")
+    if out is not None:
+        out_console.print(f"{'Result written to' if en else 'Hasil ditulis ke'}: {out}")
+
+
+@rules_app.command("list")
+def rules_list() -> None:
+    """Daftar aturan yang tersedia. / List the rule sets."""
+    settings = Settings()
+    directory = settings.rules_dir or rules_dir()
+    table = Table()
+    for column in ("Id", "Versi / version", "Judul / title", "Berlaku / in force"):
+        table.add_column(column)
+    try:
+        for name in available(directory):
+            rs = load_ruleset(name, directory)
+            table.add_row(rs.id, rs.version, rs.spec.title.id,
+                          f"{rs.spec.effective.from_} – {rs.spec.effective.to}")
+    except BsuError as error:
+        raise _fail(error) from None
+    out_console.print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    name: Annotated[str, typer.Argument(help="Id aturan, mis. bsu-2025.")],
+    lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa: id / en.")] = None,
+) -> None:
+    """Tampilkan aturan dengan dasar hukumnya. / Show a rule set with its citations."""
+    settings = Settings()
+    language: Lang = "en" if (lang or settings.lang) == "en" else "id"
+    try:
+        rs = _ruleset(name, settings)
+    except BsuError as error:
+        raise _fail(error) from None
+    en = language == "en"
+    spec = rs.spec
+    p = out_console.print
+    p(f"[bold]{spec.title.in_(language)}[/] ({rs.id}, {'version' if en else 'versi'} {rs.version})")
+    for basis in spec.legal_basis:
+        p(f"  {basis.name}" + (f" — {basis.note}" if basis.note else ""))
+    p(f"{'In force' if en else 'Berlaku'}: {format_date(spec.effective.from_, language)} – "
+      f"{format_date(spec.effective.to, language)}")
+    p("")
+    p(f"[bold]{'Parameters' if en else 'Parameter'}[/]")
+    for key, param in spec.parameters.items():
+        value = scalar(key, rs, language) if not isinstance(param.value, list) else ", ".join(
+            param.value)
+        flag = "" if param.confirmed else (" (belum dikonfirmasi)" if not en else " (unconfirmed)")
+        p(f"  {key}: {value} — {spec.citation_prefix}, {param.citation}{flag}")
+    p("")
+    p(f"[bold]{'Criteria' if en else 'Kriteria'}[/]")
+    for i, criterion in enumerate(spec.criteria, start=1):
+        title = criterion.title.in_(language)
+        for placeholder in ("cutoff", "wage_cap_idr"):
+            title = title.replace("{" + placeholder + "}", scalar(placeholder, rs, language))
+        flag = "" if criterion.confirmed else (" (belum dikonfirmasi)" if not en else " (unconfirmed)")
+        p(f"{i}. {title}")
+        p(f"   {'Legal basis' if en else 'Dasar hukum'}: {spec.citation_prefix}, "
+          f"{criterion.citation}{flag}")
+        p(f"   {'Reads' if en else 'Data'}: {', '.join(criterion.evidence)}")
+        for code, reason in criterion.reasons.items():
+            outcome = STATUS_LABELS[Status(reason.outcome.value)][language]
+            p(f"   - {code.value} [{outcome}]")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,212 @@
+"""Reasons in words: the rule set's messages filled in with each row's evidence.
+
+The engine gives each row a bit mask of reason codes; this module turns the masks into
+messages in Bahasa Indonesia or English, with the citation of the criterion each reason
+belongs to. Messages are built a column at a time (string concatenation over the rows
+that carry a reason), never by formatting row after row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from bsu.engine import Decisions
+from bsu.reasons import ReasonCode
+from bsu.region import AMBIGUOUS, MISSING, TOO_COARSE, UNRECOGNISED
+from bsu.ruleset import Lang, RuleSet
+from bsu.wage import rupiah
+
+SEPARATOR = " | "
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_MONTHS = {
+    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+           "September", "Oktober", "November", "Desember"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Per row: the codes and the messages of its reasons, in one language."""
+
+    messages: pd.DataFrame  # one column per reason code that occurs; NaN where absent
+    lang: Lang
+    ruleset: RuleSet
+
+    def codes_text(self) -> pd.Series:
+        return _join(self.messages.notna().apply(
+            lambda col: col.map({True: col.name, False: np.nan})
+        ), ", ")
+
+    def messages_text(self) -> pd.Series:
+        return _join(self.messages, SEPARATOR)
+
+    def row(self, position: int) -> list[dict[str, str]]:
+        """The reasons of one row as the JSON output and the API give them."""
+        reasons = []
+        for code, message in self.messages.iloc[position].dropna().items():
+            cited = self.ruleset.reason(ReasonCode(str(code)))
+            reasons.append({"code": str(code), "message": str(message), "citation": cited.citation})
+        return reasons
+
+
+def explain(decisions: Decisions, lang: Lang = "id") -> Explanation:
+    """Word every reason of every row in ``lang``."""
+    frame = decisions.frame
+    rules = decisions.ruleset
+    masks = frame["reasons"].to_numpy()
+    values = _Values(frame, rules, lang)
+    columns: dict[str, pd.Series] = {}
+    for code in ReasonCode:
+        hit = (masks & code.bit) != 0
+        if not hit.any():
+            continue
+        rows = frame.index[hit]
+        template = rules.reason(code).message.in_(lang)
+        columns[code.value] = fill(template, rows, values).reindex(frame.index)
+    messages = pd.DataFrame(columns, index=frame.index, dtype=object)
+    return Explanation(messages=messages, lang=lang, ruleset=rules)
+
+
+def fill(template: str, rows: pd.Index, values: _Values) -> pd.Series:
+    """``template`` with each ``{name}`` replaced, for the given rows at once."""
+    parts = _PLACEHOLDER.split(template)
+    out = pd.Series(parts[0], index=rows, dtype=object)
+    for i in range(1, len(parts), 2):
+        out = out + values.get(parts[i], rows) + parts[i + 1]
+    return out
+
+
+class _Values:
+    """The text each placeholder stands for, computed on demand for some rows."""
+
+    def __init__(self, frame: pd.DataFrame, rules: RuleSet, lang: Lang) -> None:
+        self.frame = frame
+        self.rules = rules
+        self.lang = lang
+        self._named: dict[str, Callable[[pd.Index], pd.Series]] = {
+            "nik": lambda r: frame.loc[r, "nik"],
+            "nik_province": lambda r: frame.loc[r, "nik"].str.slice(0, 2),
+            "nik_birth": lambda r: frame.loc[r, "nik"].str.slice(6, 12),
+            "rows": self._rows,
+            "wage": lambda r: _money(frame.loc[r, "wage"]),
+            "cap": lambda r: _money(frame.loc[r, "wage_cap"]),
+            "cap_min": lambda r: _money(frame.loc[r, "cap_min"]),
+            "cap_max": lambda r: _money(frame.loc[r, "cap_max"]),
+            "minimum_wage": lambda r: _money(frame.loc[r, "region_amount"]),
+            "kind": lambda r: frame.loc[r, "region_kind"].fillna(""),
+            "region_name": lambda r: frame.loc[r, "region_name"].fillna(""),
+            "region_raw": self._region_raw,
+            "cap_basis": self._cap_basis,
+            "region_problem": self._region_problem,
+            "registered_on": lambda r: format_dates(frame.loc[r, "registered_on"], lang),
+        }
+
+    def get(self, name: str, rows: pd.Index) -> pd.Series:
+        if name in self._named:
+            return self._named[name](rows).astype(object).astype(str)
+        if f"{name}_raw" in self.frame:
+            return self.frame.loc[rows, f"{name}_raw"].astype(str)
+        if name in self.frame:
+            return self.frame.loc[rows, name].astype(str)
+        return pd.Series(scalar(name, self.rules, self.lang), index=rows, dtype=object)
+
+    def _phrase(self, name: str, rows: pd.Index) -> pd.Series:
+        return fill(self.rules.phrase(name, self.lang), rows, self)
+
+    def _region_raw(self, rows: pd.Index) -> pd.Series:
+        region = self.frame.loc[rows, "region_raw"]
+        return region.where(region.ne(""), self.frame.loc[rows, "province_raw"])
+
+    def _cap_basis(self, rows: pd.Index) -> pd.Series:
+        f = self.frame.loc[rows]
+        general = float(self.rules.param("wage_cap_idr"))
+        out = pd.Series("", index=rows, dtype=object)
+        choices = [
+            ("cap_basis_highest", f["region_state"].ne("found")),
+            ("cap_basis_general", f["region_state"].eq("found") & f["wage_cap"].le(general)),
+            ("cap_basis_regional", f["region_state"].eq("found") & f["wage_cap"].gt(general)),
+        ]
+        for phrase, where in choices:
+            if where.any():
+                out[where] = self._phrase(phrase, rows[where.to_numpy()])
+        return out
+
+    def _region_problem(self, rows: pd.Index) -> pd.Series:
+        state = self.frame.loc[rows, "region_state"]
+        out = pd.Series("", index=rows, dtype=object)
+        phrases = {
+            MISSING: "region_missing",
+            UNRECOGNISED: "region_unrecognised",
+            AMBIGUOUS: "region_ambiguous",
+            TOO_COARSE: "region_too_coarse",
+        }
+        for value, phrase in phrases.items():
+            where = state.eq(value)
+            if where.any():
+                out[where] = self._phrase(phrase, rows[where.to_numpy()])
+        return out
+
+    def _rows(self, rows: pd.Index) -> pd.Series:
+        same = self.rules.phrase("location_same_sheet", self.lang)
+        other = self.rules.phrase("location_other_sheet", self.lang)
+        f = self.frame.loc[rows]
+        texts = []
+        for source, sheet, places in zip(f["source"], f["sheet"], f["duplicate_of"], strict=True):
+            words = []
+            for p_source, p_sheet, p_row in places if isinstance(places, list) else []:
+                if pd.isna(p_source) or (p_source, p_sheet) == (source, sheet):
+                    words.append(same.format(row=p_row))
+                else:
+                    where = p_source if pd.isna(p_sheet) else f"{p_source} ({p_sheet})"
+                    words.append(other.format(source=where, row=p_row))
+            texts.append(", ".join(words))
+        return pd.Series(texts, index=rows, dtype=object)
+
+
+def scalar(name: str, rules: RuleSet, lang: Lang) -> str:
+    """A rule set parameter as text (``{cutoff}``, ``{wage_cap_idr}``, ``{benefit_idr}``)."""
+    aliases = {"cutoff": "participation_cutoff"}
+    value = rules.param(aliases.get(name, name))
+    if isinstance(value, dt.date):
+        return format_date(value, lang)
+    if name.endswith("_idr"):
+        return rupiah(float(value))
+    return str(value)
+
+
+def format_date(value: dt.date, lang: Lang) -> str:
+    return f"{value.day} {_MONTHS[lang][value.month - 1]} {value.year}"
+
+
+def format_dates(values: pd.Series, lang: Lang) -> pd.Series:
+    months = pd.Series(_MONTHS[lang], index=range(1, 13))
+    valid = values.notna()
+    out = pd.Series("", index=values.index, dtype=object)
+    if valid.any():
+        v = values[valid]
+        out[valid] = (
+            v.dt.day.astype(str) + " " + v.dt.month.map(months) + " " + v.dt.year.astype(str)
+        )
+    return out
+
+
+def _money(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: rupiah(float(v)) if pd.notna(v) else "")
+
+
+def _join(frame: pd.DataFrame, separator: str) -> pd.Series:
+    out = pd.Series("", index=frame.index, dtype=object)
+    for column in frame.columns:
+        part = frame[column]
+        has = part.notna()
+        joined = out.where(out.eq(""), out + separator) + part.astype(object).astype(str)
+        out = joined.where(has, out)
+    return out

@@ -1,0 +1,55 @@
+"""The canonical worker record: one column set that every reader produces.
+
+Readers map whatever headers a roster has onto these fields and keep the raw cell values
+(text, numbers, dates) untouched; parsing them is the engine's job, so that a value typed
+into the API and the same value read from Excel are judged by the same code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+
+# Where a record came from.
+SOURCE = "source"
+SHEET = "sheet"
+ROW = "row"
+LOCATION = (SOURCE, SHEET, ROW)
+
+# The worker's fields.
+FIELDS = (
+    "nik",
+    "name",
+    "wage",
+    "kpj",
+    "participant_status",
+    "participant_category",
+    "registered_on",
+    "region",
+    "province",
+    "employment_status",
+    "pkh_recipient",
+)
+COLUMNS = LOCATION + FIELDS
+
+
+def frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Canonical records from dicts (the API's and the tests' way in)."""
+    rows = list(records)
+    out = pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
+    if ROW in out and out[ROW].isna().all():
+        out[ROW] = range(1, len(out) + 1)
+    return conform(out)
+
+
+def conform(records: pd.DataFrame) -> pd.DataFrame:
+    """Add the canonical columns a table lacks (as empty), as object dtype."""
+    out = records.copy()
+    for column in COLUMNS:
+        if column not in out:
+            out[column] = None
+    out[list(FIELDS)] = out[list(FIELDS)].astype(object)
+    out[list(FIELDS)] = out[list(FIELDS)].where(out[list(FIELDS)].notna(), None)
+    return out

@@ -1,0 +1,331 @@
+"""Reading rosters as employers really write them: .xlsx/.xlsm and .csv.
+
+Finds the header row under any title rows, maps headers onto the canonical fields
+(``columns``), keeps every column (known or not) for the outputs, and numbers rows as the
+spreadsheet shows them. Knows nothing of the rules. Every failure a user can cause is a
+``RosterError`` saying what, where and how to fix it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bsu import records
+from bsu.columns import field_for
+from bsu.errors import RosterError, Where
+
+HEADER_SEARCH_ROWS = 30
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".txt")
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+@dataclass(frozen=True)
+class SheetRead:
+    """What was read from one sheet: where its header was and which columns matched."""
+
+    source: str
+    sheet: str | None
+    header_row: int
+    rows: int
+    matched: dict[str, str]  # canonical field -> header as written
+
+
+@dataclass
+class Roster:
+    """Canonical records plus every original column, aligned row for row."""
+
+    records: pd.DataFrame
+    original: pd.DataFrame
+    sheets: list[SheetRead] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+
+def read(path: Path, name: str | None = None) -> Roster:
+    """Read one roster file; ``name`` is how the file is named in results and messages."""
+    name = name or path.name
+    where = Where(name)
+    try:
+        head = path.open("rb").read(8)
+    except FileNotFoundError as exc:
+        raise RosterError(
+            "file_not_found",
+            where,
+            ("Berkas tidak ditemukan.", "The file does not exist."),
+            ("Periksa nama dan folder berkas.", "Check the file name and folder."),
+        ) from exc
+    except OSError as exc:
+        raise RosterError(
+            "file_unreadable",
+            where,
+            (f"Berkas tidak dapat dibuka ({exc.strerror}).",
+             f"The file cannot be opened ({exc.strerror})."),
+            ("Periksa izin akses berkas.", "Check the file's permissions."),
+        ) from exc
+    if not head:
+        raise RosterError(
+            "file_empty",
+            where,
+            ("Berkas kosong (0 byte).", "The file is empty (0 bytes)."),
+            ("Unggah roster yang berisi data pekerja.", "Upload a roster holding worker rows."),
+        )
+    suffix = path.suffix.lower()
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(path, name, head)
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(path, name)
+    raise RosterError(
+        "file_type_unsupported",
+        where,
+        (f"Jenis berkas '{suffix or '(tanpa ekstensi)'}' tidak didukung.",
+         f"File type '{suffix or '(no extension)'}' is not supported."),
+        ("Simpan roster sebagai Excel Workbook (.xlsx) atau CSV (.csv), lalu coba lagi.",
+         "Save the roster as an Excel Workbook (.xlsx) or CSV (.csv) and try again."),
+    )
+
+
+def read_many(paths: Sequence[Path]) -> Roster:
+    """Read several rosters into one table (rows keep their file and sheet)."""
+    return combine(read(p) for p in paths)
+
+
+def combine(rosters: Iterable[Roster]) -> Roster:
+    parts = list(rosters)
+    recs = pd.concat([r.records for r in parts], ignore_index=True)
+    original = pd.concat([r.original for r in parts], ignore_index=True)
+    return Roster(
+        records=recs, original=original, sheets=[s for r in parts for s in r.sheets]
+    )
+
+
+# --- xlsx --------------------------------------------------------------------------------
+
+
+def _read_xlsx(path: Path, name: str, head: bytes) -> Roster:
+    from python_calamine import CalamineWorkbook
+
+    where = Where(name)
+    if head.startswith(_OLE_MAGIC):
+        raise RosterError(
+            "xlsx_protected_or_xls",
+            where,
+            ("Berkas ini dilindungi kata sandi atau berformat Excel lama (.xls).",
+             "This file is password-protected or in the old Excel format (.xls)."),
+            ("Buka di Excel, hapus kata sandinya, lalu simpan sebagai Excel Workbook (.xlsx).",
+             "Open it in Excel, remove the password, and save it as an Excel Workbook (.xlsx)."),
+        )
+    if not head.startswith(_ZIP_MAGIC) or not zipfile.is_zipfile(path):
+        raise RosterError(
+            "xlsx_invalid",
+            where,
+            ("Berkas ini bukan workbook Excel (.xlsx) yang sah, atau rusak.",
+             "This file is not a valid Excel workbook (.xlsx), or it is damaged."),
+            ("Buka di Excel dan simpan ulang sebagai Excel Workbook (.xlsx), atau simpan "
+             "sebagai CSV.",
+             "Open it in Excel and save it again as an Excel Workbook (.xlsx), or as CSV."),
+        )
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        sheets = [
+            (meta.name, book.get_sheet_by_name(meta.name))
+            for meta in book.sheets_metadata
+            if str(meta.typ).endswith("WorkSheet") and str(meta.visible).endswith("Visible")
+        ]
+        grids = [(title, sheet.start, sheet.to_python(skip_empty_area=True))
+                 for title, sheet in sheets]
+    except Exception as exc:  # calamine raises many unrelated types; all mean "unreadable"
+        raise RosterError(
+            "xlsx_unreadable",
+            where,
+            (f"Workbook tidak dapat dibaca ({type(exc).__name__}).",
+             f"The workbook cannot be read ({type(exc).__name__})."),
+            ("Buka di Excel dan simpan ulang sebagai Excel Workbook (.xlsx).",
+             "Open it in Excel and save it again as an Excel Workbook (.xlsx)."),
+        ) from exc
+    parts: list[Roster] = []
+    for title, start, grid in grids:
+        first_row = (start[0] + 1) if start else 1
+        first_col = start[1] if start else 0
+        part = _from_grid(grid, name, title, first_row, first_col)
+        if part is not None:
+            parts.append(part)
+    if not parts:
+        first = grids[0][0] if grids else None
+        if not grids or all(not g for _, _, g in grids):
+            raise _empty(Where(name, first))
+        raise _no_nik(Where(name, first))
+    return combine(parts)
+
+
+# --- csv ---------------------------------------------------------------------------------
+
+
+def _read_csv(path: Path, name: str) -> Roster:
+    raw = path.read_bytes()
+    text = _decode(raw)
+    lines = text.splitlines()[:50]
+    delimiter = _delimiter(lines)
+    width = max((len(r) for r in csv.reader(lines, delimiter=delimiter)), default=0)
+    if width == 0:
+        raise _empty(Where(name))
+    try:
+        grid = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=range(width),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise RosterError(
+            "csv_malformed",
+            Where(name),
+            (f"CSV tidak dapat dibaca: {exc}.", f"The CSV cannot be read: {exc}."),
+            ("Pastikan setiap baris memakai pemisah yang sama (koma atau titik koma) dan "
+             "tanda kutip berpasangan.",
+             "Make sure every line uses the same delimiter (comma or semicolon) and that "
+             "quotes are paired."),
+        ) from exc
+    part = _from_grid(grid.to_numpy().tolist(), name, None, 1, 0)
+    if part is None:
+        raise _no_nik(Where(name))
+    return part
+
+
+def _decode(raw: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _delimiter(lines: list[str]) -> str:
+    sample = "\n".join(lines)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        counts = {d: sample.count(d) for d in (";", ",", "\t")}
+        return max(counts, key=lambda d: counts[d])
+
+
+# --- shared ------------------------------------------------------------------------------
+
+
+def _from_grid(
+    grid: list[list[Any]], source: str, sheet: str | None, first_row: int, first_col: int
+) -> Roster | None:
+    """Turn a sheet's cells into a roster, or None if no header row names a NIK column."""
+    found = _find_header(grid)
+    if found is None:
+        return None
+    at, mapping, headers = found
+    body = grid[at + 1 :]
+    frame = pd.DataFrame(body, dtype=object).reindex(columns=range(len(headers)))
+    frame.index = pd.RangeIndex(first_row + at + 1, first_row + at + 1 + len(frame))
+    frame = frame.where(frame.notna(), None)
+    blank = (frame.isna() | frame.eq("")).all(axis=1)
+    frame = frame[~blank]
+    where = Where(source, sheet, first_row + at)
+    if frame.empty:
+        raise RosterError(
+            "roster_no_rows",
+            where,
+            ("Baris judul kolom ditemukan, tetapi tidak ada baris pekerja di bawahnya.",
+             "The header row was found, but there are no worker rows below it."),
+            ("Isi data pekerja di bawah baris judul kolom.",
+             "Fill in the workers below the header row."),
+        )
+    recs = pd.DataFrame(index=frame.index)
+    recs[records.SOURCE] = source
+    recs[records.SHEET] = sheet
+    recs[records.ROW] = frame.index.to_numpy()
+    for canonical, column in mapping.items():
+        recs[canonical] = frame[column]
+    original = frame.copy()
+    original.columns = headers
+    recs = records.conform(recs).reset_index(drop=True)
+    original = original.reset_index(drop=True)
+    matched = {f: str(headers[c]) for f, c in mapping.items()}
+    read_info = SheetRead(source, sheet, first_row + at, len(recs), matched)
+    return Roster(records=recs, original=original, sheets=[read_info])
+
+
+def _find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int], list[str]] | None:
+    best: tuple[int, dict[str, int]] | None = None
+    for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        mapping: dict[str, int] = {}
+        for j, cell in enumerate(row):
+            if isinstance(cell, str) and cell.strip():
+                canonical = field_for(cell)
+                if canonical and canonical not in mapping:
+                    mapping[canonical] = j
+        if "nik" in mapping and (best is None or len(mapping) > len(best[1])):
+            best = (i, mapping)
+    if best is None:
+        return None
+    at, mapping = best
+    row = grid[at]
+    width = max(len(r) for r in grid[at:])
+    headers = _unique_headers([row[j] if j < len(row) else None for j in range(width)])
+    return at, mapping, headers
+
+
+def _unique_headers(cells: list[Any]) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for j, cell in enumerate(cells):
+        text = str(cell).strip() if cell not in (None, "") else f"Kolom {_letter(j)}"
+        candidate, n = text, 2
+        while candidate in seen:
+            candidate, n = f"{text} ({n})", n + 1
+        seen.add(candidate)
+        out.append(candidate)
+    return out
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _empty(where: Where) -> RosterError:
+    return RosterError(
+        "roster_empty",
+        where,
+        ("Sheet kosong: tidak ada data sama sekali.", "The sheet is empty: it holds no data."),
+        ("Isi roster dengan baris judul kolom (mis. NIK, Nama, Upah) dan data pekerja.",
+         "Fill the roster with a header row (e.g. NIK, Nama, Upah) and worker rows."),
+    )
+
+
+def _no_nik(where: Where) -> RosterError:
+    return RosterError(
+        "roster_no_nik_column",
+        where,
+        ("Tidak ada kolom NIK di baris judul kolom mana pun.",
+         "No header row has a NIK column."),
+        ("Tambahkan kolom berjudul 'NIK' (atau 'No KTP') berisi NIK 16 digit, diformat "
+         "sebagai Teks.",
+         "Add a column headed 'NIK' (or 'No KTP') holding the 16-digit NIK, formatted as "
+         "Text."),
+    )

@@ -1,0 +1,335 @@
+"""Rule sets: one YAML file per BSU round in ``rules/``, validated when loaded.
+
+A rule set carries everything a decision depends on: parameters with their citations,
+the criteria, the reasons each criterion gives with their wording in Bahasa Indonesia and
+English, and the reference tables (regions, minimum wages). A typo in a rule file is a
+``RuleSetError`` naming the file and the field, never a crash later in the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bsu.errors import RuleSetError
+from bsu.reasons import Outcome, ReasonCode
+
+Lang = Literal["id", "en"]
+LANGS: tuple[Lang, ...] = ("id", "en")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Model):
+    """Wording in Bahasa Indonesia (the default) and English."""
+
+    id: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def in_(self, lang: Lang) -> str:
+        return self.en if lang == "en" else self.id
+
+
+class LegalBasis(_Model):
+    name: str
+    short: str
+    note: str | None = None
+    source_url: str
+
+
+class Parameter(_Model):
+    value: int | float | str | dt.date | list[str]
+    citation: str
+    confirmed: bool
+    note: str | None = None
+    source_url: str
+
+
+class Reason(_Model):
+    outcome: Outcome
+    message: Text
+
+
+class Criterion(_Model):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: Text
+    citation: str
+    confirmed: bool
+    evidence: list[str] = Field(min_length=1)
+    reasons: dict[ReasonCode, Reason] = Field(min_length=1)
+
+
+class Effective(_Model):
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+
+
+class Tables(_Model):
+    regions: str
+    minimum_wages: str
+
+
+class RuleSetFile(_Model):
+    """The YAML document, field for field."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    version: str
+    title: Text
+    legal_basis: list[LegalBasis] = Field(min_length=1)
+    citation_prefix: str
+    effective: Effective
+    parameters: dict[str, Parameter]
+    tables: Tables
+    criteria: list[Criterion] = Field(min_length=1)
+    phrases: dict[str, Text]
+
+    @model_validator(mode="after")
+    def _each_reason_once(self) -> RuleSetFile:
+        seen: dict[ReasonCode, str] = {}
+        for criterion in self.criteria:
+            for code in criterion.reasons:
+                if code in seen:
+                    raise ValueError(
+                        f"reason {code} is listed under both {seen[code]} and {criterion.id}"
+                    )
+                seen[code] = criterion.id
+        ids = [c.id for c in self.criteria]
+        if len(ids) != len(set(ids)):
+            raise ValueError("two criteria share one id")
+        return self
+
+
+# Parameters the engine reads, with the type each must have.
+REQUIRED_PARAMETERS: dict[str, type | tuple[type, ...]] = {
+    "wage_cap_idr": (int, float),
+    "regional_cap_rounding_idr": (int, float),
+    "participation_cutoff": dt.date,
+    "participant_category": str,
+    "benefit_idr": (int, float),
+    "excluded_employment": list,
+}
+# Phrases the reports are built from.
+REQUIRED_PHRASES = (
+    "cap_basis_general",
+    "cap_basis_regional",
+    "cap_basis_highest",
+    "region_missing",
+    "region_unrecognised",
+    "region_ambiguous",
+    "region_too_coarse",
+    "location_same_sheet",
+    "location_other_sheet",
+)
+
+
+@dataclass(frozen=True)
+class CitedReason:
+    """A reason as a rule set words and cites it."""
+
+    code: ReasonCode
+    outcome: Outcome
+    message: Text
+    criterion: Criterion
+    citation: str
+
+
+@dataclass(frozen=True, eq=False)
+class RuleSet:
+    """A loaded, validated rule set with its reference tables (compared by identity)."""
+
+    spec: RuleSetFile
+    path: Path
+    regions: pd.DataFrame
+    minimum_wages: pd.DataFrame
+    reasons: dict[ReasonCode, CitedReason]
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def version(self) -> str:
+        return self.spec.version
+
+    def param(self, name: str) -> Any:
+        return self.spec.parameters[name].value
+
+    def reason(self, code: ReasonCode) -> CitedReason:
+        return self.reasons[code]
+
+    def phrase(self, name: str, lang: Lang) -> str:
+        return self.spec.phrases[name].in_(lang)
+
+    def criteria(self) -> Iterator[Criterion]:
+        return iter(self.spec.criteria)
+
+
+def _cited_reasons(spec: RuleSetFile) -> dict[ReasonCode, CitedReason]:
+    out: dict[ReasonCode, CitedReason] = {}
+    for criterion in spec.criteria:
+        for code, reason in criterion.reasons.items():
+            out[code] = CitedReason(
+                code=code,
+                outcome=reason.outcome,
+                message=reason.message,
+                criterion=criterion,
+                citation=f"{spec.citation_prefix}, {criterion.citation}",
+            )
+    return out
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice, which would silently drop a rule."""
+
+
+def _no_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    keys: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in keys:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        keys.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+
+
+def rules_dir() -> Path:
+    """Where rule sets live: ``BSU_RULES_DIR``, else the copy shipped in the package."""
+    override = os.environ.get("BSU_RULES_DIR")
+    if override:
+        return Path(override)
+    packaged = Path(__file__).resolve().parent / "_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def available(directory: Path | None = None) -> list[str]:
+    """The ids of the rule sets in ``directory``, sorted."""
+    directory = directory or rules_dir()
+    return sorted(p.stem for p in directory.glob("*.yaml"))
+
+
+def load_ruleset(name_or_path: str | Path = "bsu-2025", directory: Path | None = None) -> RuleSet:
+    """Load a rule set by id (``bsu-2025``) or by the path of its YAML file."""
+    path = Path(name_or_path)
+    if path.suffix not in (".yaml", ".yml"):
+        directory = directory or rules_dir()
+        path = directory / f"{name_or_path}.yaml"
+        if not path.is_file():
+            known = ", ".join(available(directory)) or "-"
+            raise RuleSetError(
+                f"Aturan '{name_or_path}' tidak ada. Pilih salah satu: {known}.",
+                f"Rule set '{name_or_path}' does not exist. Choose one of: {known}.",
+            )
+    return _load(path.resolve())
+
+
+@cache
+def _load(path: Path) -> RuleSet:
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+    except OSError as exc:
+        raise RuleSetError(
+            f"{path}: berkas aturan tidak dapat dibuka ({exc.strerror}).",
+            f"{path}: the rule file cannot be opened ({exc.strerror}).",
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise RuleSetError(
+            f"{path}: YAML tidak sah: {exc}", f"{path}: invalid YAML: {exc}"
+        ) from exc
+    try:
+        spec = RuleSetFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise RuleSetError(
+            f"{path}: isian aturan tidak sah: {problems}",
+            f"{path}: invalid rule set field: {problems}",
+        ) from exc
+    _check_complete(path, spec)
+    regions = _read_table(path.parent / spec.tables.regions, "tables.regions", REGION_COLUMNS)
+    wages = _read_table(
+        path.parent / spec.tables.minimum_wages, "tables.minimum_wages", WAGE_COLUMNS
+    )
+    unknown = set(wages["region_code"]) - set(regions["code"])
+    if unknown:
+        raise RuleSetError(
+            f"{path}: tables.minimum_wages memuat kode wilayah yang tidak ada: {sorted(unknown)}",
+            f"{path}: tables.minimum_wages has region codes that do not exist: {sorted(unknown)}",
+        )
+    return RuleSet(
+        spec=spec,
+        path=path,
+        regions=regions,
+        minimum_wages=wages,
+        reasons=_cited_reasons(spec),
+    )
+
+
+REGION_COLUMNS = ("code", "level", "name", "province_code", "province_name", "source")
+WAGE_COLUMNS = ("region_code", "region_name", "kind", "amount_idr", "source_url")
+
+
+def _check_complete(path: Path, spec: RuleSetFile) -> None:
+    problems: list[str] = []
+    for name, kind in REQUIRED_PARAMETERS.items():
+        param = spec.parameters.get(name)
+        if param is None:
+            problems.append(f"parameters.{name}: missing")
+        elif not isinstance(param.value, kind) or isinstance(param.value, bool):
+            problems.append(f"parameters.{name}: wrong type {type(param.value).__name__}")
+    given = {code for c in spec.criteria for code in c.reasons}
+    problems += [f"criteria: no wording for reason {code}" for code in ReasonCode if code not in given]
+    problems += [f"phrases.{name}: missing" for name in REQUIRED_PHRASES if name not in spec.phrases]
+    if problems:
+        joined = "; ".join(problems)
+        raise RuleSetError(
+            f"{path}: aturan tidak lengkap: {joined}", f"{path}: incomplete rule set: {joined}"
+        )
+
+
+def _read_table(path: Path, field: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError) as exc:
+        raise RuleSetError(
+            f"{path} ({field}): tabel tidak dapat dibaca: {exc}",
+            f"{path} ({field}): the table cannot be read: {exc}",
+        ) from exc
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise RuleSetError(
+            f"{path} ({field}): kolom tidak ada: {', '.join(missing)}",
+            f"{path} ({field}): missing columns: {', '.join(missing)}",
+        )
+    frame = frame.astype(object)
+    frame = frame.apply(lambda col: col.str.strip())
+    if "amount_idr" in frame:
+        amounts = pd.to_numeric(frame["amount_idr"], errors="coerce")
+        if amounts.isna().any():
+            bad = frame.loc[amounts.isna(), "region_name"].tolist()
+            raise RuleSetError(
+                f"{path} ({field}): amount_idr bukan angka untuk {bad}",
+                f"{path} ({field}): amount_idr is not a number for {bad}",
+            )
+        frame["amount_idr"] = amounts.astype(float)
+    return frame
+

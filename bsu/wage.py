@@ -1,0 +1,86 @@
+"""Wages as people type them, and the cap that applies to them; vectorised.
+
+Accepted forms: 3500000, 3500000.0, "Rp 3.500.000", "Rp3.500.000,00", "3.500.000,-",
+"3,500,000", "3,5 juta", "3,5 jt". Anything else is invalid: a wage is never guessed.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from bsu.text import as_text
+
+
+class WageForm(StrEnum):
+    OK = "ok"
+    MISSING = "missing"
+    INVALID = "invalid"
+
+
+# (pattern, characters to drop, decimal comma?) applied after "Rp" and ",-" are removed.
+_PLAIN = r"[0-9]+"
+_PLAIN_DECIMAL_DOT = r"[0-9]{4,}\.[0-9]{1,2}"
+_PLAIN_DECIMAL_COMMA = r"[0-9]{4,},[0-9]{1,2}"
+_DOT_THOUSANDS = r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]{1,2})?"
+_COMMA_THOUSANDS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?"
+_SPACE_THOUSANDS = r"[0-9]{1,3}(?: [0-9]{3})+"
+_MILLIONS = r"([0-9]{1,3}(?:[.,][0-9]{1,2})?) ?(?:juta|jt)\.?"
+
+
+def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Return (wage in rupiah as float, ``WageForm``) for each cell."""
+    values = pd.Series(np.nan, index=raw.index, dtype=float)
+    kinds = raw.map(type)
+    numeric = kinds.isin([int, float]) & raw.notna()
+    values[numeric] = raw[numeric].astype(float)
+
+    text = as_text(raw).where(~numeric, "")
+    empty = text.eq("") & ~numeric
+    s = (
+        text.str.lower()
+        .str.replace(r"^(?:rp|idr)\.?\s*", "", regex=True)
+        .str.replace(r"\s*[.,]?-$", "", regex=True)
+        .str.strip()
+    )
+
+    def take(pattern: str, converted: pd.Series) -> None:
+        hit = s.str.fullmatch(pattern).fillna(False).astype(bool) & values.isna() & ~numeric
+        if hit.any():
+            values[hit] = pd.to_numeric(converted[hit], errors="coerce")
+
+    take(_PLAIN, s)
+    take(_PLAIN_DECIMAL_DOT, s)
+    take(_PLAIN_DECIMAL_COMMA, s.str.replace(",", ".", regex=False))
+    take(_DOT_THOUSANDS, s.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    take(_COMMA_THOUSANDS, s.str.replace(",", "", regex=False))
+    take(_SPACE_THOUSANDS, s.str.replace(" ", "", regex=False))
+    millions = s.str.extract(f"^{_MILLIONS}$", expand=False)
+    hit = millions.notna() & values.isna() & ~numeric
+    if hit.any():
+        values[hit] = (
+            pd.to_numeric(millions[hit].str.replace(",", ".", regex=False), errors="coerce")
+            * 1_000_000
+        )
+
+    valid = values.notna() & np.isfinite(values) & (values > 0)
+    form = pd.Series(WageForm.INVALID.value, index=raw.index, dtype=object)
+    form[valid] = WageForm.OK.value
+    form[empty] = WageForm.MISSING.value
+    return values.where(valid), form
+
+
+def regional_cap(minimum_wage: pd.Series, general_cap: float, rounding: float) -> pd.Series:
+    """The cap for a region: the general cap, or a higher minimum wage rounded up."""
+    rounded = np.ceil(np.round(minimum_wage / rounding, 6)) * rounding
+    return rounded.where(minimum_wage > general_cap, float(general_cap))
+
+
+def rupiah(amount: float) -> str:
+    """Rp3.500.000 or Rp5.690.752,95: the way Indonesian documents print money."""
+    whole = int(amount)
+    cents = round((amount - whole) * 100)
+    text = f"Rp{whole:,}".replace(",", ".")
+    return f"{text},{cents:02d}" if cents else text
