@@ -32,13 +32,14 @@ EXIT_USER_ERROR = 2
 
 app = typer.Typer(
     name="bsu",
-    help="Pemeriksa kelayakan Bantuan Subsidi Upah (BSU). / Wage subsidy (BSU) eligibility checker.",
+    help="Pemeriksa kelayakan Bantuan Subsidi Upah (BSU). / BSU eligibility checker.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-rules_app = typer.Typer(help="Aturan BSU per tahun, dengan dasar hukumnya. / BSU rule sets.",
-                        no_args_is_help=True)
+rules_app = typer.Typer(
+    help="Aturan BSU per tahun, dengan dasar hukumnya. / BSU rule sets.", no_args_is_help=True
+)
 app.add_typer(rules_app, name="rules")
 
 out_console = Console(highlight=False, soft_wrap=True)
@@ -68,14 +69,16 @@ def _ruleset(name: str | None, settings: Settings) -> RuleSet:
 
 @app.command()
 def check(
-    rosters: Annotated[list[Path], typer.Argument(help="Roster .xlsx / .csv (satu atau lebih).",
-                                                  show_default=False)],
+    rosters: Annotated[
+        list[Path],
+        typer.Argument(help="Roster .xlsx / .csv (satu atau lebih).", show_default=False),
+    ],
     rules: Annotated[str | None, typer.Option("--rules", help="Aturan, mis. bsu-2025.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Tulis hasil ke .xlsx atau .csv.")]
-    = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Tulis hasil ke .xlsx atau .csv.")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Keluaran di layar.")] = Format.table,
-    lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa pesan: id / en.")]
-    = None,
+    lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa pesan: id / en.")] = None,
 ) -> None:
     """Periksa roster pekerja. / Check worker rosters."""
     settings = Settings()
@@ -100,11 +103,14 @@ def check(
         _print_summary(result, out)
 
 
-def _run(paths: list[Path], ruleset: RuleSet, lang: Lang, out: Path | None,
-         quiet: bool) -> Result:
+def _run(paths: list[Path], ruleset: RuleSet, lang: Lang, out: Path | None, quiet: bool) -> Result:
     progress = Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-        console=err_console, transient=True, disable=quiet,
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet,
     )
     with progress:
         parts = []
@@ -132,8 +138,9 @@ def _print_summary(result: Result, out: Path | None) -> None:
     for read in result.roster.sheets:
         place = read.source if read.sheet is None else f"{read.source} / sheet '{read.sheet}'"
         header = "header on row" if en else "judul kolom di baris"
-        out_console.print(f"{place}: {read.rows} {'rows' if en else 'baris'}, {header} "
-                          f"{read.header_row}")
+        out_console.print(
+            f"{place}: {read.rows} {'rows' if en else 'baris'}, {header} {read.header_row}"
+        )
     summary = result.summary()
     table = Table(title=f"{rules.spec.title.in_(result.lang)} ({rules.id} v{rules.version})")
     table.add_column("Status")
@@ -142,29 +149,45 @@ def _print_summary(result: Result, out: Path | None) -> None:
     for s in Status:
         table.add_row(f"[{styles[s]}]{STATUS_LABELS[s][result.lang]}[/]", f"{summary[s.value]:,}")
     table.add_row("Total", f"{summary['total']:,}", end_section=True)
-    table.add_row("Total bantuan" if not en else "Total benefit",
-                  rupiah(float(summary["benefit_total"])))
+    table.add_row(
+        "Total bantuan" if not en else "Total benefit", rupiah(float(summary["benefit_total"]))
+    )
     out_console.print(table)
 
     attention = result.decisions.frame["status"].ne(Status.ELIGIBLE.value).to_numpy()
     if attention.any():
         rows = Table(title="Perlu perhatian" if not en else "Needs attention", show_lines=False)
-        for name in ("Berkas" if not en else "File", "Baris" if not en else "Row", "NIK",
-                     "Status", "Kode Alasan" if not en else "Reason codes"):
+        for name in (
+            "Berkas" if not en else "File",
+            "Baris" if not en else "Row",
+            "NIK",
+            "Status",
+            "Kode Alasan" if not en else "Reason codes",
+        ):
             rows.add_column(name, overflow="fold")
         f = result.decisions.frame[attention].head(20)
         messages = result.explanation.codes_text()[attention].head(20)
         for (source, row, nik, status), text in zip(
-            f[["source", "row", "nik_display", "status"]].itertuples(index=False), messages, strict=True
+            f[["source", "row", "nik_display", "status"]].itertuples(index=False),
+            messages,
+            strict=True,
         ):
-            rows.add_row(str(source), str(row), mask(str(nik)),
-                         STATUS_LABELS[Status(status)][result.lang], text)
+            rows.add_row(
+                str(source),
+                str(row),
+                mask(str(nik)),
+                STATUS_LABELS[Status(status)][result.lang],
+                text,
+            )
         out_console.print(rows)
         more = int(attention.sum()) - len(f)
         if more > 0:
             out_console.print(f"... {more:,} {'more rows' if en else 'baris lagi'}")
-        hint = ("Reasons in words: --out RESULT.xlsx or --format json" if en else
-                "Penjelasan lengkap: --out HASIL.xlsx atau --format json")
+        hint = (
+            "Reasons in words: --out RESULT.xlsx or --format json"
+            if en
+            else "Penjelasan lengkap: --out HASIL.xlsx atau --format json"
+        )
         out_console.print(f"[dim]{hint}[/]")
     if out is not None:
         out_console.print(f"{'Result written to' if en else 'Hasil ditulis ke'}: {out}")
@@ -181,8 +204,12 @@ def rules_list() -> None:
     try:
         for name in available(directory):
             rs = load_ruleset(name, directory)
-            table.add_row(rs.id, rs.version, rs.spec.title.id,
-                          f"{rs.spec.effective.from_} – {rs.spec.effective.to}")
+            table.add_row(
+                rs.id,
+                rs.version,
+                rs.spec.title.id,
+                f"{rs.spec.effective.from_} – {rs.spec.effective.to}",
+            )
     except BsuError as error:
         raise _fail(error) from None
     out_console.print(table)
@@ -206,13 +233,18 @@ def rules_show(
     p(f"[bold]{spec.title.in_(language)}[/] ({rs.id}, {'version' if en else 'versi'} {rs.version})")
     for basis in spec.legal_basis:
         p(f"  {basis.name}" + (f" — {basis.note}" if basis.note else ""))
-    p(f"{'In force' if en else 'Berlaku'}: {format_date(spec.effective.from_, language)} – "
-      f"{format_date(spec.effective.to, language)}")
+    p(
+        f"{'In force' if en else 'Berlaku'}: {format_date(spec.effective.from_, language)} – "
+        f"{format_date(spec.effective.to, language)}"
+    )
     p("")
     p(f"[bold]{'Parameters' if en else 'Parameter'}[/]")
     for key, param in spec.parameters.items():
-        value = scalar(key, rs, language) if not isinstance(param.value, list) else ", ".join(
-            param.value)
+        value = (
+            scalar(key, rs, language)
+            if not isinstance(param.value, list)
+            else ", ".join(param.value)
+        )
         flag = "" if param.confirmed else (" (belum dikonfirmasi)" if not en else " (unconfirmed)")
         p(f"  {key}: {value} — {spec.citation_prefix}, {param.citation}{flag}")
     p("")
@@ -221,10 +253,14 @@ def rules_show(
         title = criterion.title.in_(language)
         for placeholder in ("cutoff", "wage_cap_idr"):
             title = title.replace("{" + placeholder + "}", scalar(placeholder, rs, language))
-        flag = "" if criterion.confirmed else (" (belum dikonfirmasi)" if not en else " (unconfirmed)")
+        flag = (
+            "" if criterion.confirmed else (" (belum dikonfirmasi)" if not en else " (unconfirmed)")
+        )
         p(f"{i}. {title}")
-        p(f"   {'Legal basis' if en else 'Dasar hukum'}: {spec.citation_prefix}, "
-          f"{criterion.citation}{flag}")
+        p(
+            f"   {'Legal basis' if en else 'Dasar hukum'}: {spec.citation_prefix}, "
+            f"{criterion.citation}{flag}"
+        )
         p(f"   {'Reads' if en else 'Data'}: {', '.join(criterion.evidence)}")
         for code, reason in criterion.reasons.items():
             outcome = STATUS_LABELS[Status(reason.outcome.value)][language]

@@ -9,15 +9,58 @@ import pandas as pd
 from bsu.text import as_text
 
 _MONTHS = {
-    "JANUARI": 1, "JANUARY": 1, "JAN": 1, "FEBRUARI": 2, "FEBRUARY": 2, "FEB": 2, "PEB": 2,
-    "MARET": 3, "MARCH": 3, "MAR": 3, "APRIL": 4, "APR": 4, "MEI": 5, "MAY": 5,
-    "JUNI": 6, "JUNE": 6, "JUN": 6, "JULI": 7, "JULY": 7, "JUL": 7, "AGUSTUS": 8,
-    "AUGUST": 8, "AGU": 8, "AGT": 8, "AGS": 8, "AUG": 8, "SEPTEMBER": 9, "SEP": 9, "SEPT": 9,
-    "OKTOBER": 10, "OCTOBER": 10, "OKT": 10, "OCT": 10, "NOVEMBER": 11, "NOV": 11,
-    "NOPEMBER": 11, "DESEMBER": 12, "DECEMBER": 12, "DES": 12, "DEC": 12,
+    "JANUARI": 1,
+    "JANUARY": 1,
+    "JAN": 1,
+    "FEBRUARI": 2,
+    "FEBRUARY": 2,
+    "FEB": 2,
+    "PEB": 2,
+    "MARET": 3,
+    "MARCH": 3,
+    "MAR": 3,
+    "APRIL": 4,
+    "APR": 4,
+    "MEI": 5,
+    "MAY": 5,
+    "JUNI": 6,
+    "JUNE": 6,
+    "JUN": 6,
+    "JULI": 7,
+    "JULY": 7,
+    "JUL": 7,
+    "AGUSTUS": 8,
+    "AUGUST": 8,
+    "AGU": 8,
+    "AGT": 8,
+    "AGS": 8,
+    "AUG": 8,
+    "SEPTEMBER": 9,
+    "SEP": 9,
+    "SEPT": 9,
+    "OKTOBER": 10,
+    "OCTOBER": 10,
+    "OKT": 10,
+    "OCT": 10,
+    "NOVEMBER": 11,
+    "NOV": 11,
+    "NOPEMBER": 11,
+    "DESEMBER": 12,
+    "DECEMBER": 12,
+    "DES": 12,
+    "DEC": 12,
 }
-_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y/%m/%d",
-            "%d/%m/%y", "%d-%m-%y", "%d %m %Y")
+_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y/%m/%d",
+    "%d/%m/%y",
+    "%d-%m-%y",
+    "%d %m %Y",
+)
 # Excel stores dates as day counts from 1899-12-30; only plausible ones are read.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EXCEL_MIN, _EXCEL_MAX = 20000, 80000
@@ -42,8 +85,9 @@ def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
             text[todo]
             .str.upper()
             .str.replace(r"\s+", " ", regex=True)
-            .str.replace(r"\b([A-Z]+)\b", lambda m: str(_MONTHS.get(m.group(1), m.group(1))),
-                         regex=True)
+            .str.replace(
+                r"\b([A-Z]+)\b", lambda m: str(_MONTHS.get(m.group(1), m.group(1))), regex=True
+            )
         )
         found = pd.Series(pd.NaT, index=words.index, dtype="datetime64[ns]")
         for fmt in _FORMATS:

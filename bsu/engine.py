@@ -170,7 +170,9 @@ def _other_locations(ev: pd.DataFrame, duplicate: pd.Series) -> pd.Series:
     if not duplicate.any():
         return pd.Series(None, index=ev.index, dtype=object)
     dup = ev.loc[duplicate, ["nik", SOURCE, SHEET, ROW]]
-    places = list(zip(dup[SOURCE], dup[SHEET], dup[ROW], strict=True))
+    places = pd.Series(
+        list(zip(dup[SOURCE], dup[SHEET], dup[ROW], strict=True)), index=dup.index, dtype=object
+    )
     dup = dup.assign(place=places)
     groups = dup.groupby("nik", sort=False)["place"].agg(list)
     own = dup["place"]

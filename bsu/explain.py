@@ -25,10 +25,34 @@ from bsu.wage import rupiah
 SEPARATOR = " | "
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _MONTHS = {
-    "id": ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-           "September", "Oktober", "November", "Desember"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
+    "id": (
+        "Januari",
+        "Februari",
+        "Maret",
+        "April",
+        "Mei",
+        "Juni",
+        "Juli",
+        "Agustus",
+        "September",
+        "Oktober",
+        "November",
+        "Desember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 
 
@@ -41,9 +65,9 @@ class Explanation:
     ruleset: RuleSet
 
     def codes_text(self) -> pd.Series:
-        return _join(self.messages.notna().apply(
-            lambda col: col.map({True: col.name, False: np.nan})
-        ), ", ")
+        return _join(
+            self.messages.notna().apply(lambda col: col.map({True: col.name, False: np.nan})), ", "
+        )
 
     def messages_text(self) -> pd.Series:
         return _join(self.messages, SEPARATOR)
@@ -111,18 +135,18 @@ class _Values:
 
     def get(self, name: str, rows: pd.Index) -> pd.Series:
         if name in self._named:
-            return self._named[name](rows).astype(object).astype(str)
+            return _text(self._named[name](rows))
         if f"{name}_raw" in self.frame:
-            return self.frame.loc[rows, f"{name}_raw"].astype(str)
+            return _text(self.frame.loc[rows, f"{name}_raw"])
         if name in self.frame:
-            return self.frame.loc[rows, name].astype(str)
+            return _text(self.frame.loc[rows, name])
         return pd.Series(scalar(name, self.rules, self.lang), index=rows, dtype=object)
 
     def _phrase(self, name: str, rows: pd.Index) -> pd.Series:
         return fill(self.rules.phrase(name, self.lang), rows, self)
 
     def _region_raw(self, rows: pd.Index) -> pd.Series:
-        region = self.frame.loc[rows, "region_raw"]
+        region: pd.Series = self.frame.loc[rows, "region_raw"]
         return region.where(region.ne(""), self.frame.loc[rows, "province_raw"])
 
     def _cap_basis(self, rows: pd.Index) -> pd.Series:
@@ -196,6 +220,11 @@ def format_dates(values: pd.Series, lang: Lang) -> pd.Series:
             v.dt.day.astype(str) + " " + v.dt.month.map(months) + " " + v.dt.year.astype(str)
         )
     return out
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Values as plain Python strings (object dtype); a missing value is empty text."""
+    return values.map(lambda v: "" if v is None or v is pd.NA or v != v else str(v)).astype(object)
 
 
 def _money(values: pd.Series) -> pd.Series:

@@ -77,9 +77,7 @@ def build_index(
         umk.reindex(reg.index).to_numpy(),
         ump.reindex(reg["province_code"]).to_numpy(),
     )
-    reg["name"] = np.where(
-        has_umk, regencies["name"], regencies["province_name"].to_numpy()
-    )
+    reg["name"] = np.where(has_umk, regencies["name"], regencies["province_name"].to_numpy())
     reg["cap_min"] = regional_cap(reg["amount"].astype(float), general_cap, rounding)
     reg["cap_max"] = reg["cap_min"]
 
@@ -174,8 +172,14 @@ def _resolve_one(
         code = next(iter(candidates))
         row = caps.iloc[0]
         state = FOUND if cap_min == cap_max else TOO_COARSE
-        return code, cap_min, cap_max, state, str(row["kind"]), str(row["name"]), float(
-            row["amount"]
+        return (
+            code,
+            cap_min,
+            cap_max,
+            state,
+            str(row["kind"]),
+            str(row["name"]),
+            float(row["amount"]),
         )
     state = FOUND if cap_min == cap_max else AMBIGUOUS
     row = caps.iloc[0]

@@ -32,13 +32,23 @@ SHEETS = {
 }
 HEADERS = {
     "id": {
-        "source": "Berkas", "sheet": "Sheet", "row": "Baris", "status": "Status",
-        "codes": "Kode Alasan", "messages": "Keterangan", "wage_cap": "Batas Upah",
+        "source": "Berkas",
+        "sheet": "Sheet",
+        "row": "Baris",
+        "status": "Status",
+        "codes": "Kode Alasan",
+        "messages": "Keterangan",
+        "wage_cap": "Batas Upah",
         "benefit": "Bantuan",
     },
     "en": {
-        "source": "File", "sheet": "Sheet", "row": "Row", "status": "Status",
-        "codes": "Reason codes", "messages": "Details", "wage_cap": "Wage cap",
+        "source": "File",
+        "sheet": "Sheet",
+        "row": "Row",
+        "status": "Status",
+        "codes": "Reason codes",
+        "messages": "Details",
+        "wage_cap": "Wage cap",
         "benefit": "Benefit",
     },
 }
@@ -111,8 +121,18 @@ def to_json(result: Result) -> dict[str, Any]:
     rules = result.decisions.ruleset
     rows = []
     for i, (source, sheet, row, nik, name, status, wage, cap, benefit) in enumerate(
-        zip(f["source"], f["sheet"], f["row"], f["nik_display"], f["name_raw"], f["status"],
-            f["wage"], f["wage_cap"], f["benefit"], strict=True)
+        zip(
+            f["source"],
+            f["sheet"],
+            f["row"],
+            f["nik_display"],
+            f["name_raw"],
+            f["status"],
+            f["wage"],
+            f["wage_cap"],
+            f["benefit"],
+            strict=True,
+        )
     ):
         rows.append(
             {
@@ -170,8 +190,12 @@ def write_xlsx(result: Result, path: Path) -> None:
     with _atomic(path) as tmp:
         book = xlsxwriter.Workbook(
             str(tmp),
-            {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-             "strings_to_numbers": False},
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
         )
         fmt = _Formats(book)
         _write_summary(book, fmt, result)
@@ -182,8 +206,9 @@ def write_xlsx(result: Result, path: Path) -> None:
 
 class _Formats:
     def __init__(self, book: Any) -> None:
-        self.header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1,
-                                       "text_wrap": True, "valign": "top"})
+        self.header = book.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+        )
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.bold = book.add_format({"bold": True})
         self.money = book.add_format({"num_format": "#,##0"})
@@ -192,12 +217,17 @@ class _Formats:
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
 
 
-def _write_rows(book: Any, fmt: _Formats, title: str, table: pd.DataFrame,
-                nik_columns: set[str]) -> None:
+def _write_rows(
+    book: Any, fmt: _Formats, title: str, table: pd.DataFrame, nik_columns: set[str]
+) -> None:
     sheet = book.add_worksheet(title)
     columns = list(table.columns)
-    money = {HEADERS["id"]["wage_cap"], HEADERS["id"]["benefit"], HEADERS["en"]["wage_cap"],
-             HEADERS["en"]["benefit"]}
+    money = {
+        HEADERS["id"]["wage_cap"],
+        HEADERS["id"]["benefit"],
+        HEADERS["en"]["wage_cap"],
+        HEADERS["en"]["benefit"],
+    }
     messages = {HEADERS["id"]["messages"], HEADERS["en"]["messages"]}
     for j, name in enumerate(columns):
         sheet.write_string(0, j, str(name), fmt.header)
@@ -244,7 +274,10 @@ def _write_summary(book: Any, fmt: _Formats, result: Result) -> None:
     sheet.write_string(0, 0, rules.spec.title.in_(result.lang), fmt.title)
     lines: list[tuple[str, Any]] = [
         ("Rule set" if en else "Aturan", f"{rules.id} (versi {rules.version})"),
-        ("Legal basis" if en else "Dasar hukum", "; ".join(b.short for b in rules.spec.legal_basis)),
+        (
+            "Legal basis" if en else "Dasar hukum",
+            "; ".join(b.short for b in rules.spec.legal_basis),
+        ),
         ("Checked at" if en else "Diperiksa pada", dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
     ]
     row = 2
@@ -293,11 +326,13 @@ def _write_summary(book: Any, fmt: _Formats, result: Result) -> None:
 def _atomic(path: Path) -> Iterator[Path]:
     """Write to a temporary file beside ``path`` and move it into place only on success."""
     path = path.resolve()
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent
+    )
     os.close(fd)
     tmp = Path(name)
     try:
         yield tmp
-        os.replace(tmp, path)
+        tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -69,8 +69,10 @@ def read(path: Path, name: str | None = None) -> Roster:
         raise RosterError(
             "file_unreadable",
             where,
-            (f"Berkas tidak dapat dibuka ({exc.strerror}).",
-             f"The file cannot be opened ({exc.strerror})."),
+            (
+                f"Berkas tidak dapat dibuka ({exc.strerror}).",
+                f"The file cannot be opened ({exc.strerror}).",
+            ),
             ("Periksa izin akses berkas.", "Check the file's permissions."),
         ) from exc
     if not head:
@@ -88,10 +90,14 @@ def read(path: Path, name: str | None = None) -> Roster:
     raise RosterError(
         "file_type_unsupported",
         where,
-        (f"Jenis berkas '{suffix or '(tanpa ekstensi)'}' tidak didukung.",
-         f"File type '{suffix or '(no extension)'}' is not supported."),
-        ("Simpan roster sebagai Excel Workbook (.xlsx) atau CSV (.csv), lalu coba lagi.",
-         "Save the roster as an Excel Workbook (.xlsx) or CSV (.csv) and try again."),
+        (
+            f"Jenis berkas '{suffix or '(tanpa ekstensi)'}' tidak didukung.",
+            f"File type '{suffix or '(no extension)'}' is not supported.",
+        ),
+        (
+            "Simpan roster sebagai Excel Workbook (.xlsx) atau CSV (.csv), lalu coba lagi.",
+            "Save the roster as an Excel Workbook (.xlsx) or CSV (.csv) and try again.",
+        ),
     )
 
 
@@ -104,9 +110,7 @@ def combine(rosters: Iterable[Roster]) -> Roster:
     parts = list(rosters)
     recs = pd.concat([r.records for r in parts], ignore_index=True)
     original = pd.concat([r.original for r in parts], ignore_index=True)
-    return Roster(
-        records=recs, original=original, sheets=[s for r in parts for s in r.sheets]
-    )
+    return Roster(records=recs, original=original, sheets=[s for r in parts for s in r.sheets])
 
 
 # --- xlsx --------------------------------------------------------------------------------
@@ -120,20 +124,28 @@ def _read_xlsx(path: Path, name: str, head: bytes) -> Roster:
         raise RosterError(
             "xlsx_protected_or_xls",
             where,
-            ("Berkas ini dilindungi kata sandi atau berformat Excel lama (.xls).",
-             "This file is password-protected or in the old Excel format (.xls)."),
-            ("Buka di Excel, hapus kata sandinya, lalu simpan sebagai Excel Workbook (.xlsx).",
-             "Open it in Excel, remove the password, and save it as an Excel Workbook (.xlsx)."),
+            (
+                "Berkas ini dilindungi kata sandi atau berformat Excel lama (.xls).",
+                "This file is password-protected or in the old Excel format (.xls).",
+            ),
+            (
+                "Buka di Excel, hapus kata sandinya, lalu simpan sebagai Excel Workbook (.xlsx).",
+                "Open it in Excel, remove the password, and save it as an Excel Workbook (.xlsx).",
+            ),
         )
     if not head.startswith(_ZIP_MAGIC) or not zipfile.is_zipfile(path):
         raise RosterError(
             "xlsx_invalid",
             where,
-            ("Berkas ini bukan workbook Excel (.xlsx) yang sah, atau rusak.",
-             "This file is not a valid Excel workbook (.xlsx), or it is damaged."),
-            ("Buka di Excel dan simpan ulang sebagai Excel Workbook (.xlsx), atau simpan "
-             "sebagai CSV.",
-             "Open it in Excel and save it again as an Excel Workbook (.xlsx), or as CSV."),
+            (
+                "Berkas ini bukan workbook Excel (.xlsx) yang sah, atau rusak.",
+                "This file is not a valid Excel workbook (.xlsx), or it is damaged.",
+            ),
+            (
+                "Buka di Excel dan simpan ulang sebagai Excel Workbook (.xlsx), atau simpan "
+                "sebagai CSV.",
+                "Open it in Excel and save it again as an Excel Workbook (.xlsx), or as CSV.",
+            ),
         )
     try:
         book = CalamineWorkbook.from_path(str(path))
@@ -142,16 +154,21 @@ def _read_xlsx(path: Path, name: str, head: bytes) -> Roster:
             for meta in book.sheets_metadata
             if str(meta.typ).endswith("WorkSheet") and str(meta.visible).endswith("Visible")
         ]
-        grids = [(title, sheet.start, sheet.to_python(skip_empty_area=True))
-                 for title, sheet in sheets]
+        grids = [
+            (title, sheet.start, sheet.to_python(skip_empty_area=True)) for title, sheet in sheets
+        ]
     except Exception as exc:  # calamine raises many unrelated types; all mean "unreadable"
         raise RosterError(
             "xlsx_unreadable",
             where,
-            (f"Workbook tidak dapat dibaca ({type(exc).__name__}).",
-             f"The workbook cannot be read ({type(exc).__name__})."),
-            ("Buka di Excel dan simpan ulang sebagai Excel Workbook (.xlsx).",
-             "Open it in Excel and save it again as an Excel Workbook (.xlsx)."),
+            (
+                f"Workbook tidak dapat dibaca ({type(exc).__name__}).",
+                f"The workbook cannot be read ({type(exc).__name__}).",
+            ),
+            (
+                "Buka di Excel dan simpan ulang sebagai Excel Workbook (.xlsx).",
+                "Open it in Excel and save it again as an Excel Workbook (.xlsx).",
+            ),
         ) from exc
     parts: list[Roster] = []
     for title, start, grid in grids:
@@ -180,30 +197,41 @@ def _read_csv(path: Path, name: str) -> Roster:
     if width == 0:
         raise _empty(Where(name))
     try:
-        grid = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            names=range(width),
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError) as exc:
+        try:
+            grid = _parse_csv(text, delimiter, width)
+        except pd.errors.ParserError:
+            # A longer line further down: size the table from every line, then read again.
+            rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+            grid = _parse_csv(text, delimiter, max(len(r) for r in rows))
+    except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         raise RosterError(
             "csv_malformed",
             Where(name),
             (f"CSV tidak dapat dibaca: {exc}.", f"The CSV cannot be read: {exc}."),
-            ("Pastikan setiap baris memakai pemisah yang sama (koma atau titik koma) dan "
-             "tanda kutip berpasangan.",
-             "Make sure every line uses the same delimiter (comma or semicolon) and that "
-             "quotes are paired."),
+            (
+                "Pastikan setiap baris memakai pemisah yang sama (koma atau titik koma) dan "
+                "tanda kutip berpasangan.",
+                "Make sure every line uses the same delimiter (comma or semicolon) and that "
+                "quotes are paired.",
+            ),
         ) from exc
     part = _from_grid(grid.to_numpy().tolist(), name, None, 1, 0)
     if part is None:
         raise _no_nik(Where(name))
     return part
+
+
+def _parse_csv(text: str, delimiter: str, width: int) -> pd.DataFrame:
+    return pd.read_csv(
+        io.StringIO(text),
+        sep=delimiter,
+        header=None,
+        names=range(width),
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+        engine="c",
+    )
 
 
 def _decode(raw: bytes) -> str:
@@ -234,22 +262,27 @@ def _from_grid(
     found = _find_header(grid)
     if found is None:
         return None
-    at, mapping, headers = found
+    at, mapping, cells = found
+    headers = _unique_headers(cells, first_col)
     body = grid[at + 1 :]
     frame = pd.DataFrame(body, dtype=object).reindex(columns=range(len(headers)))
     frame.index = pd.RangeIndex(first_row + at + 1, first_row + at + 1 + len(frame))
     frame = frame.where(frame.notna(), None)
-    blank = (frame.isna() | frame.eq("")).all(axis=1)
+    blank = (frame.isna() | (frame == "")).all(axis=1)
     frame = frame[~blank]
     where = Where(source, sheet, first_row + at)
     if frame.empty:
         raise RosterError(
             "roster_no_rows",
             where,
-            ("Baris judul kolom ditemukan, tetapi tidak ada baris pekerja di bawahnya.",
-             "The header row was found, but there are no worker rows below it."),
-            ("Isi data pekerja di bawah baris judul kolom.",
-             "Fill in the workers below the header row."),
+            (
+                "Baris judul kolom ditemukan, tetapi tidak ada baris pekerja di bawahnya.",
+                "The header row was found, but there are no worker rows below it.",
+            ),
+            (
+                "Isi data pekerja di bawah baris judul kolom.",
+                "Fill in the workers below the header row.",
+            ),
         )
     recs = pd.DataFrame(index=frame.index)
     recs[records.SOURCE] = source
@@ -266,7 +299,7 @@ def _from_grid(
     return Roster(records=recs, original=original, sheets=[read_info])
 
 
-def _find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int], list[str]] | None:
+def _find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int], list[Any]] | None:
     best: tuple[int, dict[str, int]] | None = None
     for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
         mapping: dict[str, int] = {}
@@ -282,15 +315,15 @@ def _find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int], list[str]]
     at, mapping = best
     row = grid[at]
     width = max(len(r) for r in grid[at:])
-    headers = _unique_headers([row[j] if j < len(row) else None for j in range(width)])
-    return at, mapping, headers
+    return at, mapping, [row[j] if j < len(row) else None for j in range(width)]
 
 
-def _unique_headers(cells: list[Any]) -> list[str]:
+def _unique_headers(cells: list[Any], first_col: int) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
     for j, cell in enumerate(cells):
-        text = str(cell).strip() if cell not in (None, "") else f"Kolom {_letter(j)}"
+        blank = cell is None or not str(cell).strip()
+        text = f"Kolom {_letter(first_col + j)}" if blank else str(cell).strip()
         candidate, n = text, 2
         while candidate in seen:
             candidate, n = f"{text} ({n})", n + 1
@@ -313,8 +346,10 @@ def _empty(where: Where) -> RosterError:
         "roster_empty",
         where,
         ("Sheet kosong: tidak ada data sama sekali.", "The sheet is empty: it holds no data."),
-        ("Isi roster dengan baris judul kolom (mis. NIK, Nama, Upah) dan data pekerja.",
-         "Fill the roster with a header row (e.g. NIK, Nama, Upah) and worker rows."),
+        (
+            "Isi roster dengan baris judul kolom (mis. NIK, Nama, Upah) dan data pekerja.",
+            "Fill the roster with a header row (e.g. NIK, Nama, Upah) and worker rows.",
+        ),
     )
 
 
@@ -322,10 +357,10 @@ def _no_nik(where: Where) -> RosterError:
     return RosterError(
         "roster_no_nik_column",
         where,
-        ("Tidak ada kolom NIK di baris judul kolom mana pun.",
-         "No header row has a NIK column."),
-        ("Tambahkan kolom berjudul 'NIK' (atau 'No KTP') berisi NIK 16 digit, diformat "
-         "sebagai Teks.",
-         "Add a column headed 'NIK' (or 'No KTP') holding the 16-digit NIK, formatted as "
-         "Text."),
+        ("Tidak ada kolom NIK di baris judul kolom mana pun.", "No header row has a NIK column."),
+        (
+            "Tambahkan kolom berjudul 'NIK' (atau 'No KTP') berisi NIK 16 digit, diformat "
+            "sebagai Teks.",
+            "Add a column headed 'NIK' (or 'No KTP') holding the 16-digit NIK, formatted as Text.",
+        ),
     )

@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bsu.errors import RuleSetError
 from bsu.reasons import Outcome, ReasonCode
@@ -54,6 +62,14 @@ class Parameter(_Model):
     confirmed: bool
     note: str | None = None
     source_url: str
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _dates_are_dates(cls, value: Any) -> Any:
+        """YAML dates arrive as text (see the loader); an ISO date must be a real day."""
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+        return value
 
 
 class Reason(_Model):
@@ -206,6 +222,11 @@ def _no_duplicates(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool =
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicates)
+# Dates stay text until pydantic reads them, so an impossible date names its field.
+_UniqueKeyLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def rules_dir() -> Path:
@@ -243,13 +264,13 @@ def load_ruleset(name_or_path: str | Path = "bsu-2025", directory: Path | None =
 @cache
 def _load(path: Path) -> RuleSet:
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except OSError as exc:
         raise RuleSetError(
             f"{path}: berkas aturan tidak dapat dibuka ({exc.strerror}).",
             f"{path}: the rule file cannot be opened ({exc.strerror}).",
         ) from exc
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:
         raise RuleSetError(
             f"{path}: YAML tidak sah: {exc}", f"{path}: invalid YAML: {exc}"
         ) from exc
@@ -297,8 +318,12 @@ def _check_complete(path: Path, spec: RuleSetFile) -> None:
         elif not isinstance(param.value, kind) or isinstance(param.value, bool):
             problems.append(f"parameters.{name}: wrong type {type(param.value).__name__}")
     given = {code for c in spec.criteria for code in c.reasons}
-    problems += [f"criteria: no wording for reason {code}" for code in ReasonCode if code not in given]
-    problems += [f"phrases.{name}: missing" for name in REQUIRED_PHRASES if name not in spec.phrases]
+    problems += [
+        f"criteria: no wording for reason {code}" for code in ReasonCode if code not in given
+    ]
+    problems += [
+        f"phrases.{name}: missing" for name in REQUIRED_PHRASES if name not in spec.phrases
+    ]
     if problems:
         joined = "; ".join(problems)
         raise RuleSetError(
@@ -331,5 +356,4 @@ def _read_table(path: Path, field: str, columns: tuple[str, ...]) -> pd.DataFram
                 f"{path} ({field}): amount_idr is not a number for {bad}",
             )
         frame["amount_idr"] = amounts.astype(float)
-    return frame
-
+    return cast(pd.DataFrame, frame)

@@ -12,7 +12,7 @@ def as_text(values: pd.Series) -> pd.Series:
     text field reads as typed.
     """
     out = values.astype(object)
-    is_str = out.map(type) == str
+    is_str = out.map(lambda v: isinstance(v, str)).astype(bool)
     text = pd.Series("", index=values.index, dtype=object)
     text[is_str] = out[is_str].str.strip()
     other = ~is_str & out.notna()
@@ -29,12 +29,7 @@ def _show(value: object) -> str:
 
 def key(values: pd.Series) -> pd.Series:
     """A matching key: upper case, punctuation to spaces, single spaces."""
-    return (
-        as_text(values)
-        .str.upper()
-        .str.replace(r"[^0-9A-Z]+", " ", regex=True)
-        .str.strip()
-    )
+    return as_text(values).str.upper().str.replace(r"[^0-9A-Z]+", " ", regex=True).str.strip()
 
 
 def key_of(value: str) -> str:

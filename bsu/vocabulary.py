@@ -16,9 +16,26 @@ INACTIVE = "inactive"
 STATUS = {
     ACTIVE: ("AKTIF", "AKTIP", "ACTIVE", "YA", "Y", "YES", "PESERTA AKTIF"),
     INACTIVE: (
-        "NONAKTIF", "NON AKTIF", "TIDAK AKTIF", "TDK AKTIF", "INACTIVE", "NON ACTIVE",
-        "NONACTIVE", "NOT ACTIVE", "KELUAR", "BERHENTI", "TIDAK", "TDK", "NO", "N",
-        "PHK", "RESIGN", "MENINGGAL", "MENINGGAL DUNIA", "PENSIUN", "PASIF",
+        "NONAKTIF",
+        "NON AKTIF",
+        "TIDAK AKTIF",
+        "TDK AKTIF",
+        "INACTIVE",
+        "NON ACTIVE",
+        "NONACTIVE",
+        "NOT ACTIVE",
+        "KELUAR",
+        "BERHENTI",
+        "TIDAK",
+        "TDK",
+        "NO",
+        "N",
+        "PHK",
+        "RESIGN",
+        "MENINGGAL",
+        "MENINGGAL DUNIA",
+        "PENSIUN",
+        "PASIF",
     ),
 }
 
@@ -26,7 +43,11 @@ STATUS = {
 CATEGORY = {
     "PU": ("PU", "PPU", "PENERIMA UPAH", "PEKERJA PENERIMA UPAH", "WAGE EARNER"),
     "BPU": (
-        "BPU", "BUKAN PENERIMA UPAH", "PEKERJA BUKAN PENERIMA UPAH", "MANDIRI", "INFORMAL",
+        "BPU",
+        "BUKAN PENERIMA UPAH",
+        "PEKERJA BUKAN PENERIMA UPAH",
+        "MANDIRI",
+        "INFORMAL",
         "NON WAGE EARNER",
     ),
     "JAKON": ("JAKON", "JASA KONSTRUKSI"),
@@ -36,8 +57,9 @@ CATEGORY = {
 YES = ("YA", "Y", "YES", "TRUE", "1", "PENERIMA", "PENERIMA PKH", "IYA", "ADA")
 NO = ("TIDAK", "TDK", "T", "N", "NO", "FALSE", "0", "BUKAN", "BUKAN PENERIMA", "TIDAK ADA", "")
 
-# Employment classes; a "non"/"bukan" before the word means the opposite (Non-PNS).
-_NOT = r"(?<!NON )(?<!BUKAN )(?<!EKS )(?<!MANTAN )"
+# Employment classes. "Non"/"bukan" before the word means the opposite (Non-PNS), and a
+# former or retired member (mantan, eks, pensiunan, purnawirawan) is no longer one.
+_NOT = r"(?<!NON )(?<!BUKAN )(?<!EKS )(?<!MANTAN )(?<!PENSIUNAN )(?<!PURNAWIRAWAN )"
 EMPLOYMENT = {
     "asn": (
         rf"{_NOT}\b(?:ASN|PNS|CPNS|PPPK|P3K)\b",
@@ -80,9 +102,16 @@ def yes_no(values: pd.Series) -> pd.Series:
     return out
 
 
+# "Non ASN/PNS", "Bukan PNS/TNI/Polri": one negation covers the whole list after it.
+_NEGATED_LIST = (
+    r"\b(?:NON|BUKAN|EKS|MANTAN|PENSIUNAN|PURNAWIRAWAN)"
+    r"(?: (?:ASN|PNS|CPNS|PPPK|P3K|TNI|AD|AL|AU|POLRI|POLISI))+\b"
+)
+
+
 def employment_class(values: pd.Series) -> pd.Series:
     """``asn`` / ``tni`` / ``polri`` for excluded groups, else ``other``."""
-    keys = key(values)
+    keys = key(values).str.replace(_NEGATED_LIST, " ", regex=True)
     out = pd.Series("other", index=values.index, dtype=object)
     for cls, patterns in EMPLOYMENT.items():
         hit = keys.str.contains("|".join(patterns), regex=True).fillna(False).astype(bool)

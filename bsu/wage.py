@@ -1,7 +1,7 @@
 """Wages as people type them, and the cap that applies to them; vectorised.
 
-Accepted forms: 3500000, 3500000.0, "Rp 3.500.000", "Rp3.500.000,00", "3.500.000,-",
-"3,500,000", "3,5 juta", "3,5 jt". Anything else is invalid: a wage is never guessed.
+Accepted forms: 2750000, 2750000.0, "Rp 2.750.000", "Rp2.750.000,00", "2.750.000,-",
+"2,750,000", "2,75 juta", "2,75 jt". Anything else is invalid: a wage is never guessed.
 """
 
 from __future__ import annotations
@@ -74,13 +74,15 @@ def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def regional_cap(minimum_wage: pd.Series, general_cap: float, rounding: float) -> pd.Series:
     """The cap for a region: the general cap, or a higher minimum wage rounded up."""
-    rounded = np.ceil(np.round(minimum_wage / rounding, 6)) * rounding
+    rounded = pd.Series(
+        np.ceil(np.round(minimum_wage.to_numpy(dtype=float) / rounding, 6)) * rounding,
+        index=minimum_wage.index,
+    )
     return rounded.where(minimum_wage > general_cap, float(general_cap))
 
 
 def rupiah(amount: float) -> str:
-    """Rp3.500.000 or Rp5.690.752,95: the way Indonesian documents print money."""
-    whole = int(amount)
-    cents = round((amount - whole) * 100)
+    """Rp2.750.000 or Rp5.690.752,95: the way Indonesian documents print money."""
+    whole, cents = divmod(round(amount * 100), 100)
     text = f"Rp{whole:,}".replace(",", ".")
     return f"{text},{cents:02d}" if cents else text

@@ -1,0 +1,3 @@
+from bsu.cli import main
+
+main()
