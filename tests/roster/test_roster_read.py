@@ -152,11 +152,12 @@ def xlsx_english(tmp: Path) -> Path:
 def xlsx_formal(tmp: Path) -> Path:
     header = ("No.", "No. KTP/NIK", "Nama Lengkap", "Upah (Rp)", "Status BPJS", "Tgl Daftar",
               "Kabupaten/Kota")  # fmt: skip
+    (k1, n1, _), (k2, n2, _), (k3, n3, _) = WORKERS
     body = [
-        (1, WORKERS[0][0], WORKERS[0][1], "Rp 3.500.000", "Aktif", dt.date(2020, 1, 2), "Kota Bekasi"),
-        (2, WORKERS[1][0], WORKERS[1][1], "4.750.000,50", "Aktif", dt.date(2021, 3, 4), "Kab. Bekasi"),
-        (3, WORKERS[2][0], WORKERS[2][1], 2_900_000, "Nonaktif", "15/01/2024", "Jakarta"),
-    ]  # fmt: skip
+        (1, k1, n1, "Rp 3.500.000", "Aktif", dt.date(2020, 1, 2), "Kota Bekasi"),
+        (2, k2, n2, "4.750.000,50", "Aktif", dt.date(2021, 3, 4), "Kab. Bekasi"),
+        (3, k3, n3, 2_900_000, "Nonaktif", "15/01/2024", "Jakarta"),
+    ]
     return _xlsx(tmp / "formal.xlsx", {"Data": [header, *body]})
 
 
