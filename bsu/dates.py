@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from bsu.text import as_text
+from bsu.text import as_text, by_unique
 
 _MONTHS = {
     "JANUARI": 1,
@@ -68,6 +68,10 @@ _EXCEL_MIN, _EXCEL_MAX = 20000, 80000
 
 def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Return (dates as datetime64, whether the cell was empty)."""
+    return by_unique(raw, _parse)
+
+
+def _parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     kinds = raw.map(type)
     is_date = kinds.isin([dt.date, dt.datetime, pd.Timestamp])

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bsu.text import key
+from bsu.text import by_unique, key
 
 ACTIVE = "active"
 INACTIVE = "inactive"
@@ -111,6 +111,10 @@ _NEGATED_LIST = (
 
 def employment_class(values: pd.Series) -> pd.Series:
     """``asn`` / ``tni`` / ``polri`` for excluded groups, else ``other``."""
+    return by_unique(values, _employment_class)
+
+
+def _employment_class(values: pd.Series) -> pd.Series:
     keys = key(values).str.replace(_NEGATED_LIST, " ", regex=True)
     out = pd.Series("other", index=values.index, dtype=object)
     for cls, patterns in EMPLOYMENT.items():

@@ -11,7 +11,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from bsu.text import as_text
+from bsu.text import as_text, by_unique
 
 
 class WageForm(StrEnum):
@@ -32,6 +32,10 @@ _MILLIONS = r"([0-9]{1,3}(?:[.,][0-9]{1,2})?) ?(?:juta|jt)\.?"
 
 def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Return (wage in rupiah as float, ``WageForm``) for each cell."""
+    return by_unique(raw, _parse)
+
+
+def _parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     values = pd.Series(np.nan, index=raw.index, dtype=float)
     kinds = raw.map(type)
     numeric = kinds.isin([int, float]) & raw.notna()

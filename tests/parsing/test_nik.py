@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -237,3 +238,15 @@ def test_mask_shows_at_most_the_first_and_last_four_digits(value: str) -> None:
 @pytest.mark.parametrize("value", ["", "1", "1234", "12345678"])
 def test_mask_hides_short_values_entirely(value: str) -> None:
     assert nik.mask(value) == "*" * len(value)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: clean() tests type(v) in (int, float), so NumPy scalars (np.float64, "
+    "np.int64) in an object column are not marked as numbers and lost precision goes unflagged",
+)
+def test_numpy_numbers_are_numbers_too() -> None:
+    raw = pd.Series([np.float64(3273056010900010.0), np.int64(3273056010900010)], dtype=object)
+    text, numeric = nik.clean(raw)
+    assert text.tolist() == [VALID, VALID]
+    assert numeric.tolist() == [True, True]

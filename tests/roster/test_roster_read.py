@@ -6,6 +6,8 @@ Every file is written here, byte for byte (CSV) or with openpyxl (xlsx), into tm
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -479,3 +481,17 @@ def _outcome(path: Path) -> str:
 
 def test_an_extra_field_is_treated_the_same_on_any_line(tmp_path: Path) -> None:
     assert _outcome(_ragged(tmp_path, 4)) == _outcome(_ragged(tmp_path, 61))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: read() sniffs the first bytes with path.open('rb').read(8) and never closes "
+    "the file (ResourceWarning: unclosed file)",
+)
+def test_read_closes_the_file(tmp_path: Path) -> None:
+    path = comma_csv(tmp_path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        roster.read(path)
+        gc.collect()
+    assert [str(w.message) for w in caught if w.category is ResourceWarning] == []
