@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from bsu.text import as_text, by_unique
+from bsu.text import is_number as numeric
 
 _MONTHS = {
     "JANUARI": 1,
@@ -77,7 +78,7 @@ def _parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     is_date = kinds.isin([dt.date, dt.datetime, pd.Timestamp])
     if is_date.any():
         out[is_date] = pd.to_datetime(raw[is_date].map(_as_datetime))
-    is_number = kinds.isin([int, float]) & raw.notna()
+    is_number = numeric(raw)
     if is_number.any():
         days = pd.to_numeric(raw[is_number]).where(lambda d: d.between(_EXCEL_MIN, _EXCEL_MAX))
         out[is_number] = _EXCEL_EPOCH + pd.to_timedelta(days.round(), unit="D")

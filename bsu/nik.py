@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bsu.text import as_text
+from bsu.text import as_text, is_number
 
 _SCIENTIFIC = r"[0-9]+(?:[.,][0-9]+)?[eE][+]?[0-9]+"
 _DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
@@ -23,8 +23,7 @@ def clean(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     Spaces, dots, dashes and Excel's leading apostrophe are stripped. A number, or text
     in scientific notation ("6.17101E+15"), is marked as precision lost.
     """
-    kinds = raw.map(type)
-    numeric = kinds.isin([int, float]) & raw.notna()
+    numeric = is_number(raw)
     text = as_text(raw)
     scientific = text.str.fullmatch(_SCIENTIFIC).fillna(False).astype(bool)
     cleaned = text.str.replace(r"^'+|[\s.\-]", "", regex=True)

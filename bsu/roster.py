@@ -57,7 +57,8 @@ def read(path: Path, name: str | None = None) -> Roster:
     name = name or path.name
     where = Where(name)
     try:
-        head = path.open("rb").read(8)
+        with path.open("rb") as fh:
+            head = fh.read(8)
     except FileNotFoundError as exc:
         raise RosterError(
             "file_not_found",
@@ -178,10 +179,10 @@ def _read_xlsx(path: Path, name: str, head: bytes) -> Roster:
         if part is not None:
             parts.append(part)
     if not parts:
-        first = grids[0][0] if grids else None
-        if not grids or all(not g for _, _, g in grids):
-            raise _empty(Where(name, first))
-        raise _no_nik(Where(name, first))
+        filled = [title for title, _, grid in grids if grid]
+        if not filled:
+            raise _empty(Where(name, grids[0][0] if grids else None))
+        raise _no_nik(Where(name, filled[0]))
     return combine(parts)
 
 

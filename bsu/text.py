@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 T = TypeVar("T", pd.Series, tuple[pd.Series, pd.Series])
@@ -56,6 +57,18 @@ def _show(value: object) -> str:
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
         return str(int(value))
     return str(value).strip()
+
+
+def is_number(values: pd.Series) -> pd.Series:
+    """Which cells hold a number (Python or NumPy; a bool is not a number)."""
+    return (
+        values.map(
+            lambda v: (
+                isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+            )
+        ).astype(bool)
+        & values.notna()
+    )
 
 
 def key(values: pd.Series) -> pd.Series:

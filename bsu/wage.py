@@ -11,7 +11,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from bsu.text import as_text, by_unique
+from bsu.text import as_text, by_unique, is_number
 
 
 class WageForm(StrEnum):
@@ -37,8 +37,7 @@ def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def _parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     values = pd.Series(np.nan, index=raw.index, dtype=float)
-    kinds = raw.map(type)
-    numeric = kinds.isin([int, float]) & raw.notna()
+    numeric = is_number(raw)
     values[numeric] = raw[numeric].astype(float)
 
     text = as_text(raw).where(~numeric, "")

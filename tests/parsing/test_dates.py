@@ -136,10 +136,5 @@ def test_parse_never_raises(values: list[object]) -> None:
     assert not parsed[empty].notna().any()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: parse() tests type(v) in (int, float), so an Excel serial held as a NumPy "
-    "scalar is read as the text '45412' and becomes NaT",
-)
 def test_numpy_serial_is_a_serial() -> None:
     assert _parse_one(np.float64(45412.0)) == (pd.Timestamp("2024-04-30"), False)

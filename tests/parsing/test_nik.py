@@ -240,11 +240,6 @@ def test_mask_hides_short_values_entirely(value: str) -> None:
     assert nik.mask(value) == "*" * len(value)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: clean() tests type(v) in (int, float), so NumPy scalars (np.float64, "
-    "np.int64) in an object column are not marked as numbers and lost precision goes unflagged",
-)
 def test_numpy_numbers_are_numbers_too() -> None:
     raw = pd.Series([np.float64(3273056010900010.0), np.int64(3273056010900010)], dtype=object)
     text, numeric = nik.clean(raw)

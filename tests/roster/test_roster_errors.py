@@ -197,11 +197,6 @@ def test_the_name_given_is_the_name_shown(tmp_path: Path) -> None:
     assert "tmp8f3a2" not in err.message("en")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with no NIK header anywhere, the error names the first sheet even when it is "
-    "empty and the sheet holding data is another one",
-)
 def test_no_nik_error_names_the_sheet_with_data(tmp_path: Path) -> None:
     path = _xlsx(tmp_path / "dua-sheet.xlsx", {"Kosong": [], "Data": [("Nama",), ("Ani",)]})
     err = _error(path, "roster_no_nik_column")

@@ -483,11 +483,6 @@ def test_an_extra_field_is_treated_the_same_on_any_line(tmp_path: Path) -> None:
     assert _outcome(_ragged(tmp_path, 4)) == _outcome(_ragged(tmp_path, 61))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: read() sniffs the first bytes with path.open('rb').read(8) and never closes "
-    "the file (ResourceWarning: unclosed file)",
-)
 def test_read_closes_the_file(tmp_path: Path) -> None:
     path = comma_csv(tmp_path)
     with warnings.catch_warnings(record=True) as caught:
