@@ -333,6 +333,9 @@ def _atomic(path: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        umask = os.umask(0)
+        os.umask(umask)
+        tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; a result is an ordinary file
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
