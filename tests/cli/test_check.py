@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from tests.cli.conftest import ROOT, run
+from tests.support import write_xlsx
 
 SAMPLES = ROOT / "samples"
 HEADER = ["NIK", "Nama", "Upah", "Status Kepesertaan", "Tgl Daftar", "Kab/Kota", "Divisi"]
@@ -22,19 +23,7 @@ ROWS = [
 
 
 def _xlsx(path: Path, rows: list[list[object]], header: list[str] = HEADER) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Roster"
-    ws.append(["DAFTAR PEKERJA"])
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    for line in ws.iter_rows():
-        for cell in line:
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"  # typed text, as a user would with a leading apostrophe
-    wb.save(path)
-    return path
+    return write_xlsx(path, {"Roster": [["DAFTAR PEKERJA"], header, *rows]})
 
 
 def test_check_prints_a_summary_and_writes_the_workbook(tmp_path: Path) -> None:

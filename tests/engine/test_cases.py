@@ -16,15 +16,9 @@ from bsu import evaluate, load_ruleset
 from bsu.explain import explain
 from bsu.reasons import ReasonCode, codes_in
 from bsu.records import frame
+from tests.support import VALID_WORKER
 
 CASES = Path(__file__).parent / "cases"
-VALID_WORKER: dict[str, Any] = {
-    "nik": "3275014101900001",
-    "name": "Pekerja Contoh",
-    "wage": 3000000,
-    "participant_status": "Aktif",
-    "registered_on": "2024-01-15",
-}
 
 
 def _cases() -> list[Any]:

@@ -3,28 +3,15 @@
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-import openpyxl
 import pytest
 
 from bsu import roster
 from bsu.errors import BsuError, RosterError
+from tests.support import write_xlsx
 
 GOOD_ROWS = [("NIK", "Nama", "Upah"), ("3273056010900010", "Ani", 3_500_000)]
-
-
-def _xlsx(path: Path, sheets: dict[str, Sequence[Sequence[Any]]]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(list(row))
-    book.save(path)
-    return path
 
 
 def _error(path: Path, code: str | tuple[str, ...], name: str | None = None) -> RosterError:
@@ -46,7 +33,7 @@ def _error(path: Path, code: str | tuple[str, ...], name: str | None = None) -> 
 
 def test_a_good_file_reads(tmp_path: Path) -> None:
     # The control for the cases below: the same writer makes a readable roster.
-    assert len(roster.read(_xlsx(tmp_path / "baik.xlsx", {"Data": GOOD_ROWS}))) == 1
+    assert len(roster.read(write_xlsx(tmp_path / "baik.xlsx", {"Data": GOOD_ROWS}))) == 1
 
 
 def test_missing_path(tmp_path: Path) -> None:
@@ -85,7 +72,7 @@ def test_no_extension(tmp_path: Path) -> None:
     assert "no extension" in err.message("en")
 
 
-def test_csv_renamed_to_xlsx(tmp_path: Path) -> None:
+def test_csv_renamed_towrite_xlsx(tmp_path: Path) -> None:
     path = tmp_path / "sebenarnya-csv.xlsx"
     path.write_bytes(b"NIK,Nama,Upah\n3273056010900010,Ani,3500000\n")
     _error(path, "xlsx_invalid")
@@ -100,8 +87,8 @@ def test_old_excel_or_password_protected(tmp_path: Path) -> None:
     assert "password" in err.message("en")
 
 
-def test_truncated_xlsx(tmp_path: Path) -> None:
-    whole = _xlsx(tmp_path / "utuh.xlsx", {"Data": GOOD_ROWS}).read_bytes()
+def test_truncatedwrite_xlsx(tmp_path: Path) -> None:
+    whole = write_xlsx(tmp_path / "utuh.xlsx", {"Data": GOOD_ROWS}).read_bytes()
     path = tmp_path / "terpotong.xlsx"
     path.write_bytes(whole[: len(whole) // 2])
     _error(path, ("xlsx_invalid", "xlsx_unreadable"))
@@ -115,7 +102,7 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
 
 
 def test_xlsx_with_a_damaged_sheet(tmp_path: Path) -> None:
-    source = _xlsx(tmp_path / "utuh.xlsx", {"Data": GOOD_ROWS})
+    source = write_xlsx(tmp_path / "utuh.xlsx", {"Data": GOOD_ROWS})
     path = tmp_path / "rusak.xlsx"
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
         for item in old.infolist():
@@ -127,13 +114,13 @@ def test_xlsx_with_a_damaged_sheet(tmp_path: Path) -> None:
 
 
 def test_xlsx_whose_only_sheet_is_empty(tmp_path: Path) -> None:
-    err = _error(_xlsx(tmp_path / "kosong.xlsx", {"Lembar1": []}), "roster_empty")
+    err = _error(write_xlsx(tmp_path / "kosong.xlsx", {"Lembar1": []}), "roster_empty")
     assert err.where.sheet == "Lembar1"
     assert "Lembar1" in err.message("en")
 
 
 def test_xlsx_whose_sheets_are_all_empty(tmp_path: Path) -> None:
-    _error(_xlsx(tmp_path / "semua-kosong.xlsx", {"A": [], "B": [()]}), "roster_empty")
+    _error(write_xlsx(tmp_path / "semua-kosong.xlsx", {"A": [], "B": [()]}), "roster_empty")
 
 
 @pytest.mark.parametrize("content", [b"\n\n\n", b"\xef\xbb\xbf", b"\r\n", b"   \n"])
@@ -145,14 +132,14 @@ def test_csv_with_nothing_in_it(tmp_path: Path, content: bytes) -> None:
 
 def test_xlsx_without_a_nik_column(tmp_path: Path) -> None:
     rows = [("Nama", "Upah", "Kota"), ("Ani", 3_500_000, "Bekasi")]
-    err = _error(_xlsx(tmp_path / "tanpa-nik.xlsx", {"Data": rows}), "roster_no_nik_column")
+    err = _error(write_xlsx(tmp_path / "tanpa-nik.xlsx", {"Data": rows}), "roster_no_nik_column")
     assert "NIK" in err.message("id")
     assert "NIK" in err.message("en")
 
 
 def test_xlsx_notes_only(tmp_path: Path) -> None:
     rows = [("Petunjuk pengisian",), ("Isi data pekerja di sheet berikutnya.",)]
-    _error(_xlsx(tmp_path / "petunjuk.xlsx", {"Petunjuk": rows}), "roster_no_nik_column")
+    _error(write_xlsx(tmp_path / "petunjuk.xlsx", {"Petunjuk": rows}), "roster_no_nik_column")
 
 
 def test_csv_without_a_nik_column(tmp_path: Path) -> None:
@@ -163,12 +150,14 @@ def test_csv_without_a_nik_column(tmp_path: Path) -> None:
 
 def test_nik_header_below_the_search_window(tmp_path: Path) -> None:
     titles = [(f"baris judul {i}",) for i in range(roster.HEADER_SEARCH_ROWS)]
-    path = _xlsx(tmp_path / "terlalu-dalam.xlsx", {"Data": [*titles, *GOOD_ROWS]})
+    path = write_xlsx(tmp_path / "terlalu-dalam.xlsx", {"Data": [*titles, *GOOD_ROWS]})
     _error(path, "roster_no_nik_column")
 
 
 def test_xlsx_header_but_no_rows(tmp_path: Path) -> None:
-    path = _xlsx(tmp_path / "judul-saja.xlsx", {"Data": [("Daftar",), ("NIK", "Nama", "Upah")]})
+    path = write_xlsx(
+        tmp_path / "judul-saja.xlsx", {"Data": [("Daftar",), ("NIK", "Nama", "Upah")]}
+    )
     err = _error(path, "roster_no_rows")
     assert (err.where.sheet, err.where.row) == ("Data", 2)
     assert "row 2" in err.message("en")
@@ -177,7 +166,7 @@ def test_xlsx_header_but_no_rows(tmp_path: Path) -> None:
 
 def test_xlsx_header_then_only_blank_rows(tmp_path: Path) -> None:
     rows = [("NIK", "Nama"), (), (None, None), ("", "")]
-    _error(_xlsx(tmp_path / "baris-kosong.xlsx", {"Data": rows}), "roster_no_rows")
+    _error(write_xlsx(tmp_path / "baris-kosong.xlsx", {"Data": rows}), "roster_no_rows")
 
 
 @pytest.mark.parametrize(
@@ -198,6 +187,6 @@ def test_the_name_given_is_the_name_shown(tmp_path: Path) -> None:
 
 
 def test_no_nik_error_names_the_sheet_with_data(tmp_path: Path) -> None:
-    path = _xlsx(tmp_path / "dua-sheet.xlsx", {"Kosong": [], "Data": [("Nama",), ("Ani",)]})
+    path = write_xlsx(tmp_path / "dua-sheet.xlsx", {"Kosong": [], "Data": [("Nama",), ("Ani",)]})
     err = _error(path, "roster_no_nik_column")
     assert err.where.sheet == "Data"

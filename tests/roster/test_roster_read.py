@@ -8,9 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -18,6 +17,7 @@ import pytest
 
 from bsu import dates, nik, roster, wage
 from bsu.errors import RosterError
+from tests.support import write_csv, write_xlsx
 
 # Three workers: (NIK, name, wage). The names need Windows-1252 (and a comma).
 WORKERS = [
@@ -26,24 +26,6 @@ WORKERS = [
     ("3171012902960001", "José Ramos", 2_900_000.0),
 ]
 CANONICAL = [(n, name, w) for n, name, w in WORKERS]
-
-Rows = Sequence[Sequence[Any]]
-
-
-def _csv(path: Path, lines: Sequence[str], encoding: str = "utf-8", newline: str = "\n") -> Path:
-    path.write_bytes(newline.join(lines).encode(encoding) + newline.encode())
-    return path
-
-
-def _xlsx(path: Path, sheets: dict[str, Rows]) -> Path:
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title)
-        for row in rows:
-            sheet.append(list(row))
-    book.save(path)
-    return path
 
 
 def _canonical(r: roster.Roster) -> list[tuple[str, str, float]]:
@@ -62,7 +44,7 @@ def _rows(r: roster.Roster) -> list[int]:
 
 
 def comma_csv(tmp: Path) -> Path:
-    return _csv(
+    return write_csv(
         tmp / "koma.csv",
         [
             "NIK,Nama,Upah",
@@ -75,7 +57,7 @@ def comma_csv(tmp: Path) -> Path:
 
 def semicolon_csv(tmp: Path) -> Path:
     # What Excel writes in an Indonesian locale: ';' because ',' is the decimal mark.
-    return _csv(
+    return write_csv(
         tmp / "titik-koma.csv",
         [
             "NIK;Nama;Upah",
@@ -87,7 +69,7 @@ def semicolon_csv(tmp: Path) -> Path:
 
 
 def bom_csv(tmp: Path) -> Path:
-    return _csv(
+    return write_csv(
         tmp / "bom.csv",
         [
             "NIK,Nama,Upah",
@@ -101,7 +83,7 @@ def bom_csv(tmp: Path) -> Path:
 
 
 def cp1252_csv(tmp: Path) -> Path:
-    return _csv(
+    return write_csv(
         tmp / "windows.csv",
         [
             "NIK;Nama;Upah",
@@ -115,7 +97,7 @@ def cp1252_csv(tmp: Path) -> Path:
 
 
 def tab_txt(tmp: Path) -> Path:
-    return _csv(
+    return write_csv(
         tmp / "tab.txt",
         [
             "NIK\tNama\tUpah",
@@ -127,11 +109,11 @@ def tab_txt(tmp: Path) -> Path:
 
 
 def xlsx_plain(tmp: Path) -> Path:
-    return _xlsx(tmp / "biasa.xlsx", {"Sheet1": [("NIK", "Nama", "Upah"), *WORKERS]})
+    return write_xlsx(tmp / "biasa.xlsx", {"Sheet1": [("NIK", "Nama", "Upah"), *WORKERS]})
 
 
 def xlsx_titles(tmp: Path) -> Path:
-    return _xlsx(
+    return write_xlsx(
         tmp / "judul.xlsx",
         {
             "Pekerja": [
@@ -145,7 +127,7 @@ def xlsx_titles(tmp: Path) -> Path:
 
 
 def xlsx_english(tmp: Path) -> Path:
-    return _xlsx(
+    return write_xlsx(
         tmp / "english.xlsx",
         {"Staff": [("Name", "Wage", "NIK"), *[(n, w, k) for k, n, w in WORKERS]]},
     )
@@ -160,7 +142,7 @@ def xlsx_formal(tmp: Path) -> Path:
         (2, k2, n2, "4.750.000,50", "Aktif", dt.date(2021, 3, 4), "Kab. Bekasi"),
         (3, k3, n3, 2_900_000, "Nonaktif", "15/01/2024", "Jakarta"),
     ]
-    return _xlsx(tmp / "formal.xlsx", {"Data": [header, *body]})
+    return write_xlsx(tmp / "formal.xlsx", {"Data": [header, *body]})
 
 
 DIALECTS: dict[str, tuple[Callable[[Path], Path], list[int]]] = {
@@ -234,7 +216,7 @@ def test_formal_headers_map_onto_the_canonical_fields(tmp_path: Path) -> None:
 
 
 def test_csv_title_row_above_the_header(tmp_path: Path) -> None:
-    path = _csv(
+    path = write_csv(
         tmp_path / "judul.csv",
         ["Daftar Pekerja PT Maju", "", "NIK,Nama,Upah", "3273056010900010,Ani,3500000"],
     )
@@ -248,7 +230,7 @@ def test_csv_title_row_above_the_header(tmp_path: Path) -> None:
 
 
 def test_csv_blank_lines_keep_the_numbering(tmp_path: Path) -> None:
-    path = _csv(
+    path = write_csv(
         tmp_path / "kosong.csv",
         [
             "NIK,Nama,Upah",
@@ -267,7 +249,7 @@ def test_csv_blank_lines_keep_the_numbering(tmp_path: Path) -> None:
 
 
 def test_csv_crlf_blank_lines_keep_the_numbering(tmp_path: Path) -> None:
-    path = _csv(
+    path = write_csv(
         tmp_path / "crlf.csv",
         ["NIK;Nama", "3273056010900010;Ani", "", "3275014507850003;Budi"],
         newline="\r\n",
@@ -276,7 +258,7 @@ def test_csv_crlf_blank_lines_keep_the_numbering(tmp_path: Path) -> None:
 
 
 def test_xlsx_blank_rows_keep_the_numbering(tmp_path: Path) -> None:
-    path = _xlsx(
+    path = write_xlsx(
         tmp_path / "kosong.xlsx",
         {
             "S": [
@@ -313,7 +295,7 @@ def test_xlsx_used_range_not_starting_at_a1(tmp_path: Path) -> None:
 
 
 def test_nik_cells_keep_their_type(tmp_path: Path) -> None:
-    path = _xlsx(
+    path = write_xlsx(
         tmp_path / "tipe.xlsx",
         {
             "S": [
@@ -334,21 +316,21 @@ def test_nik_cells_keep_their_type(tmp_path: Path) -> None:
 
 
 def test_csv_cells_are_text(tmp_path: Path) -> None:
-    path = _csv(tmp_path / "teks.csv", ["NIK,Nama,Upah", "0003273056010900,Ani,3500000"])
+    path = write_csv(tmp_path / "teks.csv", ["NIK,Nama,Upah", "0003273056010900,Ani,3500000"])
     r = roster.read(path)
     assert r.records["nik"].tolist() == ["0003273056010900"]  # leading zeros kept
     assert r.records["wage"].tolist() == ["3500000"]
 
 
 def test_missing_canonical_columns_are_empty(tmp_path: Path) -> None:
-    r = roster.read(_csv(tmp_path / "nik-saja.csv", ["NIK", "3273056010900010"]))
+    r = roster.read(write_csv(tmp_path / "nik-saja.csv", ["NIK", "3273056010900010"]))
     assert r.records["nik"].tolist() == ["3273056010900010"]
     for column in ("name", "wage", "region", "province", "pkh_recipient"):
         assert r.records[column].isna().all(), column
 
 
 def test_unknown_columns_are_kept_with_their_headers(tmp_path: Path) -> None:
-    path = _xlsx(
+    path = write_xlsx(
         tmp_path / "lain.xlsx",
         {
             "Data": [
@@ -370,7 +352,7 @@ def test_unknown_columns_are_kept_with_their_headers(tmp_path: Path) -> None:
 
 
 def test_unknown_csv_columns_are_kept(tmp_path: Path) -> None:
-    path = _csv(
+    path = write_csv(
         tmp_path / "lain.csv",
         ["NIK;Jabatan;Nama", "3273056010900010;Operator;Ani", "3275014507850003;Staf;Budi"],
     )
@@ -413,7 +395,7 @@ def test_other_workbook_suffixes(tmp_path: Path, suffix: str) -> None:
 
 
 def test_two_roster_sheets_are_both_read(tmp_path: Path) -> None:
-    path = _xlsx(
+    path = write_xlsx(
         tmp_path / "dua.xlsx",
         {
             "Jakarta": [("NIK", "Nama"), WORKERS[0][:2], WORKERS[1][:2]],
@@ -437,7 +419,7 @@ def test_two_roster_sheets_are_both_read(tmp_path: Path) -> None:
 
 
 def test_a_notes_sheet_is_skipped(tmp_path: Path) -> None:
-    path = _xlsx(
+    path = write_xlsx(
         tmp_path / "petunjuk.xlsx",
         {
             "Petunjuk": [
@@ -456,7 +438,7 @@ def test_a_notes_sheet_is_skipped(tmp_path: Path) -> None:
 
 
 def test_an_empty_sheet_next_to_a_roster_is_skipped(tmp_path: Path) -> None:
-    path = _xlsx(
+    path = write_xlsx(
         tmp_path / "kosong-satu.xlsx", {"Kosong": [], "Data": [("NIK",), ("3273056010900010",)]}
     )
     r = roster.read(path)
@@ -469,7 +451,7 @@ def test_an_empty_sheet_next_to_a_roster_is_skipped(tmp_path: Path) -> None:
 def _ragged(tmp: Path, at: int) -> Path:
     lines = ["NIK,Nama"] + [f"32730560109{i:05d},N{i}" for i in range(70)]
     lines[at] += ",catatan"
-    return _csv(tmp / f"ragged-{at}.csv", lines)
+    return write_csv(tmp / f"ragged-{at}.csv", lines)
 
 
 def _outcome(path: Path) -> str:

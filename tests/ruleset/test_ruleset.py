@@ -14,6 +14,7 @@ from bsu.errors import RuleSetError
 from bsu.reasons import ReasonCode
 from bsu.records import frame
 from bsu.ruleset import available, rules_dir
+from tests.support import VALID_WORKER
 
 RULES = Path(__file__).resolve().parents[2] / "rules"
 
@@ -94,13 +95,7 @@ def test_unknown_rule_set_lists_the_known_ones() -> None:
 
 
 def test_changing_the_cap_in_yaml_changes_decisions(tmp_path: Path) -> None:
-    worker = {
-        "nik": "3275014101900001",
-        "wage": 3400000,
-        "participant_status": "Aktif",
-        "registered_on": "2024-01-15",
-        "region": "Kota Semarang",
-    }
+    worker = {**VALID_WORKER, "wage": 3400000, "region": "Kota Semarang"}
     shipped = evaluate(frame([worker]), load_ruleset("bsu-2025", RULES))
     assert shipped.frame["status"].tolist() == ["eligible"]
 
@@ -112,12 +107,7 @@ def test_changing_the_cap_in_yaml_changes_decisions(tmp_path: Path) -> None:
 
 
 def test_changing_the_cutoff_in_yaml_changes_decisions(tmp_path: Path) -> None:
-    worker = {
-        "nik": "3275014101900001",
-        "wage": 3000000,
-        "participant_status": "Aktif",
-        "registered_on": "2025-05-15",
-    }
+    worker = {**VALID_WORKER, "registered_on": "2025-05-15"}
     assert evaluate(frame([worker]), load_ruleset("bsu-2025", RULES)).frame["status"].tolist() == [
         "ineligible"
     ]
@@ -133,13 +123,7 @@ def test_changing_an_outcome_in_yaml_changes_the_status(tmp_path: Path) -> None:
     pkh = next(c for c in data["criteria"] if c["id"] == "not_pkh_recipient")
     pkh["reasons"]["EXCLUDED_PKH_RECIPIENT"]["outcome"] = "review"
     (directory / "bsu-2025.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
-    worker = {
-        "nik": "3275014101900001",
-        "wage": 3000000,
-        "participant_status": "Aktif",
-        "registered_on": "2024-01-15",
-        "pkh_recipient": "Ya",
-    }
+    worker = {**VALID_WORKER, "pkh_recipient": "Ya"}
     decided = evaluate(frame([worker]), load_ruleset("bsu-2025", directory))
     assert decided.frame["status"].tolist() == ["review"]
 
