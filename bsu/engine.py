@@ -124,18 +124,15 @@ def gather(records: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
     ev["registered_on"], ev["registered_on_empty"] = dates.parse(records["registered_on"])
     ev["employment_class"] = vocabulary.employment_class(records["employment_status"])
     ev["pkh"] = vocabulary.yes_no(records["pkh_recipient"])
-    resolved = region.resolve(_region_index(ruleset), records["region"], records["province"])
+    resolved = region.resolve(_index_for(ruleset), records["region"], records["province"])
     for column in resolved.columns:
         ev[column if column.startswith("cap") else f"region_{column}"] = resolved[column]
     return ev
 
 
-def _region_index(ruleset: RuleSet) -> region.RegionIndex:
-    return _index_for(ruleset)
-
-
 @cache
 def _index_for(ruleset: RuleSet) -> region.RegionIndex:
+    """The region lookup of a rule set, built once (rule sets compare by identity)."""
     return region.build_index(
         ruleset.regions,
         ruleset.minimum_wages,

@@ -20,6 +20,7 @@ from bsu.engine import Decisions
 from bsu.reasons import ReasonCode
 from bsu.region import AMBIGUOUS, MISSING, TOO_COARSE, UNRECOGNISED
 from bsu.ruleset import Lang, RuleSet
+from bsu.text import by_unique
 from bsu.wage import rupiah
 
 SEPARATOR = " | "
@@ -65,9 +66,10 @@ class Explanation:
     ruleset: RuleSet
 
     def codes_text(self) -> pd.Series:
-        return _join(
-            self.messages.notna().apply(lambda col: col.map({True: col.name, False: np.nan})), ", "
-        )
+        present = self.messages.notna()
+        names = np.broadcast_to(present.columns.to_numpy(dtype=object), present.shape)
+        codes = pd.DataFrame(names, index=present.index, columns=present.columns, dtype=object)
+        return _join(codes.where(present), ", ")
 
     def messages_text(self) -> pd.Series:
         return _join(self.messages, SEPARATOR)
@@ -224,18 +226,31 @@ def format_dates(values: pd.Series, lang: Lang) -> pd.Series:
 
 def _text(values: pd.Series) -> pd.Series:
     """Values as plain Python strings (object dtype); a missing value is empty text."""
-    return values.map(lambda v: "" if v is None or v is pd.NA or v != v else str(v)).astype(object)
+    return by_unique(values, _plain_text)
+
+
+def _plain_text(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: "" if pd.isna(v) else str(v)).astype(object)
 
 
 def _money(values: pd.Series) -> pd.Series:
-    return values.map(lambda v: rupiah(float(v)) if pd.notna(v) else "")
+    """Amounts as Rp text; the same few caps repeat, so each is formatted once."""
+    return by_unique(values, _rupiah_text)
+
+
+def _rupiah_text(values: pd.Series) -> pd.Series:
+    return values.map(lambda v: rupiah(float(v)) if pd.notna(v) else "").astype(object)
 
 
 def _join(frame: pd.DataFrame, separator: str) -> pd.Series:
-    out = pd.Series("", index=frame.index, dtype=object)
+    """Join each row's non-missing cells; plain object arrays, one column at a time."""
+    out = np.full(len(frame), "", dtype=object)
+    started = np.zeros(len(frame), dtype=bool)
     for column in frame.columns:
-        part = frame[column]
-        has = part.notna()
-        joined = out.where(out.eq(""), out + separator) + part.astype(object).astype(str)
-        out = joined.where(has, out)
-    return out
+        part = frame[column].to_numpy(dtype=object)
+        has = pd.notna(part)
+        first, more = has & ~started, has & started
+        out[first] = part[first]
+        out[more] = out[more] + separator + part[more]
+        started |= has
+    return pd.Series(out, index=frame.index, dtype=object)

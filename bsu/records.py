@@ -39,7 +39,7 @@ def frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     """Canonical records from dicts (the API's and the tests' way in)."""
     rows = list(records)
     out = pd.DataFrame(rows, columns=list(COLUMNS), dtype=object)
-    if ROW in out and out[ROW].isna().all():
+    if out[ROW].isna().all():
         out[ROW] = range(1, len(out) + 1)
     return conform(out)
 

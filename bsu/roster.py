@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,12 +102,8 @@ def read(path: Path, name: str | None = None) -> Roster:
     )
 
 
-def read_many(paths: Sequence[Path]) -> Roster:
-    """Read several rosters into one table (rows keep their file and sheet)."""
-    return combine(read(p) for p in paths)
-
-
 def combine(rosters: Iterable[Roster]) -> Roster:
+    """Several rosters as one table; rows keep their file and sheet."""
     parts = list(rosters)
     recs = pd.concat([r.records for r in parts], ignore_index=True)
     original = pd.concat([r.original for r in parts], ignore_index=True)

@@ -14,9 +14,16 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 D = dt.date
+
+
+def _append_numbered(ws: Worksheet, rows: list[tuple[object, ...]]) -> None:
+    """Append worker rows after a running number, the way rosters start with "No"."""
+    for i, row in enumerate(rows, start=1):
+        ws.append([i, *row])
 
 
 def clean() -> None:
@@ -198,8 +205,7 @@ def clean() -> None:
             "Keamanan",
         ),
     ]
-    for i, row in enumerate(rows, start=1):
-        ws.append([i, *row])
+    _append_numbered(ws, rows)
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for cell in ws["B"][1:]:
@@ -383,8 +389,7 @@ def messy() -> None:
             "",
         ),
     ]
-    for i, row in enumerate(rows, start=1):
-        ws.append([i, *row])
+    _append_numbered(ws, rows)
     ws.cell(row=14, column=5).value = "Tidak Aktif"
     wb.save(SAMPLES / "roster-messy.xlsx")
 
