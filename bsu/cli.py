@@ -125,11 +125,23 @@ def _run(paths: list[Path], ruleset: RuleSet, lang: Lang, out: Path | None, quie
         result = Result.of(roster, decisions, lang)
         progress.update(task, description="Menulis hasil / writing result")
         if out is not None:
-            if out.suffix.lower() == ".csv":
-                write_csv(result, out)
-            else:
-                write_xlsx(result, out)
+            _write(result, out)
     return result
+
+
+def _write(result: Result, out: Path) -> None:
+    try:
+        if out.suffix.lower() == ".csv":
+            write_csv(result, out)
+        else:
+            write_xlsx(result, out)
+    except OSError as exc:
+        raise BsuError(
+            f"Hasil tidak dapat ditulis ke {out} ({exc.strerror or exc}). Periksa bahwa folder "
+            "itu ada, dapat ditulisi, dan berkasnya tidak sedang dibuka di Excel.",
+            f"The result cannot be written to {out} ({exc.strerror or exc}). Check that the "
+            "folder exists, is writable, and the file is not open in Excel.",
+        ) from exc
 
 
 def _print_summary(result: Result, out: Path | None) -> None:

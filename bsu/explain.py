@@ -18,7 +18,7 @@ import pandas as pd
 
 from bsu.engine import Decisions
 from bsu.reasons import ReasonCode
-from bsu.region import AMBIGUOUS, MISSING, TOO_COARSE, UNRECOGNISED
+from bsu.region import AMBIGUOUS, CONFLICT, MISSING, TOO_COARSE, UNRECOGNISED
 from bsu.ruleset import Lang, RuleSet
 from bsu.text import by_unique
 from bsu.wage import rupiah
@@ -173,6 +173,7 @@ class _Values:
             UNRECOGNISED: "region_unrecognised",
             AMBIGUOUS: "region_ambiguous",
             TOO_COARSE: "region_too_coarse",
+            CONFLICT: "region_conflict",
         }
         for value, phrase in phrases.items():
             where = state.eq(value)

@@ -38,6 +38,7 @@ MISSING = "missing"
 UNRECOGNISED = "unrecognised"
 AMBIGUOUS = "ambiguous"
 TOO_COARSE = "too_coarse"
+CONFLICT = "conflict"  # the region lies outside the province the roster names
 
 
 @dataclass(frozen=True)
@@ -134,7 +135,8 @@ def resolve(index: RegionIndex, region: pd.Series, province: pd.Series) -> pd.Da
 
     Returns per row: ``region_code`` (None unless one region was found), ``cap_min``,
     ``cap_max``, ``state`` (found / missing / unrecognised / ambiguous / too_coarse) and
-    the cap basis (``kind``, ``name``, ``amount``) where the cap is one value.
+    the cap basis (``kind``, ``name``, ``amount``) where the cap is one value. A province
+    that is not recognised is ignored; one that contradicts the region is ``conflict``.
     Work is done once per distinct pair of texts, not once per row.
     """
     pairs = pd.DataFrame({"r": key(region), "p": key(province)}, index=region.index)
@@ -159,6 +161,8 @@ def _resolve_one(
         within = _lookup(index, province_key)
         provinces = {index.province_of[c] for c in within}
         narrowed = frozenset(c for c in candidates if index.province_of[c] in provinces)
+        if provinces and candidates and not narrowed:
+            return _unresolved(index, CONFLICT)
         candidates = narrowed or candidates
     if not candidates:
         return _unresolved(index, UNRECOGNISED)

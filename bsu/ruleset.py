@@ -144,6 +144,7 @@ REQUIRED_PHRASES = (
     "region_unrecognised",
     "region_ambiguous",
     "region_too_coarse",
+    "region_conflict",
     "location_same_sheet",
     "location_other_sheet",
 )

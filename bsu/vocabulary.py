@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from bsu.text import by_unique, key
+from bsu.text import as_text, by_unique, key
 
 ACTIVE = "active"
 INACTIVE = "inactive"
@@ -87,18 +87,25 @@ def status(values: pd.Series) -> pd.Series:
     return _lookup(values, STATUS)
 
 
+def blank(values: pd.Series) -> pd.Series:
+    """Empty cells, and cells holding only dashes ("-"), which rosters use for "none".
+
+    Other punctuation ("?") is an answer that could not be read, not an empty cell.
+    """
+    return as_text(values).str.fullmatch(r"[-–—\s]*").fillna(False).astype(bool)
+
+
 def category(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Canonical category (PU, BPU, JAKON, PMI) or NaN, and whether the cell was empty."""
-    keys = key(values)
-    return _lookup(values, CATEGORY), keys.eq("")
+    """Canonical category (PU, BPU, JAKON, PMI) or NaN, and whether the cell was blank."""
+    return _lookup(values, CATEGORY), blank(values)
 
 
 def yes_no(values: pd.Series) -> pd.Series:
-    """True / False, or NaN when not recognised. An empty cell is False."""
+    """True / False, or NaN when not recognised. A blank cell is False."""
     keys = key(values)
     out = pd.Series(pd.NA, index=values.index, dtype="boolean")
     out[keys.isin(YES)] = True
-    out[keys.isin(NO)] = False
+    out[(keys.isin(NO) & keys.ne("")) | blank(values)] = False
     return out
 
 

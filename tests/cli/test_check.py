@@ -160,6 +160,9 @@ def test_a_missing_file_and_an_unknown_rule_set_are_user_errors(tmp_path: Path) 
     assert done.returncode == 2 and "bsu-2025" in done.stderr
     done = run("check", roster, "--out", tmp_path / "hasil.pdf")
     assert done.returncode == 2 and ".xlsx" in done.stderr
+    done = run("check", roster, "--out", tmp_path / "tidak-ada" / "hasil.xlsx")
+    assert done.returncode == 2 and "tidak dapat ditulis" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_rules_list_and_show() -> None:
