@@ -41,6 +41,8 @@ rules_app = typer.Typer(
     help="Aturan BSU per tahun, dengan dasar hukumnya. / BSU rule sets.", no_args_is_help=True
 )
 app.add_typer(rules_app, name="rules")
+db_app = typer.Typer(help="Basis data hasil. / The results database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
 
 out_console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False)
@@ -277,6 +279,39 @@ def rules_show(
         for code, reason in criterion.reasons.items():
             outcome = STATUS_LABELS[Status(reason.outcome.value)][language]
             p(f"   - {code.value} [{outcome}]")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Alamat / address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Jalankan API dan halaman unggah. / Run the API and the upload page."""
+    import uvicorn
+
+    settings = Settings()
+    where = (
+        settings.database_url.split("@")[-1]
+        if settings.database_url
+        else str(settings.data_dir / "bsu.db")
+    )
+    err_console.print(f"bsu {'—'} http://{host}:{port}/  (data: {where})")
+    uvicorn.run("bsu.api.app:app_factory", factory=True, host=host, port=port, log_level="info")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Buat atau perbarui skema basis data. / Create or migrate the database schema."""
+    from bsu.store import schema
+    from bsu.store.db import make_engine
+
+    settings = Settings()
+    engine = make_engine(settings.resolved_database_url())
+    try:
+        schema.upgrade(engine)
+    finally:
+        engine.dispose()
+    out_console.print("Skema basis data mutakhir. / Database schema is up to date.")
 
 
 def main() -> None:

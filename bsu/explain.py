@@ -74,13 +74,17 @@ class Explanation:
     def messages_text(self) -> pd.Series:
         return _join(self.messages, SEPARATOR)
 
-    def row(self, position: int) -> list[dict[str, str]]:
-        """The reasons of one row as the JSON output and the API give them."""
-        reasons = []
-        for code, message in self.messages.iloc[position].dropna().items():
-            cited = self.ruleset.reason(ReasonCode(str(code)))
-            reasons.append({"code": str(code), "message": str(message), "citation": cited.citation})
-        return reasons
+    def rows(self) -> list[list[dict[str, str]]]:
+        """Every row's reasons as the JSON output and the API give them, in code order."""
+        out: list[list[dict[str, str]]] = [[] for _ in range(len(self.messages))]
+        for code in self.messages.columns:
+            citation = self.ruleset.reason(ReasonCode(str(code))).citation
+            column = self.messages[code].to_numpy(dtype=object)
+            for position in np.flatnonzero(pd.notna(column)):
+                out[position].append(
+                    {"code": str(code), "message": str(column[position]), "citation": citation}
+                )
+        return out
 
 
 def explain(decisions: Decisions, lang: Lang = "id") -> Explanation:

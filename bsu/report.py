@@ -120,6 +120,7 @@ def to_json(result: Result) -> dict[str, Any]:
     f = result.decisions.frame
     rules = result.decisions.ruleset
     rows = []
+    reasons = result.explanation.rows()
     for i, (source, sheet, row, nik, name, status, wage, cap, benefit) in enumerate(
         zip(
             f["source"],
@@ -136,15 +137,15 @@ def to_json(result: Result) -> dict[str, Any]:
     ):
         rows.append(
             {
-                "source": _plain(source),
-                "sheet": _plain(sheet),
-                "row": _plain(row),
+                "source": plain(source),
+                "sheet": plain(sheet),
+                "row": plain(row),
                 "nik": nik,
                 "name": name,
                 "status": status,
-                "reasons": result.explanation.row(i),
-                "wage": _plain(wage),
-                "wage_cap": _plain(cap),
+                "reasons": reasons[i],
+                "wage": plain(wage),
+                "wage_cap": plain(cap),
                 "benefit": int(benefit),
             }
         )
@@ -155,13 +156,13 @@ def to_json(result: Result) -> dict[str, Any]:
     }
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if hasattr(value, "item"):
-        return _plain(value.item())
+        return plain(value.item())
     return value
 
 

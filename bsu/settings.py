@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "bsu"
 
 
 class Settings(BaseSettings):
@@ -14,3 +20,18 @@ class Settings(BaseSettings):
     rules_dir: Path | None = None
     ruleset: str = "bsu-2025"
     lang: Literal["id", "en"] = "id"
+
+    # Where uploads, results and the embedded SQLite database live.
+    data_dir: Path = _default_data_dir()
+    # Empty means the embedded SQLite file in data_dir; e.g. postgresql+psycopg://host/db.
+    database_url: str = ""
+    # Largest roster upload accepted, in bytes.
+    max_upload_bytes: int = 50 * 1024 * 1024
+    # Most workers in one POST /v1/check/batch; larger lists go through an upload.
+    max_batch_workers: int = 10_000
+    # A running batch whose worker stops renewing its lease this long is taken over.
+    worker_lease_seconds: float = 30.0
+    worker_poll_seconds: float = 0.5
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'bsu.db'}"

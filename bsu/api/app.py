@@ -1,0 +1,64 @@
+"""Building the app: store, schema migration, worker, routes, error handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from bsu import __version__
+from bsu.api import errors
+from bsu.api.routes import batches, check, health, page, rulesets
+from bsu.jobs import Worker
+from bsu.settings import Settings
+from bsu.store import schema
+from bsu.store.db import make_engine, sessions
+
+
+def create_app(settings: Settings | None = None, run_worker: bool = True) -> FastAPI:
+    settings = settings or Settings()
+    engine = make_engine(settings.resolved_database_url())
+    session_factory = sessions(engine)
+    worker = Worker(
+        session_factory,
+        results_dir=settings.data_dir / "results",
+        rules_dir=settings.rules_dir,
+        lease_seconds=settings.worker_lease_seconds,
+        poll_seconds=settings.worker_poll_seconds,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        schema.upgrade(engine)
+        if run_worker:
+            worker.start()
+        try:
+            yield
+        finally:
+            worker.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="bsu: pemeriksa kelayakan BSU / BSU eligibility checker",
+        version=__version__,
+        description=(
+            "Checks workers against the rules of Indonesia's wage subsidy (BSU). Messages are "
+            "in Bahasa Indonesia; send `Accept-Language: en` for English. Every error has "
+            'the shape `{"error": {"code", "message"}}`.'
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = session_factory
+    app.state.worker = worker
+    errors.install(app)
+    for router in (page.router, check.router, batches.router, rulesets.router, health.router):
+        app.include_router(router)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for uvicorn (``bsu serve``): settings from the environment."""
+    return create_app()

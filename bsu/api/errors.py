@@ -1,0 +1,67 @@
+"""One error shape for every failure: ``{"error": {"code", "message"}}``, in the caller's
+language (Bahasa Indonesia unless ``Accept-Language`` asks for English)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bsu.api.lang import language_of
+from bsu.errors import BsuError
+
+
+class ApiError(Exception):
+    """An error the API answers with: status, stable code, message in both languages."""
+
+    def __init__(self, status: int, code: str, message_id: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.status = status
+        self.code = code
+        self.message_id = message_id
+        self.message_en = message_en
+
+
+def body(code: str, message: str) -> dict[str, dict[str, str]]:
+    return {"error": {"code": code, "message": message}}
+
+
+_STATUS_WORDS = {
+    404: ("not_found", "Alamat tidak ditemukan.", "Not found."),
+    405: ("method_not_allowed", "Metode tidak diizinkan.", "Method not allowed."),
+    413: ("payload_too_large", "Data yang dikirim terlalu besar.", "The request is too large."),
+}
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
+        message = exc.message_en if language_of(request) == "en" else exc.message_id
+        return JSONResponse(body(exc.code, message), status_code=exc.status)
+
+    @app.exception_handler(BsuError)
+    async def _bsu_error(request: Request, exc: BsuError) -> JSONResponse:
+        code = getattr(exc, "code", "invalid_request")
+        return JSONResponse(body(code, exc.message(language_of(request))), status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        en = language_of(request) == "en"
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+            problems.append(f"{where}: {err.get('msg', '')}")
+        if en:
+            message = "The request is not valid: " + "; ".join(problems)
+        else:
+            message = "Permintaan tidak sah: " + "; ".join(problems)
+        return JSONResponse(body("validation_error", message), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, words_id, words_en = _STATUS_WORDS.get(
+            exc.status_code, ("http_error", str(exc.detail), str(exc.detail))
+        )
+        message = words_en if language_of(request) == "en" else words_id
+        return JSONResponse(body(code, message), status_code=exc.status_code)

@@ -1,0 +1,277 @@
+"""Roster uploads checked in the background, their status, rows and result files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import uuid
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, JSONResponse
+
+from bsu.api.deps import LangDep, SessionDep, SettingsDep
+from bsu.api.errors import ApiError
+from bsu.api.schemas import (
+    BatchLinks,
+    BatchPublic,
+    ErrorDetail,
+    ErrorPublic,
+    RowPublic,
+    RowsPublic,
+)
+from bsu.roster import CSV_SUFFIXES, XLSX_SUFFIXES
+from bsu.ruleset import Lang, available, rules_dir
+from bsu.store import batches
+from bsu.store.models import Batch
+
+router = APIRouter(prefix="/v1/batches", tags=["batches"])
+CHUNK = 1024 * 1024
+MEDIA = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _not_found(batch_id: str) -> ApiError:
+    return ApiError(
+        404,
+        "batch_not_found",
+        f"Batch '{batch_id}' tidak ditemukan.",
+        f"Batch '{batch_id}' was not found.",
+    )
+
+
+def _public(batch: Batch, lang: Lang) -> BatchPublic:
+    base = f"/v1/batches/{batch.id}"
+    error = None
+    if batch.error_code:
+        error = ErrorDetail(
+            code=batch.error_code,
+            message=(batch.error_en if lang == "en" else batch.error_id) or batch.error_code,
+        )
+    return BatchPublic(
+        id=batch.id,
+        status=batch.status,
+        filename=batch.filename,
+        progress=batch.progress,
+        created_at=_utc(batch.created_at) or batch.created_at,
+        started_at=_utc(batch.started_at),
+        finished_at=_utc(batch.finished_at),
+        ruleset={"id": batch.ruleset_id, "version": batch.ruleset_version},
+        summary=batch.summary,
+        sheets=batch.sheets,
+        error=error,
+        links=BatchLinks(
+            self=base,
+            rows=f"{base}/rows",
+            result_xlsx=f"{base}/result.xlsx",
+            result_csv=f"{base}/result.csv",
+        ),
+    )
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive UTC times; answer with the zone either way."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment
+
+
+@router.post(
+    "",
+    status_code=202,
+    response_model=BatchPublic,
+    responses={
+        413: {"model": ErrorPublic},
+        415: {"model": ErrorPublic},
+        422: {"model": ErrorPublic},
+    },
+)
+def submit(
+    request: Request,
+    file: Annotated[UploadFile, File(description="The roster, .xlsx or .csv.")],
+    session: SessionDep,
+    settings: SettingsDep,
+    lang: LangDep,
+    ruleset: Annotated[str | None, Form(description="Rule set id, e.g. bsu-2025.")] = None,
+) -> JSONResponse:
+    """Upload a roster. Answers 202 once the file is safely stored; the check runs in the
+    background. Follow ``links.self`` until ``status`` is ``done`` or ``failed``."""
+    filename = Path(file.filename or "roster").name
+    suffix = Path(filename).suffix.lower()
+    if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
+        raise ApiError(
+            415,
+            "file_type_unsupported",
+            f"Jenis berkas '{suffix or '(tanpa ekstensi)'}' tidak didukung. Unggah roster "
+            "sebagai .xlsx atau .csv.",
+            f"File type '{suffix or '(no extension)'}' is not supported. Upload the roster as "
+            ".xlsx or .csv.",
+        )
+    ruleset_id = ruleset or settings.ruleset
+    if ruleset_id not in available(settings.rules_dir or rules_dir()):
+        raise ApiError(
+            422,
+            "ruleset_not_found",
+            f"Aturan '{ruleset_id}' tidak ada.",
+            f"Rule set '{ruleset_id}' does not exist.",
+        )
+    batch_id = str(uuid.uuid4())
+    uploads = settings.data_dir / "uploads"
+    uploads.mkdir(parents=True, exist_ok=True)
+    target = uploads / f"{batch_id}{suffix}"
+    digest, size = _store(file, target, settings.max_upload_bytes)
+    if size == 0:
+        target.unlink(missing_ok=True)
+        raise ApiError(422, "file_empty", "Berkas kosong (0 byte).", "The file is empty (0 bytes).")
+    batch = batches.submit(
+        session,
+        batch_id=batch_id,
+        filename=filename,
+        content_sha256=digest,
+        stored_path=str(target),
+        size_bytes=size,
+        ruleset_id=ruleset_id,
+        submitted_by="anonymous",
+    )
+    session.commit()
+    public = _public(batch, lang)
+    return JSONResponse(
+        public.model_dump(mode="json"), status_code=202, headers={"Location": public.links.self}
+    )
+
+
+def _store(upload: UploadFile, target: Path, limit: int) -> tuple[str, int]:
+    """Copy the upload to its place, hashing it; fsync file and folder before answering."""
+    digest = hashlib.sha256()
+    size = 0
+    partial = target.with_name(target.name + ".part")
+    try:
+        with partial.open("wb") as out:
+            while chunk := upload.file.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise ApiError(
+                        413,
+                        "file_too_large",
+                        f"Berkas lebih besar dari batas {limit // (1024 * 1024)} MB. Bagi "
+                        "roster menjadi beberapa berkas.",
+                        f"The file is larger than the {limit // (1024 * 1024)} MB limit. Split "
+                        "the roster into several files.",
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+        partial.replace(target)
+        directory = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+    finally:
+        partial.unlink(missing_ok=True)
+    return digest.hexdigest(), size
+
+
+@router.get("/{batch_id}", response_model=BatchPublic, responses={404: {"model": ErrorPublic}})
+def status(batch_id: str, session: SessionDep, lang: LangDep) -> BatchPublic:
+    """Status, progress (percent) and, once done, the summary."""
+    batch = batches.get(session, batch_id)
+    if batch is None:
+        raise _not_found(batch_id)
+    return _public(batch, lang)
+
+
+@router.get(
+    "/{batch_id}/rows",
+    response_model=RowsPublic,
+    responses={404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
+)
+def rows(
+    batch_id: str,
+    session: SessionDep,
+    lang: LangDep,
+    status: Literal["eligible", "ineligible", "review"] | None = None,
+    page: Annotated[int, Query(ge=1)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> RowsPublic:
+    """The checked rows in roster order, optionally of one status, a page at a time."""
+    batch = _done(session, batch_id)
+    found, count = batches.rows(session, batch.id, status, (page - 1) * page_size, page_size)
+    data = [
+        RowPublic(
+            position=r.position,
+            source=r.source,
+            sheet=r.sheet,
+            row=r.row,
+            nik=r.nik,
+            name=r.name,
+            status=r.status,
+            reasons=r.reasons_en if lang == "en" else r.reasons_id,
+            wage=r.wage,
+            wage_cap=r.wage_cap,
+            benefit=r.benefit,
+        )
+        for r in found
+    ]
+    return RowsPublic(data=data, count=count, page=page, page_size=page_size)
+
+
+def _done(session: SessionDep, batch_id: str) -> Batch:
+    batch = batches.get(session, batch_id)
+    if batch is None:
+        raise _not_found(batch_id)
+    if batch.status != batches.DONE:
+        raise ApiError(
+            409,
+            "batch_not_ready",
+            f"Batch belum selesai diperiksa (status: {batch.status}). Coba lagi sebentar lagi.",
+            f"The batch is not checked yet (status: {batch.status}). Try again shortly.",
+        )
+    return batch
+
+
+def _download(session: SessionDep, batch_id: str, kind: Literal["xlsx", "csv"]) -> FileResponse:
+    batch = _done(session, batch_id)
+    path = batch.result_xlsx if kind == "xlsx" else batch.result_csv
+    if not path or not Path(path).is_file():
+        raise ApiError(
+            410,
+            "result_gone",
+            "Berkas hasil sudah tidak tersedia.",
+            "The result file is no longer available.",
+        )
+    batches.audit(
+        session,
+        batch.submitted_by,
+        f"batch.download.{kind}",
+        batch.id,
+        batch.ruleset_id,
+        batch.ruleset_version,
+    )
+    session.commit()
+    stem = Path(batch.filename).stem
+    return FileResponse(path, media_type=MEDIA[kind], filename=f"hasil-{stem}.{kind}")
+
+
+@router.get(
+    "/{batch_id}/result.xlsx",
+    response_class=FileResponse,
+    responses={404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
+)
+def result_xlsx(batch_id: str, session: SessionDep) -> FileResponse:
+    """The same workbook ``bsu check --out`` writes."""
+    return _download(session, batch_id, "xlsx")
+
+
+@router.get(
+    "/{batch_id}/result.csv",
+    response_class=FileResponse,
+    responses={404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
+)
+def result_csv(batch_id: str, session: SessionDep) -> FileResponse:
+    return _download(session, batch_id, "csv")

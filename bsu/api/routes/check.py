@@ -1,0 +1,84 @@
+"""Checking workers sent as JSON: one (``/v1/check``) or a list (``/v1/check/batch``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query
+
+from bsu.api.deps import LangDep, SettingsDep
+from bsu.api.errors import ApiError
+from bsu.api.schemas import WORKER_EXAMPLE, CheckPublic, ChecksPublic, ErrorPublic, WorkerCheck
+from bsu.engine import evaluate
+from bsu.explain import explain
+from bsu.records import frame
+from bsu.report import plain
+from bsu.ruleset import Lang, load_ruleset
+from bsu.settings import Settings
+
+router = APIRouter(prefix="/v1/check", tags=["check"])
+RulesQuery = Annotated[str | None, Query(description="Rule set id, e.g. bsu-2025.")]
+
+
+def _check(
+    workers: list[WorkerCheck], settings: Settings, lang: Lang, rules: str | None
+) -> list[CheckPublic]:
+    ruleset = load_ruleset(rules or settings.ruleset, settings.rules_dir)
+    records = frame(
+        [{**w.record(), "source": "request", "row": i + 1} for i, w in enumerate(workers)]
+    )
+    decisions = evaluate(records, ruleset)
+    reasons = explain(decisions, lang).rows()
+    f = decisions.frame
+    ref: dict[str, Any] = {"id": ruleset.id, "version": ruleset.version}
+    return [
+        CheckPublic(
+            status=status,
+            reasons=reasons[i],
+            wage=plain(wage),
+            wage_cap=plain(cap),
+            benefit=int(benefit),
+            ruleset=ref,
+        )
+        for i, (status, wage, cap, benefit) in enumerate(
+            zip(f["status"], f["wage"], f["wage_cap"], f["benefit"], strict=True)
+        )
+    ]
+
+
+@router.post("", response_model=CheckPublic, responses={422: {"model": ErrorPublic}})
+def check_one(
+    worker: Annotated[WorkerCheck, Body(examples=[WORKER_EXAMPLE])],
+    settings: SettingsDep,
+    lang: LangDep,
+    rules: RulesQuery = None,
+) -> CheckPublic:
+    """Check one worker. A malformed NIK or wage is a result (``review``), not an error."""
+    return _check([worker], settings, lang, rules)[0]
+
+
+@router.post(
+    "/batch",
+    response_model=ChecksPublic,
+    responses={413: {"model": ErrorPublic}, 422: {"model": ErrorPublic}},
+)
+def check_many(
+    workers: Annotated[list[WorkerCheck], Body(examples=[[WORKER_EXAMPLE]])],
+    settings: SettingsDep,
+    lang: LangDep,
+    rules: RulesQuery = None,
+) -> ChecksPublic:
+    """Check a list of workers (at most ``BSU_MAX_BATCH_WORKERS``, 10.000 by default), in
+    order, with duplicate NIKs found across the list. Larger rosters: ``POST /v1/batches``."""
+    limit = settings.max_batch_workers
+    if len(workers) > limit:
+        raise ApiError(
+            413,
+            "too_many_workers",
+            f"Paling banyak {limit:,} pekerja per permintaan; kirim {len(workers):,}. Untuk "
+            "roster besar, unggah berkasnya ke POST /v1/batches.".replace(",", "."),
+            f"At most {limit:,} workers per request; got {len(workers):,}. For large rosters, "
+            "upload the file to POST /v1/batches.",
+        )
+    data = _check(workers, settings, lang, rules) if workers else []
+    return ChecksPublic(data=data, count=len(data))

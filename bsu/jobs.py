@@ -1,0 +1,186 @@
+"""The background worker that checks uploaded rosters.
+
+Runs in the API process as a thread (``Worker``), claims batches from the store, and
+survives the request that submitted them: a batch in the store is checked even if the
+process that accepted it died, by whichever process claims it next.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sqlalchemy.orm import Session, sessionmaker
+
+from bsu import roster
+from bsu.engine import evaluate
+from bsu.errors import BsuError, RosterError
+from bsu.explain import explain
+from bsu.report import Result, write_csv, write_xlsx
+from bsu.ruleset import RuleSet, load_ruleset
+from bsu.store import batches
+
+log = logging.getLogger("bsu.worker")
+
+
+class LostClaim(Exception):
+    """Another worker took the batch over; this one must stop without writing."""
+
+
+class Worker:
+    """Claims and checks batches until stopped."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        results_dir: Path,
+        rules_dir: Path | None,
+        lease_seconds: float,
+        poll_seconds: float,
+    ) -> None:
+        self.sessions = sessions
+        self.results_dir = results_dir
+        self.rules_dir = rules_dir
+        self.lease_seconds = lease_seconds
+        self.poll_seconds = poll_seconds
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="bsu-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                claimed = batches.claim(self.sessions, self.lease_seconds)
+            except Exception:
+                log.exception("could not claim a batch")
+                claimed = None
+            if claimed is None:
+                self._stop.wait(self.poll_seconds)
+                continue
+            self.run_one(*claimed)
+
+    def run_one(self, batch_id: str, attempt: int) -> None:
+        """Check one claimed batch and store its result (or its failure)."""
+        log.info("checking batch %s (attempt %d)", batch_id, attempt)
+        try:
+            self._check(batch_id, attempt)
+        except LostClaim:
+            log.warning("batch %s was taken over by another worker", batch_id)
+        except BsuError as error:
+            code = error.code if isinstance(error, RosterError) else "check_failed"
+            batches.fail(
+                self.sessions, batch_id, attempt, code, error.message("id"), error.message("en")
+            )
+        except Exception:
+            log.exception("batch %s failed unexpectedly", batch_id)
+            batches.fail(
+                self.sessions,
+                batch_id,
+                attempt,
+                "internal_error",
+                "Terjadi kesalahan saat memeriksa roster. Silakan unggah ulang atau hubungi "
+                "petugas.",
+                "Something went wrong while checking the roster. Upload it again or contact "
+                "the staff.",
+            )
+
+    def _progress(self, batch_id: str, attempt: int, percent: int) -> None:
+        if not batches.renew(self.sessions, batch_id, attempt, self.lease_seconds, percent):
+            raise LostClaim(batch_id)
+
+    def _check(self, batch_id: str, attempt: int) -> None:
+        with self.sessions() as session:
+            batch = batches.get(session, batch_id)
+            if batch is None:
+                return
+            stored, filename, ruleset_id = batch.stored_path, batch.filename, batch.ruleset_id
+        ruleset = load_ruleset(ruleset_id, self.rules_dir)
+        self._progress(batch_id, attempt, 10)
+        read = roster.read(Path(stored), name=filename)
+        self._progress(batch_id, attempt, 40)
+        decisions = evaluate(read.records, ruleset)
+        result = Result.of(read, decisions, "id")
+        self._progress(batch_id, attempt, 60)
+        self.results_dir.mkdir(parents=True, exist_ok=True)
+        xlsx = self.results_dir / f"{batch_id}.xlsx"
+        csv = self.results_dir / f"{batch_id}.csv"
+        write_xlsx(result, xlsx)
+        write_csv(result, csv)
+        self._progress(batch_id, attempt, 85)
+        stored_rows = rows_for_store(result, ruleset)
+        sheets = [
+            {"source": s.source, "sheet": s.sheet, "header_row": s.header_row, "rows": s.rows}
+            for s in read.sheets
+        ]
+        finished = batches.finish(
+            self.sessions,
+            batch_id,
+            attempt,
+            rows=stored_rows,
+            summary=result.summary(),
+            sheets=sheets,
+            ruleset_version=ruleset.version,
+            result_xlsx=str(xlsx),
+            result_csv=str(csv),
+        )
+        if not finished:
+            raise LostClaim(batch_id)
+        log.info("batch %s done: %s", batch_id, result.summary())
+
+
+def rows_for_store(result: Result, ruleset: RuleSet) -> list[dict[str, Any]]:
+    """Each decision as a row of the store, with its reasons worded in both languages."""
+    f = result.decisions.frame
+    words_id = result.explanation.rows()
+    words_en = explain(result.decisions, "en").rows()
+    out = []
+    for i, (source, sheet, row, nik, name, status, wage, cap, benefit) in enumerate(
+        zip(
+            f["source"],
+            f["sheet"],
+            f["row"],
+            f["nik_display"],
+            f["name_raw"],
+            f["status"],
+            f["wage"],
+            f["wage_cap"],
+            f["benefit"],
+            strict=True,
+        )
+    ):
+        out.append(
+            {
+                "position": i,
+                "source": _text(source),
+                "sheet": _text(sheet),
+                "row": int(row) if _present(row) else None,
+                "nik": nik,
+                "name": name,
+                "status": status,
+                "reasons_id": words_id[i],
+                "reasons_en": words_en[i],
+                "wage": float(wage) if _present(wage) else None,
+                "wage_cap": float(cap) if _present(cap) else None,
+                "benefit": int(benefit),
+            }
+        )
+    return out
+
+
+def _present(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float | np.floating) and np.isnan(value))
+
+
+def _text(value: Any) -> str | None:
+    return str(value) if _present(value) else None

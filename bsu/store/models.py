@@ -1,0 +1,85 @@
+"""Tables: batches, their per-row results, and an audit record of who ran what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Batch(Base):
+    """One uploaded roster and the state of its check."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # queued/running/done/failed
+    filename: Mapped[str] = mapped_column(String(255))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    stored_path: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    ruleset_id: Mapped[str] = mapped_column(String(64))
+    ruleset_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    submitted_by: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    progress: Mapped[int] = mapped_column(Integer, default=0)  # percent
+    error_code: Mapped[str | None] = mapped_column(String(64))
+    error_id: Mapped[str | None] = mapped_column(Text)
+    error_en: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    sheets: Mapped[list[Any] | None] = mapped_column(JSON)
+    result_xlsx: Mapped[str | None] = mapped_column(Text)
+    result_csv: Mapped[str | None] = mapped_column(Text)
+
+
+class BatchRow(Base):
+    """The decision for one roster row, with its reasons worded in both languages."""
+
+    __tablename__ = "batch_rows"
+
+    batch_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str | None] = mapped_column(Text)
+    sheet: Mapped[str | None] = mapped_column(Text)
+    row: Mapped[int | None] = mapped_column(Integer)
+    nik: Mapped[str | None] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))
+    reasons_id: Mapped[list[Any]] = mapped_column(JSON)
+    reasons_en: Mapped[list[Any]] = mapped_column(JSON)
+    wage: Mapped[float | None] = mapped_column()
+    wage_cap: Mapped[float | None] = mapped_column()
+    benefit: Mapped[int] = mapped_column(BigInteger)
+
+    __table_args__ = (Index("ix_batch_rows_batch_status", "batch_id", "status", "position"),)
+
+
+class AuditRecord(Base):
+    """Who did what to which batch, under which rule set version. Append-only."""
+
+    __tablename__ = "audit_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(128))
+    action: Mapped[str] = mapped_column(String(64))
+    batch_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    ruleset_id: Mapped[str | None] = mapped_column(String(64))
+    ruleset_version: Mapped[str | None] = mapped_column(String(32))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
