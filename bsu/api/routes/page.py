@@ -1,13 +1,198 @@
-"""The employers' upload page (placeholder until the page lands)."""
+"""The employers' upload page: one HTML page, its script and style, and a roster template.
+
+No build step and nothing from a CDN: the files in ``bsu/api/static`` are served as they
+are, by explicit routes (a router cannot mount ``StaticFiles``). The page talks to the
+batch API with ``fetch``; every label is in Bahasa Indonesia first, with English a click
+away.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+import datetime as dt
+import io
+from functools import cache
+from importlib import resources
+from string import Template
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from bsu import __version__
 
 router = APIRouter(include_in_schema=False)
 
+STATIC = resources.files("bsu.api").joinpath("static")
+ASSETS = {
+    "app.js": "text/javascript; charset=utf-8",
+    "style.css": "text/css; charset=utf-8",
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+TEMPLATE_NAME = "template-roster-bsu.xlsx"
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+# The template's columns: header, width, number format of the data cells (None: General).
+TEMPLATE_COLUMNS: tuple[tuple[str, int, str | None], ...] = (
+    ("NIK", 20, "@"),
+    ("Nama", 28, None),
+    ("Upah", 14, "#,##0"),
+    ("No KPJ", 16, "@"),
+    ("Status Kepesertaan", 20, None),
+    ("Kategori", 11, None),
+    ("Tanggal Kepesertaan", 21, "dd/mm/yyyy"),
+    ("Kab/Kota", 22, None),
+    ("Status Pegawai", 17, None),
+    ("Penerima PKH", 15, None),
+)
+TEMPLATE_EXAMPLE: tuple[object, ...] = (
+    "3275014101900001",
+    "Contoh Pekerja (hapus baris ini)",
+    3_500_000,
+    "21010000001",
+    "Aktif",
+    "PU",
+    dt.date(2024, 1, 15),
+    "Kota Bekasi",
+    "Kontrak",
+    "Tidak",
+)
+TEMPLATE_ROWS = 1000  # data rows formatted ahead of time, so typed NIKs stay text
+INSTRUCTIONS: tuple[tuple[str, str], ...] = (
+    ("Petunjuk pengisian", "How to fill in the roster"),
+    (
+        "Isi satu pekerja per baris pada sheet Roster, mulai baris 2. Hapus baris contoh.",
+        "Fill in one worker per row on the Roster sheet, from row 2. Delete the example row.",
+    ),
+    (
+        "NIK: 16 digit sesuai KTP. Kolom NIK sudah berformat Teks; jangan ubah menjadi angka, "
+        "karena Excel hanya menyimpan 15 digit angka.",
+        "NIK: the 16 digits on the ID card (KTP). The NIK column is formatted as Text; do not "
+        "make it a number, because Excel keeps only 15 digits of a number.",
+    ),
+    (
+        "Upah: upah bulanan dalam rupiah, misalnya 3500000.",
+        "Upah (wage): the monthly wage in rupiah, e.g. 3500000.",
+    ),
+    (
+        "Status Kepesertaan: Aktif atau Nonaktif (BPJS Ketenagakerjaan).",
+        "Status Kepesertaan (participation): Aktif (active) or Nonaktif (inactive).",
+    ),
+    (
+        "Kategori: PU (Penerima Upah) atau BPU. Kosong berarti PU.",
+        "Kategori (category): PU (wage earner) or BPU. Empty means PU.",
+    ),
+    (
+        "Tanggal Kepesertaan: tanggal terdaftar di BPJS Ketenagakerjaan, misalnya 15/01/2024.",
+        "Tanggal Kepesertaan: the date of registration with BPJS Ketenagakerjaan, "
+        "e.g. 15/01/2024.",
+    ),
+    (
+        "Kab/Kota: kabupaten/kota tempat bekerja, misalnya Kota Bekasi atau Kabupaten Bogor.",
+        "Kab/Kota: the regency or city of work, e.g. Kota Bekasi or Kabupaten Bogor.",
+    ),
+    (
+        "Status Pegawai: misalnya Tetap, Kontrak, PNS, PPPK, TNI, Polri.",
+        "Status Pegawai (employment): e.g. Tetap (permanent), Kontrak, PNS, PPPK, TNI, Polri.",
+    ),
+    (
+        "Penerima PKH: Ya atau Tidak. Kosong berarti bukan penerima.",
+        "Penerima PKH (PKH recipient): Ya (yes) or Tidak (no). Empty means not a recipient.",
+    ),
+    (
+        "Simpan sebagai .xlsx, lalu unggah di halaman pemeriksa.",
+        "Save as .xlsx, then upload it on the checker's page.",
+    ),
+)
+
+
+@cache
+def _asset(name: str) -> str:
+    return STATIC.joinpath(name).read_text(encoding="utf-8")
+
 
 @router.get("/", response_class=HTMLResponse)
-def index() -> str:
-    return "<!doctype html><title>bsu</title><p>bsu</p>"
+def index(request: Request) -> HTMLResponse:
+    """The page, with the upload limit and version filled in."""
+    settings = request.app.state.settings
+    max_mb = max(1, int(settings.max_upload_bytes) // (1024 * 1024))
+    html = Template(_asset("index.html")).substitute(version=__version__, max_mb=str(max_mb))
+    return HTMLResponse(html, headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
+
+
+def _static(name: str) -> Response:
+    return Response(
+        _asset(name),
+        media_type=ASSETS[name],
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("/static/app.js")
+def app_js() -> Response:
+    return _static("app.js")
+
+
+@router.get("/static/style.css")
+def style_css() -> Response:
+    return _static("style.css")
+
+
+@router.get("/template.xlsx")
+def template_xlsx() -> Response:
+    """An empty roster with the headers the checker reads and a Text-formatted NIK column."""
+    return Response(
+        roster_template(),
+        media_type=XLSX,
+        headers={
+            "Content-Disposition": f'attachment; filename="{TEMPLATE_NAME}"',
+            "Cache-Control": "no-cache",
+        },
+    )
+
+
+@cache
+def roster_template() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Roster"
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for col, (header, width, number_format) in enumerate(TEMPLATE_COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=col, value=header)
+        cell.font = bold
+        cell.fill = fill
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+        if number_format == "@":
+            cell.number_format = "@"
+        letter = cell.column_letter
+        sheet.column_dimensions[letter].width = width
+        if number_format is not None:
+            for row in range(2, TEMPLATE_ROWS + 1):
+                sheet.cell(row=row, column=col).number_format = number_format
+    for col, value in enumerate(TEMPLATE_EXAMPLE, start=1):
+        sheet.cell(row=2, column=col, value=value)
+    sheet.freeze_panes = "A2"
+
+    notes = book.create_sheet("Petunjuk")
+    notes.column_dimensions["A"].width = 90
+    notes.column_dimensions["B"].width = 90
+    notes.cell(row=1, column=1, value="Bahasa Indonesia").font = bold
+    notes.cell(row=1, column=2, value="English").font = bold
+    for row, (text_id, text_en) in enumerate(INSTRUCTIONS, start=2):
+        for col, text in ((1, text_id), (2, text_en)):
+            cell = notes.cell(row=row, column=col, value=text)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if row == 2:
+                cell.font = bold
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

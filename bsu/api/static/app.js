@@ -1,0 +1,476 @@
+// The upload page: choose or drop a roster, send it to /v1/batches, follow its progress,
+// then show the summary and the rows that need attention. Plain JavaScript, no build step.
+"use strict";
+
+(function () {
+  const TEXT = {
+    id: {
+      title: "Pemeriksa Kelayakan BSU",
+      lead: "Periksa roster pekerja terhadap aturan Bantuan Subsidi Upah (BSU) 2025: siapa yang layak, siapa yang tidak, dan data mana yang perlu diperbaiki.",
+      toggle: "English",
+      uploadHeading: "1. Unggah roster",
+      uploadHelp: "Gunakan berkas Excel (.xlsx) atau CSV dengan satu pekerja per baris dan kolom NIK berformat Teks.",
+      template: "Unduh templat roster (.xlsx)",
+      fileLabel: "Pilih berkas roster",
+      dropHint: "atau seret berkas ke kotak ini",
+      fileHint: "Berkas .xlsx, .xlsm atau .csv, paling besar {mb} MB.",
+      chosen: "Berkas dipilih: {name}",
+      upload: "Periksa roster",
+      progressLabel: "Kemajuan pemeriksaan",
+      uploading: "Mengunggah {name}…",
+      queued: "Menunggu giliran diperiksa…",
+      running: "Sedang diperiksa: {progress}%",
+      done: "Selesai diperiksa.",
+      failed: "Pemeriksaan gagal.",
+      summaryHeading: "2. Hasil pemeriksaan",
+      summaryFile: "Berkas: {name}",
+      eligible: "Layak",
+      ineligible: "Tidak Layak",
+      review: "Perlu Perbaikan Data",
+      total: "Jumlah pekerja",
+      benefitTotal: "Total bantuan",
+      downloadXlsx: "Unduh hasil (.xlsx)",
+      downloadCsv: "Unduh hasil (.csv)",
+      attentionHeading: "Baris yang perlu perhatian",
+      attentionEmpty: "Semua pekerja layak. Tidak ada baris yang perlu diperbaiki.",
+      attentionMore: "Menampilkan {shown} dari {count} baris. Semua baris ada di berkas hasil.",
+      colRow: "Baris",
+      colNik: "NIK",
+      colName: "Nama",
+      colStatus: "Status",
+      colReasons: "Alasan",
+      footer: "Hasil ini membantu memeriksa data; keputusan akhir penerima BSU ada pada Kementerian Ketenagakerjaan dan BPJS Ketenagakerjaan.",
+      noFile: "Pilih berkas roster terlebih dahulu.",
+      oneFile: "Unggah satu berkas saja.",
+      network: "Server tidak dapat dihubungi. Periksa koneksi, lalu coba lagi.",
+      unexpected: "Server memberi jawaban yang tidak dikenali (HTTP {status}). Coba lagi.",
+    },
+    en: {
+      title: "BSU Eligibility Checker",
+      lead: "Check a roster of workers against the rules of the 2025 wage subsidy (BSU): who is eligible, who is not, and which data need fixing.",
+      toggle: "Bahasa Indonesia",
+      uploadHeading: "1. Upload the roster",
+      uploadHelp: "Use an Excel (.xlsx) or CSV file with one worker per row and the NIK column formatted as Text.",
+      template: "Download the roster template (.xlsx)",
+      fileLabel: "Choose the roster file",
+      dropHint: "or drag the file onto this box",
+      fileHint: ".xlsx, .xlsm or .csv file, at most {mb} MB.",
+      chosen: "File chosen: {name}",
+      upload: "Check roster",
+      progressLabel: "Check progress",
+      uploading: "Uploading {name}…",
+      queued: "Waiting to be checked…",
+      running: "Checking: {progress}%",
+      done: "Checked.",
+      failed: "The check failed.",
+      summaryHeading: "2. Results",
+      summaryFile: "File: {name}",
+      eligible: "Eligible",
+      ineligible: "Ineligible",
+      review: "Needs data fixes",
+      total: "Workers",
+      benefitTotal: "Total benefit",
+      downloadXlsx: "Download results (.xlsx)",
+      downloadCsv: "Download results (.csv)",
+      attentionHeading: "Rows needing attention",
+      attentionEmpty: "Every worker is eligible. No row needs fixing.",
+      attentionMore: "Showing {shown} of {count} rows. Every row is in the result file.",
+      colRow: "Row",
+      colNik: "NIK",
+      colName: "Name",
+      colStatus: "Status",
+      colReasons: "Reasons",
+      footer: "These results help check the data; the final decision on BSU recipients rests with the Ministry of Manpower and BPJS Ketenagakerjaan.",
+      noFile: "Choose a roster file first.",
+      oneFile: "Upload one file at a time.",
+      network: "The server cannot be reached. Check the connection and try again.",
+      unexpected: "The server gave an answer that was not understood (HTTP {status}). Try again.",
+    },
+  };
+  const STORE_KEY = "bsu.lang";
+  const POLL_MS = 500;
+  const PAGE_SIZE = 100;
+  const MAX_POLL_FAILURES = 5;
+
+  const $ = (id) => document.getElementById(id);
+  const el = {
+    toggle: $("lang-toggle"),
+    form: $("upload-form"),
+    file: $("file"),
+    drop: $("drop"),
+    fileName: $("file-name"),
+    upload: $("upload"),
+    error: $("error"),
+    status: $("status"),
+    progress: $("progress"),
+    progressText: $("progress-text"),
+    summary: $("summary"),
+    summaryFile: $("summary-file"),
+    attention: $("attention"),
+    attentionEmpty: $("attention-empty"),
+    attentionMore: $("attention-more"),
+    xlsx: $("download-xlsx"),
+    csv: $("download-csv"),
+  };
+  const maxMb = document.body.dataset.maxMb || "";
+
+  let lang = "id";
+  try {
+    if (localStorage.getItem(STORE_KEY) === "en") lang = "en";
+  } catch (e) {
+    // Storage may be off (private mode); the page still works in Indonesian.
+  }
+
+  let chosen = null; // the File to upload
+  let batch = null; // the last batch answer from the API
+  let busy = false;
+  let pollTimer = null;
+  let generation = 0; // bumps on every new upload, so stale answers are dropped
+  let lastError = null; // {key, vars} for our own messages, {message} for the API's
+
+  function t(key, vars) {
+    let text = TEXT[lang][key] || TEXT.id[key] || key;
+    for (const [name, value] of Object.entries(vars || {})) {
+      text = text.split("{" + name + "}").join(String(value));
+    }
+    return text;
+  }
+
+  // --- Language --------------------------------------------------------------------------
+
+  function applyLanguage() {
+    document.documentElement.lang = lang;
+    document.title = t("title");
+    for (const node of document.querySelectorAll("[data-i18n]")) {
+      node.textContent = t(node.dataset.i18n, { mb: maxMb });
+    }
+    el.toggle.textContent = t("toggle");
+    el.toggle.lang = lang === "id" ? "en" : "id";
+    el.toggle.setAttribute("aria-pressed", lang === "en" ? "true" : "false");
+    showChosen();
+    if (lastError && lastError.key) showError(lastError);
+    if (batch) renderProgress(batch);
+  }
+
+  function setLanguage(next) {
+    lang = next;
+    try {
+      localStorage.setItem(STORE_KEY, lang);
+    } catch (e) {
+      // Not remembered; nothing else to do.
+    }
+    applyLanguage();
+    // Messages from the API follow the language: fetch the finished batch again.
+    if (batch && !busy && (batch.status === "done" || batch.status === "failed")) {
+      refresh(generation);
+    }
+  }
+
+  // --- API -------------------------------------------------------------------------------
+
+  class ApiFailure extends Error {
+    constructor(message) {
+      super(message);
+      this.name = "ApiFailure";
+    }
+  }
+
+  async function api(url, options) {
+    const init = Object.assign({}, options || {});
+    init.headers = Object.assign({ Accept: "application/json", "Accept-Language": lang }, init.headers || {});
+    let response;
+    try {
+      response = await fetch(url, init);
+    } catch (e) {
+      throw new ApiFailure(t("network"));
+    }
+    let body = null;
+    try {
+      body = await response.json();
+    } catch (e) {
+      body = null;
+    }
+    if (!response.ok) {
+      const message = body && body.error && body.error.message;
+      throw new ApiFailure(message || t("unexpected", { status: response.status }));
+    }
+    if (body === null) throw new ApiFailure(t("unexpected", { status: response.status }));
+    return body;
+  }
+
+  // --- Choosing a file -------------------------------------------------------------------
+
+  function choose(file) {
+    chosen = file || null;
+    clearError();
+    showChosen();
+    el.upload.disabled = busy || !chosen;
+  }
+
+  function showChosen() {
+    el.fileName.textContent = chosen ? t("chosen", { name: chosen.name }) : "";
+  }
+
+  el.file.addEventListener("change", () => choose(el.file.files[0]));
+
+  for (const type of ["dragenter", "dragover"]) {
+    el.drop.addEventListener(type, (event) => {
+      event.preventDefault();
+      el.drop.classList.add("over");
+    });
+  }
+  for (const type of ["dragleave", "dragend"]) {
+    el.drop.addEventListener(type, () => el.drop.classList.remove("over"));
+  }
+  el.drop.addEventListener("drop", (event) => {
+    event.preventDefault();
+    el.drop.classList.remove("over");
+    const files = event.dataTransfer ? event.dataTransfer.files : null;
+    if (!files || files.length === 0) return;
+    if (files.length > 1) {
+      showError({ key: "oneFile" });
+      return;
+    }
+    try {
+      el.file.files = files; // keeps the input showing what will be sent
+    } catch (e) {
+      // Older browsers cannot set files; the chosen file is kept below either way.
+    }
+    choose(files[0]);
+  });
+
+  // --- Uploading and following the batch -------------------------------------------------
+
+  el.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    upload();
+  });
+
+  async function upload() {
+    if (busy) return;
+    if (!chosen) {
+      showError({ key: "noFile" });
+      return;
+    }
+    const mine = ++generation;
+    clearTimeout(pollTimer);
+    busy = true;
+    batch = null;
+    el.upload.disabled = true;
+    clearError();
+    el.summary.hidden = true;
+    el.status.hidden = false;
+    el.progress.removeAttribute("value"); // indeterminate while the file travels
+    el.progressText.textContent = t("uploading", { name: chosen.name });
+
+    const form = new FormData();
+    form.append("file", chosen, chosen.name);
+    try {
+      const answer = await api("/v1/batches", { method: "POST", body: form });
+      if (mine !== generation) return;
+      batch = answer;
+      renderProgress(batch);
+      schedulePoll(mine, 0);
+    } catch (e) {
+      if (mine !== generation) return;
+      finish();
+      el.status.hidden = true;
+      showError({ message: e.message });
+    }
+  }
+
+  function schedulePoll(mine, failures) {
+    pollTimer = setTimeout(() => poll(mine, failures), POLL_MS);
+  }
+
+  async function poll(mine, failures) {
+    if (mine !== generation) return;
+    let answer;
+    try {
+      answer = await api(batch.links.self);
+    } catch (e) {
+      if (mine !== generation) return;
+      if (failures + 1 < MAX_POLL_FAILURES) {
+        schedulePoll(mine, failures + 1);
+      } else {
+        finish();
+        showError({ message: e.message });
+      }
+      return;
+    }
+    if (mine !== generation) return;
+    batch = answer;
+    renderProgress(batch);
+    if (batch.status === "done") {
+      await showResult(mine);
+    } else if (batch.status === "failed") {
+      finish();
+      showError({ message: batch.error ? batch.error.message : t("failed") });
+    } else {
+      schedulePoll(mine, 0);
+    }
+  }
+
+  function finish() {
+    busy = false;
+    el.upload.disabled = !chosen;
+  }
+
+  async function refresh(mine) {
+    try {
+      const answer = await api(batch.links.self);
+      if (mine !== generation) return;
+      batch = answer;
+      renderProgress(batch);
+      if (batch.status === "done") {
+        await showResult(mine);
+      } else if (batch.status === "failed") {
+        showError({ message: batch.error ? batch.error.message : t("failed") });
+      }
+    } catch (e) {
+      // The page keeps what it shows; the API's words stay in the earlier language.
+    }
+  }
+
+  function renderProgress(current) {
+    const percent = Math.max(0, Math.min(100, Number(current.progress) || 0));
+    el.progress.value = current.status === "done" ? 100 : percent;
+    const key = ["queued", "running", "done", "failed"].includes(current.status)
+      ? current.status
+      : "running";
+    el.progressText.textContent = t(key, { progress: percent });
+  }
+
+  async function showResult(mine) {
+    let ineligible;
+    let review;
+    try {
+      [ineligible, review] = await Promise.all([rowsOf("ineligible"), rowsOf("review")]);
+    } catch (e) {
+      if (mine !== generation) return;
+      finish();
+      showError({ message: e.message });
+      return;
+    }
+    if (mine !== generation) return;
+    finish();
+    renderSummary(batch);
+    renderRows(ineligible, review);
+    el.summary.hidden = false;
+  }
+
+  function rowsOf(status) {
+    const query = new URLSearchParams({ status: status, page: "1", page_size: String(PAGE_SIZE) });
+    return api(batch.links.rows + "?" + query.toString());
+  }
+
+  // --- Rendering the result --------------------------------------------------------------
+
+  function rupiah(amount) {
+    const whole = Math.round(Number(amount) || 0);
+    const sign = whole < 0 ? "-" : "";
+    return sign + "Rp" + String(Math.abs(whole)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  }
+
+  function count(value) {
+    return String(Math.round(Number(value) || 0)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+  }
+
+  // Show a NIK as 3275********0001: enough to find the row, not enough to copy the NIK.
+  function maskNik(value) {
+    const text = value === null || value === undefined ? "" : String(value).trim();
+    if (text === "") return "—";
+    if (text.length > 8) return text.slice(0, 4) + "*".repeat(text.length - 8) + text.slice(-4);
+    if (text.length > 2) return "*".repeat(text.length - 2) + text.slice(-2);
+    return "*".repeat(text.length);
+  }
+
+  // Reason messages may quote the NIK as typed; mask any long run of digits there too.
+  function maskDigits(message) {
+    return String(message).replace(/\d{12,}/g, (digits) => maskNik(digits));
+  }
+
+  function renderSummary(current) {
+    const summary = current.summary || {};
+    $("count-eligible").textContent = count(summary.eligible);
+    $("count-ineligible").textContent = count(summary.ineligible);
+    $("count-review").textContent = count(summary.review);
+    $("count-total").textContent = count(summary.total);
+    $("benefit-total").textContent = rupiah(summary.benefit_total);
+    el.summaryFile.textContent = t("summaryFile", { name: current.filename || "" });
+    el.xlsx.href = current.links.result_xlsx;
+    el.csv.href = current.links.result_csv;
+  }
+
+  function renderRows(ineligible, review) {
+    const rows = ineligible.data.concat(review.data);
+    rows.sort((a, b) => a.position - b.position);
+    const body = el.attention.tBodies[0];
+    body.replaceChildren();
+    const several = Array.isArray(batch.sheets) && batch.sheets.length > 1;
+    for (const row of rows) {
+      const tr = document.createElement("tr");
+      tr.className = row.status;
+      tr.dataset.row = String(row.row === null ? "" : row.row);
+
+      const where = document.createElement("td");
+      where.className = "num";
+      where.textContent = (several && row.sheet ? row.sheet + " · " : "") + (row.row ?? "—");
+      tr.appendChild(where);
+
+      const nik = document.createElement("td");
+      nik.className = "nik";
+      nik.textContent = maskNik(row.nik);
+      tr.appendChild(nik);
+
+      const name = document.createElement("td");
+      name.textContent = row.name || "—";
+      tr.appendChild(name);
+
+      const status = document.createElement("td");
+      const badge = document.createElement("span");
+      badge.className = "badge " + row.status;
+      badge.textContent = t(row.status);
+      status.appendChild(badge);
+      tr.appendChild(status);
+
+      const reasons = document.createElement("td");
+      const list = document.createElement("ul");
+      list.className = "reasons";
+      for (const reason of row.reasons || []) {
+        const item = document.createElement("li");
+        const message = document.createElement("span");
+        message.textContent = maskDigits(reason.message);
+        const code = document.createElement("code");
+        code.textContent = reason.code;
+        item.append(message, " ", code);
+        list.appendChild(item);
+      }
+      reasons.appendChild(list);
+      tr.appendChild(reasons);
+      body.appendChild(tr);
+    }
+    const total = ineligible.count + review.count;
+    el.attention.parentElement.hidden = rows.length === 0;
+    el.attentionEmpty.hidden = total !== 0;
+    el.attentionMore.hidden = rows.length >= total;
+    el.attentionMore.textContent = t("attentionMore", { shown: count(rows.length), count: count(total) });
+  }
+
+  // --- Errors ----------------------------------------------------------------------------
+
+  function showError(error) {
+    lastError = error;
+    el.error.textContent = error.key ? t(error.key) : error.message;
+    el.error.hidden = false;
+  }
+
+  function clearError() {
+    lastError = null;
+    el.error.textContent = "";
+    el.error.hidden = true;
+  }
+
+  el.toggle.addEventListener("click", () => setLanguage(lang === "id" ? "en" : "id"));
+  applyLanguage();
+})();
