@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from bsu import __version__
 from bsu.api import errors
 from bsu.api.routes import batches, check, health, page, rulesets
+from bsu.api.schemas import ErrorPublic
 from bsu.jobs import Worker
 from bsu.settings import Settings
 from bsu.store import schema
@@ -48,15 +51,33 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
             'the shape `{"error": {"code", "message"}}`.'
         ),
         lifespan=lifespan,
+        responses={422: {"model": ErrorPublic, "description": "Permintaan tidak sah / invalid"}},
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory
     app.state.worker = worker
     errors.install(app)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     for router in (page.router, check.router, batches.router, rulesets.router, health.router):
         app.include_router(router)
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """The generated schema, with an example for the upload form too."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+        )
+        for name, body in schema.get("components", {}).get("schemas", {}).items():
+            if name.startswith("Body_submit"):
+                body["examples"] = [{"file": "roster.xlsx", "ruleset": "bsu-2025"}]
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def app_factory() -> FastAPI:

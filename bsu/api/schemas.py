@@ -21,6 +21,59 @@ WORKER_EXAMPLE: dict[str, JsonValue] = {
 }
 
 
+REASON_EXAMPLE: dict[str, JsonValue] = {
+    "code": "WAGE_ABOVE_CAP",
+    "message": "Upah Rp5.800.000 melebihi batas Rp5.700.000 (UMK Kota Bekasi Rp5.690.752,95 "
+    "dibulatkan ke atas).",
+    "citation": "Permenaker No. 10 Tahun 2022 jo. Permenaker No. 5 Tahun 2025, Pasal 3 ayat (2) "
+    "huruf c dan ayat (3)",
+}
+RULESET_EXAMPLE: dict[str, JsonValue] = {"id": "bsu-2025", "version": "2025.1"}
+CHECK_EXAMPLE: dict[str, JsonValue] = {
+    "status": "ineligible",
+    "reasons": [REASON_EXAMPLE],
+    "wage": 5800000,
+    "wage_cap": 5700000,
+    "benefit": 0,
+    "ruleset": RULESET_EXAMPLE,
+}
+ROW_EXAMPLE: dict[str, JsonValue] = {
+    "position": 3,
+    "source": "roster.xlsx",
+    "sheet": "Pekerja",
+    "row": 5,
+    "nik": "3275014708950004",
+    "name": "Dewi Anggraini",
+    "status": "ineligible",
+    "reasons": [REASON_EXAMPLE],
+    "wage": 5800000,
+    "wage_cap": 5700000,
+    "benefit": 0,
+}
+RULESET_SUMMARY_EXAMPLE: dict[str, JsonValue] = {
+    "id": "bsu-2025",
+    "version": "2025.1",
+    "title": "Bantuan Subsidi Upah (BSU) 2025",
+    "effective_from": "2025-06-01",
+    "effective_to": "2025-12-31",
+}
+ERROR_EXAMPLE: dict[str, JsonValue] = {
+    "code": "batch_not_found",
+    "message": "Batch tidak ditemukan.",
+}
+BATCH_ID = "0b6f3c1e-5d0a-4a59-9f0e-6c1b2a3d4e5f"
+LINKS_EXAMPLE: dict[str, JsonValue] = {
+    "self": f"/v1/batches/{BATCH_ID}",
+    "rows": f"/v1/batches/{BATCH_ID}/rows",
+    "result_xlsx": f"/v1/batches/{BATCH_ID}/result.xlsx",
+    "result_csv": f"/v1/batches/{BATCH_ID}/result.csv",
+}
+
+
+def _example(example: JsonValue) -> ConfigDict:
+    return ConfigDict(json_schema_extra={"examples": [example]})
+
+
 class WorkerCheck(BaseModel):
     """One worker, with the fields a roster row has; values may be typed as people type them."""
 
@@ -46,39 +99,22 @@ class WorkerCheck(BaseModel):
 
 
 class ReasonPublic(BaseModel):
+    model_config = _example(REASON_EXAMPLE)
+
     code: str
     message: str
     citation: str
 
 
 class RuleSetRef(BaseModel):
+    model_config = _example(RULESET_EXAMPLE)
+
     id: str
     version: str
 
 
 class CheckPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "status": "ineligible",
-                    "reasons": [
-                        {
-                            "code": "WAGE_ABOVE_CAP",
-                            "message": "Upah Rp5.800.000 melebihi batas Rp5.700.000 (UMK Kota "
-                            "Bekasi Rp5.690.752,95 dibulatkan ke atas).",
-                            "citation": "Permenaker No. 10 Tahun 2022 jo. Permenaker No. 5 "
-                            "Tahun 2025, Pasal 3 ayat (2) huruf c dan ayat (3)",
-                        }
-                    ],
-                    "wage": 5800000,
-                    "wage_cap": 5700000,
-                    "benefit": 0,
-                    "ruleset": {"id": "bsu-2025", "version": "2025.1"},
-                }
-            ]
-        }
-    )
+    model_config = _example(CHECK_EXAMPLE)
 
     status: str = Field(description="eligible, ineligible or review.")
     reasons: list[ReasonPublic]
@@ -89,26 +125,28 @@ class CheckPublic(BaseModel):
 
 
 class ChecksPublic(BaseModel):
+    model_config = _example({"data": [CHECK_EXAMPLE], "count": 1})
+
     data: list[CheckPublic]
     count: int
 
 
 class ErrorDetail(BaseModel):
+    model_config = _example(ERROR_EXAMPLE)
+
     code: str
     message: str
 
 
 class ErrorPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"error": {"code": "not_found", "message": "Batch tidak ditemukan."}}]
-        }
-    )
+    model_config = _example({"error": ERROR_EXAMPLE})
 
     error: ErrorDetail
 
 
 class BatchLinks(BaseModel):
+    model_config = _example(LINKS_EXAMPLE)
+
     self: str
     rows: str
     result_xlsx: str
@@ -116,25 +154,26 @@ class BatchLinks(BaseModel):
 
 
 class BatchPublic(BaseModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "id": "0b6f3c1e-5d0a-4a59-9f0e-6c1b2a3d4e5f",
-                    "status": "done",
-                    "filename": "roster.xlsx",
-                    "progress": 100,
-                    "ruleset": {"id": "bsu-2025", "version": "2025.1"},
-                    "summary": {
-                        "total": 3,
-                        "eligible": 1,
-                        "ineligible": 1,
-                        "review": 1,
-                        "benefit_total": 600000,
-                    },
-                    "error": None,
-                }
-            ]
+    model_config = _example(
+        {
+            "id": BATCH_ID,
+            "status": "done",
+            "filename": "roster.xlsx",
+            "progress": 100,
+            "created_at": "2026-11-22T00:44:36Z",
+            "started_at": "2026-11-22T00:44:36Z",
+            "finished_at": "2026-11-22T00:44:37Z",
+            "ruleset": RULESET_EXAMPLE,
+            "summary": {
+                "total": 12,
+                "eligible": 5,
+                "ineligible": 7,
+                "review": 0,
+                "benefit_total": 3000000,
+            },
+            "sheets": [{"source": "roster.xlsx", "sheet": "Pekerja", "header_row": 1, "rows": 12}],
+            "error": None,
+            "links": LINKS_EXAMPLE,
         }
     )
 
@@ -153,6 +192,8 @@ class BatchPublic(BaseModel):
 
 
 class RowPublic(BaseModel):
+    model_config = _example(ROW_EXAMPLE)
+
     position: int
     source: str | None
     sheet: str | None
@@ -167,6 +208,8 @@ class RowPublic(BaseModel):
 
 
 class RowsPublic(BaseModel):
+    model_config = _example({"data": [ROW_EXAMPLE], "count": 7, "page": 1, "page_size": 100})
+
     data: list[RowPublic]
     count: int
     page: int
@@ -174,6 +217,8 @@ class RowsPublic(BaseModel):
 
 
 class RuleSetSummary(BaseModel):
+    model_config = _example(RULESET_SUMMARY_EXAMPLE)
+
     id: str
     version: str
     title: str
@@ -182,5 +227,7 @@ class RuleSetSummary(BaseModel):
 
 
 class RuleSetsPublic(BaseModel):
+    model_config = _example({"data": [RULESET_SUMMARY_EXAMPLE], "count": 1})
+
     data: list[RuleSetSummary]
     count: int

@@ -30,6 +30,7 @@ def submit(
     stored_path: str,
     size_bytes: int,
     ruleset_id: str,
+    ruleset_version: str | None = None,
     submitted_by: str,
 ) -> Batch:
     batch = Batch(
@@ -40,6 +41,7 @@ def submit(
         stored_path=stored_path,
         size_bytes=size_bytes,
         ruleset_id=ruleset_id,
+        ruleset_version=ruleset_version,
         submitted_by=submitted_by,
         attempts=0,
         progress=0,
@@ -52,7 +54,7 @@ def submit(
         "batch.submitted",
         batch.id,
         ruleset_id,
-        None,
+        ruleset_version,
         {"filename": filename, "sha256": content_sha256, "bytes": size_bytes},
     )
     return batch

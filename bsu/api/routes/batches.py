@@ -23,7 +23,7 @@ from bsu.api.schemas import (
     RowsPublic,
 )
 from bsu.roster import CSV_SUFFIXES, XLSX_SUFFIXES
-from bsu.ruleset import Lang, available, rules_dir
+from bsu.ruleset import Lang, available, load_ruleset, rules_dir
 from bsu.store import batches
 from bsu.store.models import Batch
 
@@ -119,6 +119,7 @@ def submit(
             f"Aturan '{ruleset_id}' tidak ada.",
             f"Rule set '{ruleset_id}' does not exist.",
         )
+    version = load_ruleset(ruleset_id, settings.rules_dir).version
     batch_id = str(uuid.uuid4())
     uploads = settings.data_dir / "uploads"
     uploads.mkdir(parents=True, exist_ok=True)
@@ -135,6 +136,7 @@ def submit(
         stored_path=str(target),
         size_bytes=size,
         ruleset_id=ruleset_id,
+        ruleset_version=version,
         submitted_by="anonymous",
     )
     session.commit()
