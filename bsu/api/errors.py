@@ -3,6 +3,8 @@ language (Bahasa Indonesia unless ``Accept-Language`` asks for English)."""
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -10,6 +12,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bsu.api.lang import language_of
 from bsu.errors import BsuError
+
+log = logging.getLogger("bsu.api")
 
 
 class ApiError(Exception):
@@ -57,6 +61,17 @@ def install(app: FastAPI) -> None:
         else:
             message = "Permintaan tidak sah: " + "; ".join(problems)
         return JSONResponse(body("validation_error", message), status_code=422)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        en = language_of(request) == "en"
+        message = (
+            "Something went wrong on our side. Try again later."
+            if en
+            else "Terjadi kesalahan di sisi server. Coba lagi nanti."
+        )
+        return JSONResponse(body("internal_error", message), status_code=500)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
