@@ -20,7 +20,7 @@ from bsu.engine import evaluate
 from bsu.errors import BsuError, RosterError
 from bsu.explain import explain
 from bsu.report import Result, write_csv, write_xlsx
-from bsu.ruleset import RuleSet, load_ruleset
+from bsu.ruleset import LANGS, Lang, load_ruleset
 from bsu.store import batches
 
 log = logging.getLogger("bsu.worker")
@@ -105,12 +105,13 @@ class Worker:
             if batch is None:
                 return
             stored, filename, ruleset_id = batch.stored_path, batch.filename, batch.ruleset_id
+            lang: Lang = "en" if batch.lang == "en" else "id"
         ruleset = load_ruleset(ruleset_id, self.rules_dir)
         self._progress(batch_id, attempt, 10)
         read = roster.read(Path(stored), name=filename)
         self._progress(batch_id, attempt, 40)
         decisions = evaluate(read.records, ruleset)
-        result = Result.of(read, decisions, "id")
+        result = Result.of(read, decisions, lang)
         self._progress(batch_id, attempt, 60)
         self.results_dir.mkdir(parents=True, exist_ok=True)
         xlsx = self.results_dir / f"{batch_id}.xlsx"
@@ -118,7 +119,7 @@ class Worker:
         write_xlsx(result, xlsx)
         write_csv(result, csv)
         self._progress(batch_id, attempt, 85)
-        stored_rows = rows_for_store(result, ruleset)
+        stored_rows = rows_for_store(result)
         sheets = [
             {"source": s.source, "sheet": s.sheet, "header_row": s.header_row, "rows": s.rows}
             for s in read.sheets
@@ -139,11 +140,10 @@ class Worker:
         log.info("batch %s done: %s", batch_id, result.summary())
 
 
-def rows_for_store(result: Result, ruleset: RuleSet) -> list[dict[str, Any]]:
+def rows_for_store(result: Result) -> list[dict[str, Any]]:
     """Each decision as a row of the store, with its reasons worded in both languages."""
     f = result.decisions.frame
-    words_id = result.explanation.rows()
-    words_en = explain(result.decisions, "en").rows()
+    words = {lang: explain(result.decisions, lang).rows() for lang in LANGS}
     out = []
     for i, (source, sheet, row, nik, name, status, wage, cap, benefit) in enumerate(
         zip(
@@ -165,11 +165,11 @@ def rows_for_store(result: Result, ruleset: RuleSet) -> list[dict[str, Any]]:
                 "source": _text(source),
                 "sheet": _text(sheet),
                 "row": int(row) if _present(row) else None,
-                "nik": nik,
-                "name": name,
+                "nik": nik or None,
+                "name": name or None,
                 "status": status,
-                "reasons_id": words_id[i],
-                "reasons_en": words_en[i],
+                "reasons_id": words["id"][i],
+                "reasons_en": words["en"][i],
                 "wage": float(wage) if _present(wage) else None,
                 "wage_cap": float(cap) if _present(cap) else None,
                 "benefit": int(benefit),

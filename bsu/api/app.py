@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,8 +13,10 @@ from fastapi.openapi.utils import get_openapi
 from bsu import __version__
 from bsu.api import errors
 from bsu.api.routes import batches, check, health, page, rulesets
-from bsu.api.schemas import ErrorPublic
+from bsu.api.schemas import CITATION_PLACEHOLDER, ErrorPublic
 from bsu.jobs import Worker
+from bsu.reasons import ReasonCode
+from bsu.ruleset import load_ruleset
 from bsu.settings import Settings
 from bsu.store import schema
 from bsu.store.db import make_engine, sessions
@@ -76,7 +79,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
         for name, body in schema.get("components", {}).get("schemas", {}).items():
             if name.startswith("Body_submit"):
                 body["examples"] = [{"file": "roster.xlsx", "ruleset": "bsu-2025"}]
-        app.openapi_schema = schema
+        settings: Settings = app.state.settings
+        cited = load_ruleset(settings.ruleset, settings.rules_dir).reason(ReasonCode.WAGE_ABOVE_CAP)
+        text = json.dumps(schema).replace(CITATION_PLACEHOLDER, cited.citation)
+        app.openapi_schema = json.loads(text)
     return app.openapi_schema
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 WORKER_EXAMPLE: dict[str, JsonValue] = {
     "nik": "3275014101900001",
     "name": "Adi Nugroho",
-    "wage": "Rp 3.500.000",
+    "wage": "Rp 3.200.000",
     "participant_status": "Aktif",
     "participant_category": "PU",
     "registered_on": "2024-01-15",
@@ -21,12 +21,13 @@ WORKER_EXAMPLE: dict[str, JsonValue] = {
 }
 
 
+CITATION_PLACEHOLDER = "<citation of WAGE_ABOVE_CAP>"
 REASON_EXAMPLE: dict[str, JsonValue] = {
     "code": "WAGE_ABOVE_CAP",
     "message": "Upah Rp5.800.000 melebihi batas Rp5.700.000 (UMK Kota Bekasi Rp5.690.752,95 "
     "dibulatkan ke atas).",
-    "citation": "Permenaker No. 10 Tahun 2022 jo. Permenaker No. 5 Tahun 2025, Pasal 3 ayat (2) "
-    "huruf c dan ayat (3)",
+    # Filled in from the rule set when the OpenAPI document is built (see api/app.py).
+    "citation": CITATION_PLACEHOLDER,
 }
 RULESET_EXAMPLE: dict[str, JsonValue] = {"id": "bsu-2025", "version": "2025.1"}
 CHECK_EXAMPLE: dict[str, JsonValue] = {
@@ -81,7 +82,7 @@ class WorkerCheck(BaseModel):
 
     nik: str | int | float | None = Field(description="NIK, 16 digits, as text.")
     name: str | None = None
-    wage: str | int | float | None = Field(default=None, description="3500000 or 'Rp3.500.000'.")
+    wage: str | int | float | None = Field(default=None, description="3200000 or 'Rp3.200.000'.")
     kpj: str | None = None
     participant_status: str | None = Field(default=None, description="Aktif / Nonaktif.")
     participant_category: str | None = Field(default=None, description="PU / BPU; empty is PU.")

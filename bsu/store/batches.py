@@ -32,6 +32,7 @@ def submit(
     ruleset_id: str,
     ruleset_version: str | None = None,
     submitted_by: str,
+    lang: str = "id",
 ) -> Batch:
     batch = Batch(
         id=batch_id or str(uuid.uuid4()),
@@ -43,6 +44,7 @@ def submit(
         ruleset_id=ruleset_id,
         ruleset_version=ruleset_version,
         submitted_by=submitted_by,
+        lang=lang,
         attempts=0,
         progress=0,
         created_at=utcnow(),

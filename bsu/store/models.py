@@ -31,6 +31,7 @@ class Batch(Base):
     ruleset_id: Mapped[str] = mapped_column(String(64))
     ruleset_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
     submitted_by: Mapped[str] = mapped_column(String(128))
+    lang: Mapped[str] = mapped_column(String(2), default="id")  # language of the result files
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

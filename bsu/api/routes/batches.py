@@ -138,6 +138,7 @@ def submit(
         ruleset_id=ruleset_id,
         ruleset_version=version,
         submitted_by="anonymous",
+        lang=lang,
     )
     session.commit()
     public = _public(batch, lang)

@@ -14,10 +14,11 @@ from functools import cache
 from importlib import resources
 from string import Template
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from bsu import __version__
+from bsu.api.deps import SettingsDep
 
 router = APIRouter(include_in_schema=False)
 
@@ -53,7 +54,7 @@ TEMPLATE_COLUMNS: tuple[tuple[str, int, str | None], ...] = (
 TEMPLATE_EXAMPLE: tuple[object, ...] = (
     "3275014101900001",
     "Contoh Pekerja (hapus baris ini)",
-    3_500_000,
+    3_000_000,
     "21010000001",
     "Aktif",
     "PU",
@@ -76,8 +77,8 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
         "make it a number, because Excel keeps only 15 digits of a number.",
     ),
     (
-        "Upah: upah bulanan dalam rupiah, misalnya 3500000.",
-        "Upah (wage): the monthly wage in rupiah, e.g. 3500000.",
+        "Upah: upah bulanan dalam rupiah, misalnya 3000000.",
+        "Upah (wage): the monthly wage in rupiah, e.g. 3000000.",
     ),
     (
         "Status Kepesertaan: Aktif atau Nonaktif (BPJS Ketenagakerjaan).",
@@ -89,8 +90,7 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Tanggal Kepesertaan: tanggal terdaftar di BPJS Ketenagakerjaan, misalnya 15/01/2024.",
-        "Tanggal Kepesertaan: the date of registration with BPJS Ketenagakerjaan, "
-        "e.g. 15/01/2024.",
+        "Tanggal Kepesertaan: the date of registration with BPJS Ketenagakerjaan, e.g. 15/01/2024.",
     ),
     (
         "Kab/Kota: kabupaten/kota tempat bekerja, misalnya Kota Bekasi atau Kabupaten Bogor.",
@@ -117,10 +117,9 @@ def _asset(name: str) -> str:
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request) -> HTMLResponse:
+def index(settings: SettingsDep) -> HTMLResponse:
     """The page, with the upload limit and version filled in."""
-    settings = request.app.state.settings
-    max_mb = max(1, int(settings.max_upload_bytes) // (1024 * 1024))
+    max_mb = max(1, settings.max_upload_bytes // (1024 * 1024))
     html = Template(_asset("index.html")).substitute(version=__version__, max_mb=str(max_mb))
     return HTMLResponse(html, headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
 

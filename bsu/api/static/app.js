@@ -6,7 +6,7 @@
   const TEXT = {
     id: {
       title: "Pemeriksa Kelayakan BSU",
-      lead: "Periksa roster pekerja terhadap aturan Bantuan Subsidi Upah (BSU) 2025: siapa yang layak, siapa yang tidak, dan data mana yang perlu diperbaiki.",
+      lead: "Periksa roster pekerja terhadap aturan Bantuan Subsidi Upah (BSU): siapa yang layak, siapa yang tidak, dan data mana yang perlu diperbaiki.",
       toggle: "English",
       uploadHeading: "1. Unggah roster",
       uploadHelp: "Gunakan berkas Excel (.xlsx) atau CSV dengan satu pekerja per baris dan kolom NIK berformat Teks.",
@@ -23,7 +23,7 @@
       done: "Selesai diperiksa.",
       failed: "Pemeriksaan gagal.",
       summaryHeading: "2. Hasil pemeriksaan",
-      summaryFile: "Berkas: {name}",
+      summaryFile: "Berkas: {name} · Aturan: {ruleset}",
       eligible: "Layak",
       ineligible: "Tidak Layak",
       review: "Perlu Perbaikan Data",
@@ -47,7 +47,7 @@
     },
     en: {
       title: "BSU Eligibility Checker",
-      lead: "Check a roster of workers against the rules of the 2025 wage subsidy (BSU): who is eligible, who is not, and which data need fixing.",
+      lead: "Check a roster of workers against the rules of the wage subsidy (BSU): who is eligible, who is not, and which data need fixing.",
       toggle: "Bahasa Indonesia",
       uploadHeading: "1. Upload the roster",
       uploadHelp: "Use an Excel (.xlsx) or CSV file with one worker per row and the NIK column formatted as Text.",
@@ -64,7 +64,7 @@
       done: "Checked.",
       failed: "The check failed.",
       summaryHeading: "2. Results",
-      summaryFile: "File: {name}",
+      summaryFile: "File: {name} · Rule set: {ruleset}",
       eligible: "Eligible",
       ineligible: "Ineligible",
       review: "Needs data fixes",
@@ -147,6 +147,9 @@
     el.toggle.textContent = t("toggle");
     el.toggle.lang = lang === "id" ? "en" : "id";
     el.toggle.setAttribute("aria-pressed", lang === "en" ? "true" : "false");
+    for (const cell of el.attention.querySelectorAll("td[data-col]")) {
+      cell.dataset.label = t(cell.dataset.col);
+    }
     showChosen();
     if (lastError && lastError.key) showError(lastError);
     if (batch) renderProgress(batch);
@@ -397,7 +400,9 @@
     $("count-review").textContent = count(summary.review);
     $("count-total").textContent = count(summary.total);
     $("benefit-total").textContent = rupiah(summary.benefit_total);
-    el.summaryFile.textContent = t("summaryFile", { name: current.filename || "" });
+    const rules = current.ruleset || {};
+    const ruleset = [rules.id, rules.version ? "v" + rules.version : ""].filter(Boolean).join(" ");
+    el.summaryFile.textContent = t("summaryFile", { name: current.filename || "", ruleset: ruleset });
     el.xlsx.href = current.links.result_xlsx;
     el.csv.href = current.links.result_csv;
   }
@@ -412,29 +417,28 @@
       const tr = document.createElement("tr");
       tr.className = row.status;
       tr.dataset.row = String(row.row === null ? "" : row.row);
+      // Each cell carries its column's name, shown before it on a narrow screen.
+      const cell = (col, className) => {
+        const td = document.createElement("td");
+        td.dataset.col = col;
+        td.dataset.label = t(col);
+        if (className) td.className = className;
+        tr.appendChild(td);
+        return td;
+      };
 
-      const where = document.createElement("td");
-      where.className = "num";
-      where.textContent = (several && row.sheet ? row.sheet + " · " : "") + (row.row ?? "—");
-      tr.appendChild(where);
+      cell("colRow", "num").textContent =
+        (several && row.sheet ? row.sheet + " · " : "") + (row.row ?? "—");
+      cell("colNik", "nik").textContent = maskNik(row.nik);
+      cell("colName").textContent = row.name || "—";
 
-      const nik = document.createElement("td");
-      nik.className = "nik";
-      nik.textContent = maskNik(row.nik);
-      tr.appendChild(nik);
-
-      const name = document.createElement("td");
-      name.textContent = row.name || "—";
-      tr.appendChild(name);
-
-      const status = document.createElement("td");
+      const status = cell("colStatus");
       const badge = document.createElement("span");
       badge.className = "badge " + row.status;
       badge.textContent = t(row.status);
       status.appendChild(badge);
-      tr.appendChild(status);
 
-      const reasons = document.createElement("td");
+      const reasons = cell("colReasons");
       const list = document.createElement("ul");
       list.className = "reasons";
       for (const reason of row.reasons || []) {
@@ -447,7 +451,6 @@
         list.appendChild(item);
       }
       reasons.appendChild(list);
-      tr.appendChild(reasons);
       body.appendChild(tr);
     }
     const total = ineligible.count + review.count;

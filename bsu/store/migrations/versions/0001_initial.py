@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("ruleset_id", sa.String(64), nullable=False),
         sa.Column("ruleset_version", sa.String(32), nullable=True),
         sa.Column("submitted_by", sa.String(128), nullable=False),
+        sa.Column("lang", sa.String(2), nullable=False, server_default="id"),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
