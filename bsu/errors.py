@@ -14,12 +14,16 @@ from dataclasses import dataclass
 
 
 class BsuError(Exception):
-    """An error with a message in both languages."""
+    """An error with a stable code and a message in both languages."""
 
-    def __init__(self, message_id: str, message_en: str) -> None:
+    code = "invalid_request"
+
+    def __init__(self, message_id: str, message_en: str, code: str | None = None) -> None:
         super().__init__(message_id)
         self.message_id = message_id
         self.message_en = message_en
+        if code is not None:
+            self.code = code
 
     def message(self, lang: str = "id") -> str:
         return self.message_en if lang == "en" else self.message_id
@@ -27,6 +31,8 @@ class BsuError(Exception):
 
 class RuleSetError(BsuError):
     """A rule set or one of its tables is missing, malformed or incomplete."""
+
+    code = "ruleset_invalid"
 
 
 @dataclass(frozen=True)
@@ -59,11 +65,11 @@ class RosterError(BsuError):
         problem: tuple[str, str],
         fix: tuple[str, str],
     ) -> None:
-        self.code = code
         self.where = where
         self.problem = problem
         self.fix = fix
         super().__init__(
             f"{where.describe('id')}: {problem[0]} {fix[0]}",
             f"{where.describe('en')}: {problem[1]} {fix[1]}",
+            code,
         )

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bsu import roster
 from bsu.engine import evaluate
-from bsu.errors import BsuError, RosterError
+from bsu.errors import BsuError
 from bsu.explain import explain
 from bsu.report import Result, write_csv, write_xlsx
 from bsu.ruleset import LANGS, Lang, load_ruleset
@@ -78,9 +78,13 @@ class Worker:
         except LostClaim:
             log.warning("batch %s was taken over by another worker", batch_id)
         except BsuError as error:
-            code = error.code if isinstance(error, RosterError) else "check_failed"
             batches.fail(
-                self.sessions, batch_id, attempt, code, error.message("id"), error.message("en")
+                self.sessions,
+                batch_id,
+                attempt,
+                error.code,
+                error.message("id"),
+                error.message("en"),
             )
         except Exception:
             log.exception("batch %s failed unexpectedly", batch_id)

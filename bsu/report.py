@@ -24,6 +24,7 @@ from bsu.explain import Explanation, explain
 from bsu.reasons import STATUS_LABELS, ReasonCode, Status
 from bsu.roster import Roster
 from bsu.ruleset import Lang
+from bsu.text import as_text
 
 SHEETS = {
     Status.ELIGIBLE: "Layak",
@@ -170,7 +171,8 @@ def plain(value: Any) -> Any:
 
 
 def write_csv(result: Result, out: Path | IO[str]) -> None:
-    table = result.table()
+    """Every cell as the text a person typed: 3200000, not 3200000.0; a NIK keeps its digits."""
+    table = result.table().apply(as_text)
     if isinstance(out, Path):
         with _atomic(out) as tmp:
             table.to_csv(tmp, index=False, encoding="utf-8-sig")

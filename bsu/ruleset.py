@@ -258,6 +258,7 @@ def load_ruleset(name_or_path: str | Path = "bsu-2025", directory: Path | None =
             raise RuleSetError(
                 f"Aturan '{name_or_path}' tidak ada. Pilih salah satu: {known}.",
                 f"Rule set '{name_or_path}' does not exist. Choose one of: {known}.",
+                code="ruleset_not_found",
             )
     return _load(path.resolve())
 

@@ -46,8 +46,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(BsuError)
     async def _bsu_error(request: Request, exc: BsuError) -> JSONResponse:
-        code = getattr(exc, "code", "invalid_request")
-        return JSONResponse(body(code, exc.message(language_of(request))), status_code=422)
+        return JSONResponse(body(exc.code, exc.message(language_of(request))), status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictFloat,
+    StrictInt,
+    StrictStr,
+)
 
 WORKER_EXAMPLE: dict[str, JsonValue] = {
     "nik": "3275014101900001",
@@ -80,9 +88,11 @@ class WorkerCheck(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [WORKER_EXAMPLE]})
 
-    nik: str | int | float | None = Field(description="NIK, 16 digits, as text.")
+    nik: StrictStr | StrictInt | StrictFloat | None = Field(description="NIK, 16 digits, as text.")
     name: str | None = None
-    wage: str | int | float | None = Field(default=None, description="3200000 or 'Rp3.200.000'.")
+    wage: StrictStr | StrictInt | StrictFloat | None = Field(
+        default=None, description="3200000 or 'Rp3.200.000'."
+    )
     kpj: str | None = None
     participant_status: str | None = Field(default=None, description="Aktif / Nonaktif.")
     participant_category: str | None = Field(default=None, description="PU / BPU; empty is PU.")
@@ -188,7 +198,7 @@ class BatchPublic(BaseModel):
     ruleset: dict[str, str | None]
     summary: dict[str, int] | None
     sheets: list[dict[str, Any]] | None
-    error: ErrorDetail | None
+    error: ErrorDetail | None = None
     links: BatchLinks
 
 

@@ -74,8 +74,11 @@ def test_db_upgrade_without_a_url_makes_the_sqlite_file_in_the_data_dir(tmp_path
     assert (data / "bsu.db").is_file()
     names, _ = _tables(f"sqlite:///{data / 'bsu.db'}")
     assert names >= TABLES
-    with sqlite3.connect(data / "bsu.db") as plain:
+    plain = sqlite3.connect(data / "bsu.db")
+    try:
         assert plain.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        plain.close()
 
 
 def test_sqlite_store_runs_in_wal_mode(tmp_path: Path) -> None:

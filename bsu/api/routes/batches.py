@@ -147,6 +147,15 @@ def submit(
     )
 
 
+def _size(n: int) -> str:
+    """A byte count as people read it: 50 MB, 1,5 MB, 1000 byte."""
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):g} MB".replace(".", ",")
+    if n >= 1024:
+        return f"{n / 1024:g} KB".replace(".", ",")
+    return f"{n} byte"
+
+
 def _store(upload: UploadFile, target: Path, limit: int) -> tuple[str, int]:
     """Copy the upload to its place, hashing it; fsync file and folder before answering."""
     digest = hashlib.sha256()
@@ -160,9 +169,9 @@ def _store(upload: UploadFile, target: Path, limit: int) -> tuple[str, int]:
                     raise ApiError(
                         413,
                         "file_too_large",
-                        f"Berkas lebih besar dari batas {limit // (1024 * 1024)} MB. Bagi "
+                        f"Berkas lebih besar dari batas {_size(limit)}. Bagi "
                         "roster menjadi beberapa berkas.",
-                        f"The file is larger than the {limit // (1024 * 1024)} MB limit. Split "
+                        f"The file is larger than the {_size(limit)} limit. Split "
                         "the roster into several files.",
                     )
                 digest.update(chunk)
@@ -228,6 +237,15 @@ def _done(session: SessionDep, batch_id: str) -> Batch:
     batch = batches.get(session, batch_id)
     if batch is None:
         raise _not_found(batch_id)
+    if batch.status == batches.FAILED:
+        raise ApiError(
+            409,
+            "batch_failed",
+            f"Batch ini gagal diperiksa, jadi tidak ada hasil: {batch.error_id or ''} Perbaiki "
+            "berkasnya lalu unggah ulang.",
+            f"This batch could not be checked, so it has no result: {batch.error_en or ''} Fix "
+            "the file and upload it again.",
+        )
     if batch.status != batches.DONE:
         raise ApiError(
             409,

@@ -46,6 +46,11 @@ def _check(
     ]
 
 
+def _id_number(n: int) -> str:
+    """10.000 the Indonesian way (dots between thousands)."""
+    return f"{n:,}".replace(",", ".")
+
+
 @router.post("", response_model=CheckPublic, responses={422: {"model": ErrorPublic}})
 def check_one(
     worker: Annotated[WorkerCheck, Body(examples=[WORKER_EXAMPLE])],
@@ -72,12 +77,13 @@ def check_many(
     order, with duplicate NIKs found across the list. Larger rosters: ``POST /v1/batches``."""
     limit = settings.max_batch_workers
     if len(workers) > limit:
+        got = len(workers)
         raise ApiError(
             413,
             "too_many_workers",
-            f"Paling banyak {limit:,} pekerja per permintaan; kirim {len(workers):,}. Untuk "
-            "roster besar, unggah berkasnya ke POST /v1/batches.".replace(",", "."),
-            f"At most {limit:,} workers per request; got {len(workers):,}. For large rosters, "
+            f"Paling banyak {_id_number(limit)} pekerja per permintaan; kiriman ini berisi "
+            f"{_id_number(got)}. Untuk roster besar, unggah berkasnya ke POST /v1/batches.",
+            f"At most {limit:,} workers per request; this one has {got:,}. For large rosters, "
             "upload the file to POST /v1/batches.",
         )
     data = _check(workers, settings, lang, rules) if workers else []
