@@ -12,14 +12,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from sqlalchemy.orm import Session, sessionmaker
 
 from bsu import roster
 from bsu.engine import evaluate
 from bsu.errors import BsuError
 from bsu.explain import explain
-from bsu.report import Result, write_csv, write_xlsx
+from bsu.report import Result, decided_rows, write_csv, write_xlsx
 from bsu.ruleset import LANGS, Lang, load_ruleset
 from bsu.store import batches
 
@@ -146,45 +145,8 @@ class Worker:
 
 def rows_for_store(result: Result) -> list[dict[str, Any]]:
     """Each decision as a row of the store, with its reasons worded in both languages."""
-    f = result.decisions.frame
     words = {lang: explain(result.decisions, lang).rows() for lang in LANGS}
-    out = []
-    for i, (source, sheet, row, nik, name, status, wage, cap, benefit) in enumerate(
-        zip(
-            f["source"],
-            f["sheet"],
-            f["row"],
-            f["nik_display"],
-            f["name_raw"],
-            f["status"],
-            f["wage"],
-            f["wage_cap"],
-            f["benefit"],
-            strict=True,
-        )
-    ):
-        out.append(
-            {
-                "position": i,
-                "source": _text(source),
-                "sheet": _text(sheet),
-                "row": int(row) if _present(row) else None,
-                "nik": nik or None,
-                "name": name or None,
-                "status": status,
-                "reasons_id": words["id"][i],
-                "reasons_en": words["en"][i],
-                "wage": float(wage) if _present(wage) else None,
-                "wage_cap": float(cap) if _present(cap) else None,
-                "benefit": int(benefit),
-            }
-        )
-    return out
-
-
-def _present(value: Any) -> bool:
-    return value is not None and not (isinstance(value, float | np.floating) and np.isnan(value))
-
-
-def _text(value: Any) -> str | None:
-    return str(value) if _present(value) else None
+    return [
+        {**row, "position": i, "reasons_id": words["id"][i], "reasons_en": words["en"][i]}
+        for i, row in enumerate(decided_rows(result))
+    ]

@@ -117,43 +117,34 @@ class Result:
 # --- JSON --------------------------------------------------------------------------------
 
 
-def to_json(result: Result) -> dict[str, Any]:
+def decided_rows(result: Result) -> list[dict[str, Any]]:
+    """One plain dict per decision (no reasons): what JSON, the API and the store share."""
     f = result.decisions.frame
+    columns = {
+        "source": f["source"],
+        "sheet": f["sheet"],
+        "row": f["row"],
+        "nik": f["nik_display"].where(f["nik_display"].ne(""), None),
+        "name": f["name_raw"].where(f["name_raw"].ne(""), None),
+        "status": f["status"],
+        "wage": f["wage"],
+        "wage_cap": f["wage_cap"],
+        "benefit": f["benefit"].astype(int),
+    }
+    names = list(columns)
+    return [
+        dict(zip(names, map(plain, values), strict=True))
+        for values in zip(*columns.values(), strict=True)
+    ]
+
+
+def to_json(result: Result) -> dict[str, Any]:
     rules = result.decisions.ruleset
-    rows = []
     reasons = result.explanation.rows()
-    for i, (source, sheet, row, nik, name, status, wage, cap, benefit) in enumerate(
-        zip(
-            f["source"],
-            f["sheet"],
-            f["row"],
-            f["nik_display"],
-            f["name_raw"],
-            f["status"],
-            f["wage"],
-            f["wage_cap"],
-            f["benefit"],
-            strict=True,
-        )
-    ):
-        rows.append(
-            {
-                "source": plain(source),
-                "sheet": plain(sheet),
-                "row": plain(row),
-                "nik": nik,
-                "name": name,
-                "status": status,
-                "reasons": reasons[i],
-                "wage": plain(wage),
-                "wage_cap": plain(cap),
-                "benefit": int(benefit),
-            }
-        )
     return {
         "ruleset": {"id": rules.id, "version": rules.version},
         "summary": result.summary(),
-        "rows": rows,
+        "rows": [{**row, "reasons": reasons[i]} for i, row in enumerate(decided_rows(result))],
     }
 
 

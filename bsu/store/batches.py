@@ -131,12 +131,7 @@ def renew(
     if progress is not None:
         values["progress"] = progress
     with sessions() as session:
-        changed = _changed(
-            session,
-            update(Batch)
-            .where(Batch.id == batch_id, Batch.attempts == attempt, Batch.status == RUNNING)
-            .values(**values),
-        )
+        changed = _if_held(session, batch_id, attempt, **values)
         session.commit()
     return changed == 1
 
@@ -155,21 +150,19 @@ def finish(
 ) -> bool:
     """Store every row and mark the batch done, in one transaction, if still ours."""
     with sessions() as session, session.begin():
-        held = _changed(
+        held = _if_held(
             session,
-            update(Batch)
-            .where(Batch.id == batch_id, Batch.attempts == attempt, Batch.status == RUNNING)
-            .values(
-                status=DONE,
-                progress=100,
-                finished_at=utcnow(),
-                lease_until=None,
-                summary=summary,
-                sheets=sheets,
-                ruleset_version=ruleset_version,
-                result_xlsx=result_xlsx,
-                result_csv=result_csv,
-            ),
+            batch_id,
+            attempt,
+            status=DONE,
+            progress=100,
+            finished_at=utcnow(),
+            lease_until=None,
+            summary=summary,
+            sheets=sheets,
+            ruleset_version=ruleset_version,
+            result_xlsx=result_xlsx,
+            result_csv=result_csv,
         )
         if held != 1:
             session.rollback()
@@ -199,22 +192,30 @@ def fail(
     message_en: str,
 ) -> bool:
     with sessions() as session, session.begin():
-        held = _changed(
+        held = _if_held(
             session,
-            update(Batch)
-            .where(Batch.id == batch_id, Batch.attempts == attempt, Batch.status == RUNNING)
-            .values(
-                status=FAILED,
-                finished_at=utcnow(),
-                lease_until=None,
-                error_code=code,
-                error_id=message_id,
-                error_en=message_en,
-            ),
+            batch_id,
+            attempt,
+            status=FAILED,
+            finished_at=utcnow(),
+            lease_until=None,
+            error_code=code,
+            error_id=message_id,
+            error_en=message_en,
         )
         if held == 1:
             audit(session, "worker", "batch.failed", batch_id, None, None, {"code": code})
     return held == 1
+
+
+def _if_held(session: Session, batch_id: str, attempt: int, **values: Any) -> int:
+    """Update the batch only if this attempt still holds its claim; rows changed (0 or 1)."""
+    return _changed(
+        session,
+        update(Batch)
+        .where(Batch.id == batch_id, Batch.attempts == attempt, Batch.status == RUNNING)
+        .values(**values),
+    )
 
 
 def _changed(session: Session, statement: Any) -> int:
