@@ -7,8 +7,10 @@ process that accepted it died, by whichever process claims it next.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from bsu.explain import explain
 from bsu.report import Result, decided_rows, write_csv, write_xlsx
 from bsu.ruleset import LANGS, Lang, load_ruleset
 from bsu.store import batches
+from bsu.store.models import utcnow
 
 log = logging.getLogger("bsu.worker")
 
@@ -39,12 +42,15 @@ class Worker:
         rules_dir: Path | None,
         lease_seconds: float,
         poll_seconds: float,
+        retention_hours: float = 24 * 30,
     ) -> None:
         self.sessions = sessions
         self.results_dir = results_dir
         self.rules_dir = rules_dir
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
+        self.retention = dt.timedelta(hours=retention_hours)
+        self._next_purge = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -59,6 +65,9 @@ class Worker:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            if time.monotonic() >= self._next_purge:
+                self.purge()
+                self._next_purge = time.monotonic() + min(3600.0, self.retention.total_seconds())
             try:
                 claimed = batches.claim(self.sessions, self.lease_seconds)
             except Exception:
@@ -68,6 +77,22 @@ class Worker:
                 self._stop.wait(self.poll_seconds)
                 continue
             self.run_one(*claimed)
+
+    def purge(self) -> int:
+        """Delete the uploads, result files and rows of batches past the retention time."""
+        try:
+            old = batches.expired(self.sessions, utcnow() - self.retention)
+            for batch in old:
+                for path in (batch.stored_path, batch.result_xlsx, batch.result_csv):
+                    if path:
+                        Path(path).unlink(missing_ok=True)
+                batches.purged(self.sessions, batch.id)
+        except Exception:
+            log.exception("could not purge expired batches")
+            return 0
+        if old:
+            log.info("purged %d batches past the retention time", len(old))
+        return len(old)
 
     def run_one(self, batch_id: str, attempt: int) -> None:
         """Check one claimed batch and store its result (or its failure)."""

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     # A running batch whose worker stops renewing its lease this long is taken over.
     worker_lease_seconds: float = 30.0
     worker_poll_seconds: float = 0.5
+    # Uploads, result files and checked rows are deleted this long after a batch finishes
+    # (UU 27/2022: keep personal data no longer than needed). The summary and audit stay.
+    retention_hours: float = 24 * 30
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'bsu.db'}"

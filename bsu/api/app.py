@@ -32,6 +32,7 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
         rules_dir=settings.rules_dir,
         lease_seconds=settings.worker_lease_seconds,
         poll_seconds=settings.worker_poll_seconds,
+        retention_hours=settings.retention_hours,
     )
 
     @asynccontextmanager

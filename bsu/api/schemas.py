@@ -199,6 +199,9 @@ class BatchPublic(BaseModel):
     summary: dict[str, int] | None
     sheets: list[dict[str, Any]] | None
     error: ErrorDetail | None = None
+    purged_at: dt.datetime | None = Field(
+        default=None, description="When the rows and files were deleted (retention period)."
+    )
     links: BatchLinks
 
 

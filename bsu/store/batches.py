@@ -224,6 +224,32 @@ def _changed(session: Session, statement: Any) -> int:
     return int(result.rowcount)
 
 
+def expired(sessions: sessionmaker[Session], before: dt.datetime) -> list[Batch]:
+    """Finished batches (done or failed) older than ``before`` whose files are still kept."""
+    with sessions() as session:
+        return list(
+            session.scalars(
+                select(Batch).where(
+                    Batch.status.in_([DONE, FAILED]),
+                    Batch.finished_at < before,
+                    Batch.purged_at.is_(None),
+                )
+            ).all()
+        )
+
+
+def purged(sessions: sessionmaker[Session], batch_id: str) -> None:
+    """Record that a batch's personal data is gone: rows deleted, file paths cleared."""
+    with sessions() as session, session.begin():
+        session.execute(delete(BatchRow).where(BatchRow.batch_id == batch_id))
+        session.execute(
+            update(Batch)
+            .where(Batch.id == batch_id)
+            .values(purged_at=utcnow(), result_xlsx=None, result_csv=None)
+        )
+        audit(session, "worker", "batch.purged", batch_id, None, None)
+
+
 def get(session: Session, batch_id: str) -> Batch | None:
     return session.get(Batch, batch_id)
 

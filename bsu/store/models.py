@@ -45,6 +45,8 @@ class Batch(Base):
     sheets: Mapped[list[Any] | None] = mapped_column(JSON)
     result_xlsx: Mapped[str | None] = mapped_column(Text)
     result_csv: Mapped[str | None] = mapped_column(Text)
+    # When the upload, result files and rows were deleted under the retention setting.
+    purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class BatchRow(Base):

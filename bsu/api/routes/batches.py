@@ -64,6 +64,7 @@ def _public(batch: Batch, lang: Lang) -> BatchPublic:
         summary=batch.summary,
         sheets=batch.sheets,
         error=error,
+        purged_at=_utc(batch.purged_at),
         links=BatchLinks(
             self=base,
             rows=f"{base}/rows",
@@ -233,10 +234,22 @@ def rows(
     return RowsPublic(data=data, count=count, page=page, page_size=page_size)
 
 
+def _gone() -> ApiError:
+    return ApiError(
+        410,
+        "result_gone",
+        "Hasil batch ini sudah dihapus sesuai masa simpan data. Unggah ulang roster bila perlu.",
+        "This batch's result was deleted under the data retention period. Upload the roster "
+        "again if needed.",
+    )
+
+
 def _done(session: SessionDep, batch_id: str) -> Batch:
     batch = batches.get(session, batch_id)
     if batch is None:
         raise _not_found(batch_id)
+    if batch.purged_at is not None:
+        raise _gone()
     if batch.status == batches.FAILED:
         raise ApiError(
             409,
@@ -260,12 +273,7 @@ def _download(session: SessionDep, batch_id: str, kind: Literal["xlsx", "csv"]) 
     batch = _done(session, batch_id)
     path = batch.result_xlsx if kind == "xlsx" else batch.result_csv
     if not path or not Path(path).is_file():
-        raise ApiError(
-            410,
-            "result_gone",
-            "Berkas hasil sudah tidak tersedia.",
-            "The result file is no longer available.",
-        )
+        raise _gone()
     batches.audit(
         session,
         batch.submitted_by,

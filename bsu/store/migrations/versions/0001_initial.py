@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("sheets", sa.JSON(), nullable=True),
         sa.Column("result_xlsx", sa.Text(), nullable=True),
         sa.Column("result_csv", sa.Text(), nullable=True),
+        sa.Column("purged_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.create_index("ix_batches_status", "batches", ["status"])
     op.create_table(
