@@ -273,7 +273,12 @@ def _download(session: SessionDep, batch_id: str, kind: Literal["xlsx", "csv"]) 
     batch = _done(session, batch_id)
     path = batch.result_xlsx if kind == "xlsx" else batch.result_csv
     if not path or not Path(path).is_file():
-        raise _gone()
+        raise ApiError(
+            410,
+            "result_gone",
+            "Berkas hasil sudah tidak tersedia.",
+            "The result file is no longer available.",
+        )
     batches.audit(
         session,
         batch.submitted_by,
