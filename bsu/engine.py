@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from bsu import dates, nik, region, vocabulary, wage
 from bsu.errors import RuleSetError
+from bsu.evidence import NO_EVIDENCE, Evidence, ExclusionList
 from bsu.reasons import Outcome, ReasonCode, Status
 from bsu.records import FIELDS, LOCATION, ROW, SHEET, SOURCE, conform
 from bsu.ruleset import RuleSet
@@ -47,6 +49,7 @@ class Decisions:
 
     frame: pd.DataFrame
     ruleset: RuleSet
+    evidence: Evidence = NO_EVIDENCE
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -59,10 +62,13 @@ class Decisions:
         return int(self.frame["benefit"].sum())
 
 
-def evaluate(records: pd.DataFrame, ruleset: RuleSet) -> Decisions:
-    """Judge every record against every criterion of ``ruleset``."""
+def evaluate(
+    records: pd.DataFrame, ruleset: RuleSet, evidence: Evidence = NO_EVIDENCE
+) -> Decisions:
+    """Judge every record against every criterion of ``ruleset``, using ``evidence``
+    (registry rows, exclusion lists) where it is given: it outranks the roster."""
     records = conform(records)
-    evidence = gather(records, ruleset)
+    gathered = gather(records, ruleset, evidence)
     mask = np.zeros(len(records), dtype=np.int64)
     for criterion in ruleset.criteria():
         implementation = CHECKS.get(criterion.id)
@@ -71,7 +77,7 @@ def evaluate(records: pd.DataFrame, ruleset: RuleSet) -> Decisions:
                 f"{ruleset.path}: kriteria '{criterion.id}' tidak dikenal oleh mesin ini.",
                 f"{ruleset.path}: criterion '{criterion.id}' is not known to this engine.",
             )
-        for code, hit in implementation(evidence, ruleset).items():
+        for code, hit in implementation(gathered, ruleset).items():
             if code not in criterion.reasons:
                 raise RuleSetError(
                     f"{ruleset.path}: kriteria '{criterion.id}' tidak memuat alasan {code}.",
@@ -85,14 +91,14 @@ def evaluate(records: pd.DataFrame, ruleset: RuleSet) -> Decisions:
         Status.INELIGIBLE.value,
         np.where(mask & review_bits, Status.REVIEW.value, Status.ELIGIBLE.value),
     )
-    out = evidence
+    out = gathered
     out["reasons"] = mask
     out["status"] = status
     above = out["wage"] > out["cap_max"]
     out["wage_cap"] = out["cap_max"].where(above, out["cap_min"])
     benefit = float(ruleset.param("benefit_idr"))
     out["benefit"] = np.where(status == Status.ELIGIBLE.value, benefit, 0.0)
-    return Decisions(frame=out, ruleset=ruleset)
+    return Decisions(frame=out, ruleset=ruleset, evidence=evidence)
 
 
 def _outcome_bits(ruleset: RuleSet) -> tuple[int, int]:
@@ -105,7 +111,9 @@ def _outcome_bits(ruleset: RuleSet) -> tuple[int, int]:
     return ineligible, review
 
 
-def gather(records: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
+def gather(
+    records: pd.DataFrame, ruleset: RuleSet, evidence: Evidence = NO_EVIDENCE
+) -> pd.DataFrame:
     """Parse every field into typed evidence; keep the raw text for messages."""
     ev = pd.DataFrame(index=records.index)
     for column in LOCATION:
@@ -124,10 +132,83 @@ def gather(records: pd.DataFrame, ruleset: RuleSet) -> pd.DataFrame:
     ev["registered_on"], ev["registered_on_empty"] = dates.parse(records["registered_on"])
     ev["employment_class"] = vocabulary.employment_class(records["employment_status"])
     ev["pkh"] = vocabulary.yes_no(records["pkh_recipient"])
+    _regional_caps(ev, records, ruleset)
+    ev["evidence_participation"] = ROSTER
+    ev["evidence_wage"] = ROSTER
+    ev["evidence_pkh"] = ROSTER
+    ev["evidence_employment"] = ROSTER
+    ev["participant_found"] = pd.Series(pd.NA, index=ev.index, dtype="boolean")
+    ev["roster_wage"] = ev["wage"]
+    if evidence.registry is not None:
+        _apply_registry(ev, evidence.registry)
+    for listed in evidence.lists:
+        _apply_list(ev, listed)
+    return ev
+
+
+ROSTER = "roster"
+
+
+def _regional_caps(ev: pd.DataFrame, records: pd.DataFrame, ruleset: RuleSet) -> None:
+    """The range of caps each row's region allows, by the round's regional rule."""
+    general = float(ruleset.param("wage_cap_idr"))
+    if "regional_cap_rounding_idr" not in ruleset.spec.parameters:
+        # No regional rule in this round: one cap everywhere.
+        for column, value in (("cap_min", general), ("cap_max", general)):
+            ev[column] = value
+        ev["region_state"] = region.FOUND
+        for column in ("region_code", "region_kind", "region_name"):
+            ev[column] = None
+        ev["region_amount"] = float("nan")
+        return
     resolved = region.resolve(_index_for(ruleset), records["region"], records["province"])
     for column in resolved.columns:
         ev[column if column.startswith("cap") else f"region_{column}"] = resolved[column]
-    return ev
+    if ruleset.minimum_wages.empty:
+        # A regional rule whose minimum wages are not sourced: above the general cap,
+        # no wage can be judged.
+        ev["cap_min"] = general
+        ev["cap_max"] = float("inf")
+        ev["region_state"] = region.UNSOURCED
+
+
+def _apply_registry(ev: pd.DataFrame, registry: pd.DataFrame) -> None:
+    """The registry outranks the roster for every NIK it can be asked about."""
+    lookable = ~ev["nik_numeric"] & ev["nik"].str.fullmatch(r"[0-9]{16}").fillna(False)
+    found = lookable & ev["nik"].isin(registry.index)
+    row = registry.reindex(ev["nik"].where(found)).set_axis(ev.index)
+    ev.loc[lookable, "evidence_participation"] = "registry"
+    ev["participant_found"] = found.where(lookable).astype("boolean")
+    ev["registry_label"] = row["label"]
+    ev.loc[found, "status_value"] = row.loc[found, "status"]
+    ev.loc[found, "participant_status_raw"] = (
+        row.loc[found, "status"].map(_STATUS_WORDS).fillna("").astype(object)
+    )
+    ev.loc[found, "category_value"] = row.loc[found, "category"]
+    ev.loc[found, "category_empty"] = row.loc[found, "category"].isna()
+    ev.loc[found, "participant_category_raw"] = row.loc[found, "category"].fillna("")
+    ev.loc[found, "registered_on"] = row.loc[found, "registered_on"]
+    ev.loc[found, "registered_on_empty"] = row.loc[found, "registered_on"].isna()
+    reported = found & row["reported_wage"].notna()
+    ev.loc[reported, "wage"] = row.loc[reported, "reported_wage"]
+    ev.loc[reported, "wage_form"] = wage.WageForm.OK.value
+    ev.loc[reported, "evidence_wage"] = "registry"
+
+
+_STATUS_WORDS = {vocabulary.ACTIVE: "Aktif", vocabulary.INACTIVE: "Nonaktif"}
+
+
+def _apply_list(ev: pd.DataFrame, listed: ExclusionList) -> None:
+    """A NIK on a loaded exclusion list is excluded, whatever the roster says."""
+    hit = ev["nik"].isin(listed.niks) & ~ev["nik_numeric"]
+    tag = f"list:{listed.kind}"
+    if listed.kind == "pkh":
+        ev.loc[hit, "pkh"] = True
+        ev.loc[hit, "evidence_pkh"] = tag
+    else:
+        ev.loc[hit, "employment_class"] = listed.kind
+        ev.loc[hit, "employment_status_raw"] = listed.kind.upper()
+        ev.loc[hit, "evidence_employment"] = tag
 
 
 @cache
@@ -137,7 +218,7 @@ def _index_for(ruleset: RuleSet) -> region.RegionIndex:
         ruleset.regions,
         ruleset.minimum_wages,
         float(ruleset.param("wage_cap_idr")),
-        float(ruleset.param("regional_cap_rounding_idr")),
+        float(ruleset.spec.parameters["regional_cap_rounding_idr"].value),  # type: ignore[arg-type]
     )
 
 
@@ -150,50 +231,72 @@ def citizen_with_nik(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     lost = ev["nik_numeric"]
     problems = nik.check(ev["nik"], provinces)
     valid = ~lost & ~problems.any(axis=1)
-    duplicate = valid & ev["nik"].where(valid).duplicated(keep=False) & ev["nik"].ne("")
-    ev["duplicate_of"] = _other_locations(ev, duplicate)
+    repeated = valid & ev["nik"].where(valid).duplicated(keep=False) & ev["nik"].ne("")
+    ev["duplicate_of"], ev["duplicate_elsewhere"] = _other_locations(ev, repeated)
     return {
         ReasonCode.NIK_MISSING: problems["missing"] & ~lost,
         ReasonCode.NIK_PRECISION_LOST: lost,
         ReasonCode.NIK_INVALID_FORMAT: problems["bad_format"] & ~lost,
         ReasonCode.NIK_INVALID_REGION: problems["bad_region"] & ~lost,
         ReasonCode.NIK_INVALID_BIRTHDATE: problems["bad_birthdate"] & ~lost,
-        ReasonCode.NIK_DUPLICATE: duplicate,
+        ReasonCode.NIK_DUPLICATE: _nonempty(ev["duplicate_of"]),
+        ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS: _nonempty(ev["duplicate_elsewhere"]),
     }
 
 
-def _other_locations(ev: pd.DataFrame, duplicate: pd.Series) -> pd.Series:
-    """For each duplicated row, the other rows holding its NIK as (source, sheet, row)."""
-    if not duplicate.any():
-        return pd.Series(None, index=ev.index, dtype=object)
-    dup = ev.loc[duplicate, ["nik", SOURCE, SHEET, ROW]]
+def _other_locations(ev: pd.DataFrame, repeated: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """For each row whose NIK repeats, the other rows holding it as (source, sheet, row):
+    those in the same roster file, and those in other employers' rosters."""
+    if not repeated.any():
+        empty = pd.Series(None, index=ev.index, dtype=object)
+        return empty, empty.copy()
+    dup = ev.loc[repeated, ["nik", SOURCE, SHEET, ROW]]
     places = pd.Series(
         list(zip(dup[SOURCE], dup[SHEET], dup[ROW], strict=True)), index=dup.index, dtype=object
     )
     dup = dup.assign(place=places)
     groups = dup.groupby("nik", sort=False)["place"].agg(list)
-    own = dup["place"]
-    everyone = dup["nik"].map(groups)
-    others = pd.Series(
-        [[p for p in group if p != me] for me, group in zip(own, everyone, strict=True)],
-        index=dup.index,
-        dtype=object,
+    same: list[list[object]] = []
+    elsewhere: list[list[object]] = []
+    for me, group in zip(dup["place"], dup["nik"].map(groups), strict=True):
+        others = [p for p in group if p != me]
+        same.append([p for p in others if _same_file(p, me)])
+        elsewhere.append([p for p in others if not _same_file(p, me)])
+    return (
+        pd.Series(same, index=dup.index, dtype=object).reindex(ev.index),
+        pd.Series(elsewhere, index=dup.index, dtype=object).reindex(ev.index),
     )
-    return others.reindex(ev.index)
+
+
+def _nonempty(lists: pd.Series) -> pd.Series:
+    return lists.str.len().fillna(0).gt(0)
+
+
+def _same_file(place: tuple[Any, ...], other: tuple[Any, ...]) -> bool:
+    """One employer's roster is one file (all its sheets); rows without a file are one."""
+    first, second = place[0], other[0]
+    return first == second or (_missing(first) and _missing(second))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 @check("active_participant")
 def active_participant(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     cutoff = pd.Timestamp(rules.param("participation_cutoff"))
     status = ev["status_value"]
-    date_empty = ev["registered_on_empty"]
+    date_empty = ev["registered_on_empty"].astype(bool)
     date = ev["registered_on"]
+    # Absent from a loaded registry: not a participant, whatever the roster claims.
+    missing = ev["participant_found"].eq(False).fillna(False).astype(bool)
     return {
-        ReasonCode.PARTICIPATION_UNKNOWN: status.isna(),
-        ReasonCode.PARTICIPANT_NOT_ACTIVE: status.eq(vocabulary.INACTIVE).fillna(False),
-        ReasonCode.REGISTRATION_DATE_MISSING: date_empty,
-        ReasonCode.REGISTRATION_DATE_INVALID: date.isna() & ~date_empty,
-        ReasonCode.PARTICIPANT_JOINED_AFTER_CUTOFF: (date > cutoff).fillna(False),
+        ReasonCode.PARTICIPANT_NOT_FOUND: missing,
+        ReasonCode.PARTICIPATION_UNKNOWN: status.isna() & ~missing,
+        ReasonCode.PARTICIPANT_NOT_ACTIVE: status.eq(vocabulary.INACTIVE).fillna(False) & ~missing,
+        ReasonCode.REGISTRATION_DATE_MISSING: date_empty & ~missing,
+        ReasonCode.REGISTRATION_DATE_INVALID: date.isna() & ~date_empty & ~missing,
+        ReasonCode.PARTICIPANT_JOINED_AFTER_CUTOFF: (date > cutoff).fillna(False) & ~missing,
     }
 
 
@@ -202,7 +305,7 @@ def wage_earner_category(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     required = str(rules.param("participant_category"))
     category = ev["category_value"]
     # An employer's roster lists wage earners: an empty category means the required one.
-    unknown = category.isna() & ~ev["category_empty"]
+    unknown = category.isna() & ~ev["category_empty"].astype(bool)
     other = category.notna() & category.ne(required)
     return {ReasonCode.CATEGORY_UNKNOWN: unknown, ReasonCode.CATEGORY_NOT_PU: other}
 
@@ -211,8 +314,13 @@ def wage_earner_category(ev: pd.DataFrame, rules: RuleSet) -> Flags:
 def wage_within_cap(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     pay = ev["wage"]
     form = ev["wage_form"]
-    above = (pay > ev["cap_max"]).fillna(False)
-    undecided = (pay > ev["cap_min"]) & (pay <= ev["cap_max"])
+    if rules.param("wage_cap_inclusive"):  # "paling banyak": the cap itself is allowed
+        above = pay > ev["cap_max"]
+        undecided = (pay > ev["cap_min"]) & (pay <= ev["cap_max"])
+    else:  # "di bawah": the cap itself is not
+        above = pay >= ev["cap_max"]
+        undecided = (pay >= ev["cap_min"]) & (pay < ev["cap_max"])
+    above = above.fillna(False)
     return {
         ReasonCode.WAGE_MISSING: form.eq(wage.WageForm.MISSING.value),
         ReasonCode.WAGE_INVALID: form.eq(wage.WageForm.INVALID.value),

@@ -17,8 +17,9 @@ import numpy as np
 import pandas as pd
 
 from bsu.engine import Decisions
+from bsu.evidence import NO_EVIDENCE, Evidence
 from bsu.reasons import ReasonCode
-from bsu.region import AMBIGUOUS, CONFLICT, MISSING, TOO_COARSE, UNRECOGNISED
+from bsu.region import AMBIGUOUS, CONFLICT, MISSING, TOO_COARSE, UNRECOGNISED, UNSOURCED
 from bsu.ruleset import Lang, RuleSet
 from bsu.text import by_unique
 from bsu.wage import rupiah
@@ -92,7 +93,7 @@ def explain(decisions: Decisions, lang: Lang = "id") -> Explanation:
     frame = decisions.frame
     rules = decisions.ruleset
     masks = frame["reasons"].to_numpy()
-    values = _Values(frame, rules, lang)
+    values = _Values(frame, rules, lang, decisions.evidence)
     columns: dict[str, pd.Series] = {}
     for code in ReasonCode:
         hit = (masks & code.bit) != 0
@@ -117,15 +118,30 @@ def fill(template: str, rows: pd.Index, values: _Values) -> pd.Series:
 class _Values:
     """The text each placeholder stands for, computed on demand for some rows."""
 
-    def __init__(self, frame: pd.DataFrame, rules: RuleSet, lang: Lang) -> None:
+    def __init__(
+        self, frame: pd.DataFrame, rules: RuleSet, lang: Lang, evidence: Evidence = NO_EVIDENCE
+    ) -> None:
         self.frame = frame
+        self.evidence = evidence
         self.rules = rules
         self.lang = lang
         self._named: dict[str, Callable[[pd.Index], pd.Series]] = {
             "nik": lambda r: frame.loc[r, "nik"],
             "nik_province": lambda r: frame.loc[r, "nik"].str.slice(0, 2),
             "nik_birth": lambda r: frame.loc[r, "nik"].str.slice(6, 12),
-            "rows": self._rows,
+            "rows": lambda r: self._places(r, "duplicate_of"),
+            "employers": lambda r: self._places(r, "duplicate_elsewhere"),
+            "evidence_participation": lambda r: self._evidence(r, "evidence_participation"),
+            "evidence_wage": lambda r: self._evidence(r, "evidence_wage"),
+            "evidence_pkh": lambda r: self._evidence(r, "evidence_pkh"),
+            "evidence_employment": lambda r: self._evidence(r, "evidence_employment"),
+            "wage_note": self._wage_note,
+            "roster_wage": lambda r: _money(frame.loc[r, "roster_wage"]),
+            "label": lambda r: (
+                _text(frame.loc[r, "registry_label"])
+                if "registry_label" in frame
+                else pd.Series("", index=r, dtype=object)
+            ),
             "wage": lambda r: _money(frame.loc[r, "wage"]),
             "cap": lambda r: _money(frame.loc[r, "wage_cap"]),
             "cap_min": lambda r: _money(frame.loc[r, "cap_min"]),
@@ -178,6 +194,7 @@ class _Values:
             AMBIGUOUS: "region_ambiguous",
             TOO_COARSE: "region_too_coarse",
             CONFLICT: "region_conflict",
+            UNSOURCED: "region_caps_unsourced",
         }
         for value, phrase in phrases.items():
             where = state.eq(value)
@@ -185,12 +202,12 @@ class _Values:
                 out[where] = self._phrase(phrase, rows[where.to_numpy()])
         return out
 
-    def _rows(self, rows: pd.Index) -> pd.Series:
+    def _places(self, rows: pd.Index, column: str) -> pd.Series:
         same = self.rules.phrase("location_same_sheet", self.lang)
         other = self.rules.phrase("location_other_sheet", self.lang)
         f = self.frame.loc[rows]
         texts = []
-        for source, sheet, places in zip(f["source"], f["sheet"], f["duplicate_of"], strict=True):
+        for source, sheet, places in zip(f["source"], f["sheet"], f[column], strict=True):
             words = []
             for p_source, p_sheet, p_row in places if isinstance(places, list) else []:
                 if pd.isna(p_source) or (p_source, p_sheet) == (source, sheet):
@@ -200,6 +217,29 @@ class _Values:
                     words.append(other.format(source=where, row=p_row))
             texts.append(", ".join(words))
         return pd.Series(texts, index=rows, dtype=object)
+
+    def _evidence(self, rows: pd.Index, column: str) -> pd.Series:
+        """Where a criterion's evidence came from, in words: the roster, the registry
+        extract, or a named exclusion list."""
+        keys = self.frame.loc[rows, column]
+        out = pd.Series(self.rules.phrase("evidence_roster", self.lang), index=rows, dtype=object)
+        registry = keys.eq("registry")
+        if registry.any():
+            out[registry] = self._phrase("evidence_registry", rows[registry.to_numpy()])
+        labels = {f"list:{listed.kind}": listed.label for listed in self.evidence.lists}
+        for key, label in labels.items():
+            hit = keys.eq(key)
+            if hit.any():
+                out[hit] = self.rules.phrase("evidence_list", self.lang).format(label=label)
+        return out
+
+    def _wage_note(self, rows: pd.Index) -> pd.Series:
+        f = self.frame.loc[rows]
+        differs = f["evidence_wage"].eq("registry") & f["roster_wage"].ne(f["wage"])
+        out = pd.Series("", index=rows, dtype=object)
+        if differs.any():
+            out[differs] = self._phrase("wage_note_registry", rows[differs.to_numpy()])
+        return out
 
 
 def scalar(name: str, rules: RuleSet, lang: Lang) -> str:

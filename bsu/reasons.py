@@ -56,6 +56,9 @@ class ReasonCode(StrEnum):
     EXCLUDED_ASN_TNI_POLRI = "EXCLUDED_ASN_TNI_POLRI"
     PKH_UNKNOWN = "PKH_UNKNOWN"
     EXCLUDED_PKH_RECIPIENT = "EXCLUDED_PKH_RECIPIENT"
+    # Added with registry evidence and many rosters (new bits go last: masks stay stable).
+    PARTICIPANT_NOT_FOUND = "PARTICIPANT_NOT_FOUND"
+    NIK_DUPLICATE_ACROSS_EMPLOYERS = "NIK_DUPLICATE_ACROSS_EMPLOYERS"
 
     @property
     def bit(self) -> int:

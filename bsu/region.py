@@ -39,6 +39,7 @@ UNRECOGNISED = "unrecognised"
 AMBIGUOUS = "ambiguous"
 TOO_COARSE = "too_coarse"
 CONFLICT = "conflict"  # the region lies outside the province the roster names
+UNSOURCED = "unsourced"  # the round's regional minimum wages are not in the rule set
 
 
 @dataclass(frozen=True)

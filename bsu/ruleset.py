@@ -57,7 +57,7 @@ class LegalBasis(_Model):
 
 
 class Parameter(_Model):
-    value: int | float | str | dt.date | list[str]
+    value: bool | int | float | str | dt.date | list[str]
     citation: str
     confirmed: bool
     note: str | None = None
@@ -93,7 +93,8 @@ class Effective(_Model):
 
 class Tables(_Model):
     regions: str
-    minimum_wages: str
+    # None: the round has a regional rule whose minimum wages are not sourced here.
+    minimum_wages: str | None = None
 
 
 class RuleSetFile(_Model):
@@ -129,11 +130,15 @@ class RuleSetFile(_Model):
 # Parameters the engine reads, with the type each must have.
 REQUIRED_PARAMETERS: dict[str, type | tuple[type, ...]] = {
     "wage_cap_idr": (int, float),
-    "regional_cap_rounding_idr": (int, float),
+    "wage_cap_inclusive": bool,
     "participation_cutoff": dt.date,
     "participant_category": str,
     "benefit_idr": (int, float),
     "excluded_employment": list,
+}
+# Parameters a round may leave out: without a rounding there is no regional cap rule.
+OPTIONAL_PARAMETERS: dict[str, type | tuple[type, ...]] = {
+    "regional_cap_rounding_idr": (int, float),
 }
 # Phrases the reports are built from.
 REQUIRED_PHRASES = (
@@ -145,6 +150,7 @@ REQUIRED_PHRASES = (
     "region_ambiguous",
     "region_too_coarse",
     "region_conflict",
+    "region_caps_unsourced",
     "location_same_sheet",
     "location_other_sheet",
 )
@@ -289,9 +295,12 @@ def _load(path: Path) -> RuleSet:
         ) from exc
     _check_complete(path, spec)
     regions = _read_table(path.parent / spec.tables.regions, "tables.regions", REGION_COLUMNS)
-    wages = _read_table(
-        path.parent / spec.tables.minimum_wages, "tables.minimum_wages", WAGE_COLUMNS
-    )
+    if spec.tables.minimum_wages is None:
+        wages = pd.DataFrame({c: pd.Series(dtype=object) for c in WAGE_COLUMNS})
+    else:
+        wages = _read_table(
+            path.parent / spec.tables.minimum_wages, "tables.minimum_wages", WAGE_COLUMNS
+        )
     unknown = set(wages["region_code"]) - set(regions["code"])
     if unknown:
         raise RuleSetError(
@@ -317,7 +326,11 @@ def _check_complete(path: Path, spec: RuleSetFile) -> None:
         param = spec.parameters.get(name)
         if param is None:
             problems.append(f"parameters.{name}: missing")
-        elif not isinstance(param.value, kind) or isinstance(param.value, bool):
+        elif not _is(param.value, kind):
+            problems.append(f"parameters.{name}: wrong type {type(param.value).__name__}")
+    for name, kind in OPTIONAL_PARAMETERS.items():
+        param = spec.parameters.get(name)
+        if param is not None and not _is(param.value, kind):
             problems.append(f"parameters.{name}: wrong type {type(param.value).__name__}")
     given = {code for c in spec.criteria for code in c.reasons}
     problems += [
@@ -331,6 +344,13 @@ def _check_complete(path: Path, spec: RuleSetFile) -> None:
         raise RuleSetError(
             f"{path}: aturan tidak lengkap: {joined}", f"{path}: incomplete rule set: {joined}"
         )
+
+
+def _is(value: Any, kind: type | tuple[type, ...]) -> bool:
+    """isinstance, except that a bool is not a number (YAML true is not 1)."""
+    if isinstance(value, bool):
+        return kind is bool or (isinstance(kind, tuple) and bool in kind)
+    return isinstance(value, kind)
 
 
 def _read_table(path: Path, field: str, columns: tuple[str, ...]) -> pd.DataFrame:

@@ -123,7 +123,7 @@ def test_several_rosters_in_one_run_share_duplicate_detection(tmp_path: Path) ->
     b = _xlsx(tmp_path / "b.xlsx", ROWS[:1])
     doc = json.loads(run("check", a, b, "--format", "json").stdout)
     assert [r["source"] for r in doc["rows"]] == ["a.xlsx", "b.xlsx"]
-    assert [r["reasons"][0]["code"] for r in doc["rows"]] == ["NIK_DUPLICATE"] * 2
+    assert [r["reasons"][0]["code"] for r in doc["rows"]] == ["NIK_DUPLICATE_ACROSS_EMPLOYERS"] * 2
     assert "b.xlsx (Roster) baris 3" in doc["rows"][0]["reasons"][0]["message"]
 
 
@@ -198,4 +198,7 @@ def test_samples_give_the_expected_decisions() -> None:
         seen |= {r["status"] for r in rows.values()}
     from bsu.reasons import ReasonCode, Status
 
-    assert seen >= {c.value for c in ReasonCode} | {s.value for s in Status}
+    # These need a registry extract or several employers' rosters (tests/evidence).
+    needs_more = {ReasonCode.PARTICIPANT_NOT_FOUND, ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS}
+    single = {c.value for c in ReasonCode if c not in needs_more}
+    assert seen >= single | {s.value for s in Status}
