@@ -18,6 +18,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bsu import roster as roster_io
+from bsu.cli_coverage import coverage_app
+from bsu.cli_evidence import exclusions_app, registry_app
 from bsu.engine import evaluate
 from bsu.errors import BsuError
 from bsu.explain import format_date, scalar
@@ -43,6 +45,9 @@ rules_app = typer.Typer(
 app.add_typer(rules_app, name="rules")
 db_app = typer.Typer(help="Basis data hasil. / The results database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(registry_app, name="registry")
+app.add_typer(exclusions_app, name="exclusions")
+app.add_typer(coverage_app, name="coverage")
 
 out_console = Console(highlight=False, soft_wrap=True)
 err_console = Console(stderr=True, highlight=False)

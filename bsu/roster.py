@@ -24,6 +24,7 @@ from bsu.errors import RosterError, Where
 
 HEADER_SEARCH_ROWS = 30
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
+PARQUET_SUFFIXES = (".parquet",)
 CSV_SUFFIXES = (".csv", ".txt")
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -88,6 +89,8 @@ def read(path: Path, name: str | None = None) -> Roster:
         return _read_xlsx(path, name, head)
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, name)
+    if suffix in PARQUET_SUFFIXES:
+        return _read_parquet(path, name)
     raise RosterError(
         "file_type_unsupported",
         where,
@@ -229,6 +232,30 @@ def _parse_csv(text: str, delimiter: str, width: int) -> pd.DataFrame:
         skip_blank_lines=False,
         engine="c",
     )
+
+
+def _read_parquet(path: Path, name: str) -> Roster:
+    """Parquet (registry extracts): one table, its columns the header row."""
+    try:
+        table = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises many types; all mean "unreadable"
+        raise RosterError(
+            "parquet_unreadable",
+            Where(name),
+            (
+                f"Berkas Parquet tidak dapat dibaca ({type(exc).__name__}).",
+                f"The Parquet file cannot be read ({type(exc).__name__}).",
+            ),
+            (
+                "Ekspor ulang datanya sebagai Parquet, CSV atau .xlsx.",
+                "Export the data again as Parquet, CSV or .xlsx.",
+            ),
+        ) from exc
+    table = table.astype(object).where(table.notna(), None)
+    part = _from_grid([list(map(str, table.columns)), *table.to_numpy().tolist()], name, None, 1, 0)
+    if part is None:
+        raise _no_nik(Where(name))
+    return part
 
 
 def _decode(raw: bytes) -> str:

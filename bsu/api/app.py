@@ -12,7 +12,7 @@ from fastapi.openapi.utils import get_openapi
 
 from bsu import __version__
 from bsu.api import errors
-from bsu.api.routes import batches, check, health, page, rulesets
+from bsu.api.routes import batches, check, coverage, health, page, rulesets
 from bsu.api.schemas import CITATION_PLACEHOLDER, ErrorPublic
 from bsu.jobs import Worker
 from bsu.reasons import ReasonCode
@@ -63,7 +63,15 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
     app.state.worker = worker
     errors.install(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    for router in (page.router, check.router, batches.router, rulesets.router, health.router):
+    routers = (
+        page.router,
+        check.router,
+        batches.router,
+        coverage.router,
+        rulesets.router,
+        health.router,
+    )
+    for router in routers:
         app.include_router(router)
     return app
 

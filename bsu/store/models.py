@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -45,6 +45,9 @@ class Batch(Base):
     sheets: Mapped[list[Any] | None] = mapped_column(JSON)
     result_xlsx: Mapped[str | None] = mapped_column(Text)
     result_csv: Mapped[str | None] = mapped_column(Text)
+    # Coverage (Universal Coverage Jamsostek) when a registry was loaded: JSON and workbook.
+    coverage: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result_coverage: Mapped[str | None] = mapped_column(Text)
     # When the upload, result files and rows were deleted under the retention setting.
     purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -86,3 +89,62 @@ class AuditRecord(Base):
     ruleset_id: Mapped[str | None] = mapped_column(String(64))
     ruleset_version: Mapped[str | None] = mapped_column(String(32))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class RegistryImport(Base):
+    """One participant registry extract loaded by branch staff."""
+
+    __tablename__ = "registry_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    content_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    rows: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(128))
+
+
+class RegistryParticipant(Base):
+    """The latest known state of one participant (one row per NIK)."""
+
+    __tablename__ = "registry_participants"
+
+    nik: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kpj: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str | None] = mapped_column(String(16))
+    category: Mapped[str | None] = mapped_column(String(16))
+    registered_on: Mapped[dt.date | None] = mapped_column(Date)
+    last_contribution: Mapped[str | None] = mapped_column(String(16))
+    reported_wage: Mapped[float | None] = mapped_column()
+    employer_id: Mapped[str | None] = mapped_column(String(64))
+    employer_name: Mapped[str | None] = mapped_column(Text)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    import_id: Mapped[int] = mapped_column(Integer, ForeignKey("registry_imports.id"))
+
+
+class ExclusionImport(Base):
+    """One exclusion list (ASN, TNI, Polri, PKH) loaded with its source and date."""
+
+    __tablename__ = "exclusion_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    list: Mapped[str] = mapped_column(String(16), index=True)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(Text)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    rows: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(128))
+
+
+class ExclusionEntry(Base):
+    """A NIK on an exclusion list (the list's latest import replaces its entries)."""
+
+    __tablename__ = "exclusion_entries"
+
+    list: Mapped[str] = mapped_column(String(16), primary_key=True)
+    nik: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int] = mapped_column(Integer, ForeignKey("exclusion_imports.id"))

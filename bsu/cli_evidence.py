@@ -1,0 +1,143 @@
+"""``bsu registry`` and ``bsu exclusions``: branch staff load the evidence they hold."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from sqlalchemy import Engine
+
+from bsu.errors import BsuError
+from bsu.evidence import LIST_KINDS, NO_EVIDENCE, Evidence
+from bsu.settings import Settings
+
+registry_app = typer.Typer(
+    help="Data peserta BPJS Ketenagakerjaan sebagai bukti. / Participant registry extracts.",
+    no_args_is_help=True,
+)
+exclusions_app = typer.Typer(
+    help="Daftar pengecualian ASN, TNI, Polri, PKH. / Exclusion lists.", no_args_is_help=True
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+EXIT_USER_ERROR = 2
+
+
+def store_engine(settings: Settings, create: bool) -> Engine | None:
+    """The store's engine with its schema up to date; None when there is no store yet and
+    ``create`` is false (a plain ``bsu check`` never creates one)."""
+    from bsu.store import schema
+    from bsu.store.db import make_engine
+
+    if not settings.database_url and not (settings.data_dir / "bsu.db").exists() and not create:
+        return None
+    engine = make_engine(settings.resolved_database_url())
+    schema.upgrade(engine)
+    return engine
+
+
+def evidence_for(settings: Settings, niks: list[str]) -> Evidence:
+    """The evidence the store holds for these NIKs, or none if there is no store."""
+    from bsu.store import evidence
+
+    engine = store_engine(settings, create=False)
+    if engine is None:
+        return NO_EVIDENCE
+    try:
+        return evidence.load(engine, niks)
+    finally:
+        engine.dispose()
+
+
+def _fail(error: BsuError) -> typer.Exit:
+    err.print(f"[bold red]Galat:[/] {error.message('id')}", markup=True)
+    err.print(f"[dim]Error: {error.message('en')}[/]", markup=True)
+    return typer.Exit(EXIT_USER_ERROR)
+
+
+AsOf = Annotated[
+    dt.datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Tanggal data / date of the data."),
+]
+
+
+@registry_app.command("import")
+def registry_import(
+    file: Annotated[Path, typer.Argument(help="Ekstrak .xlsx / .csv / .parquet.")],
+    as_of: AsOf = None,
+) -> None:
+    """Muat ekstrak data peserta. / Load a participant registry extract."""
+    from bsu.store import evidence
+
+    settings = Settings()
+    day = (as_of or dt.datetime.now()).date()
+    try:
+        engine = store_engine(settings, create=True)
+        assert engine is not None
+        try:
+            done = evidence.import_registry(engine, file, day, getpass.getuser())
+        finally:
+            engine.dispose()
+    except BsuError as error:
+        raise _fail(error) from None
+    if done.already:
+        out.print(
+            f"{file.name}: sudah pernah dimuat, tidak ada perubahan / already imported, "
+            f"nothing changed ({done.rows:,} rows)."
+        )
+    else:
+        out.print(
+            f"{file.name}: {done.rows:,} peserta dimuat / participants loaded "
+            f"(data per {day}); {done.skipped:,} baris tanpa NIK sah dilewati / rows "
+            "without a valid NIK skipped."
+        )
+
+
+@registry_app.command("status")
+def registry_status() -> None:
+    """Bukti yang tersimpan. / What evidence the store holds."""
+    from bsu.store import evidence
+
+    settings = Settings()
+    engine = store_engine(settings, create=False)
+    if engine is None:
+        out.print("Belum ada data. / No evidence loaded.")
+        return
+    try:
+        info = evidence.summary(engine)
+    finally:
+        engine.dispose()
+    out.print(f"Peserta / participants: {info['participants']:,} (per {info['registry_as_of']})")
+    for kind, count in info["lists"].items():
+        out.print(f"Daftar / list {kind.upper()}: {count:,} NIK")
+
+
+@exclusions_app.command("import")
+def exclusions_import(
+    file: Annotated[Path, typer.Argument(help="Daftar .xlsx / .csv (kolom NIK, Nama).")],
+    kind: Annotated[str, typer.Option("--list", help=f"Jenis daftar: {'|'.join(LIST_KINDS)}.")],
+    source: Annotated[str, typer.Option(help="Sumber daftar / where the list came from.")] = "",
+    as_of: AsOf = None,
+) -> None:
+    """Muat daftar pengecualian. / Load an exclusion list."""
+    from bsu.store import evidence
+
+    settings = Settings()
+    day = (as_of or dt.datetime.now()).date()
+    try:
+        engine = store_engine(settings, create=True)
+        assert engine is not None
+        try:
+            done = evidence.import_exclusions(
+                engine, kind.lower(), file, source or file.name, day, getpass.getuser()
+            )
+        finally:
+            engine.dispose()
+    except BsuError as error:
+        raise _fail(error) from None
+    state = "sudah pernah dimuat / already imported" if done.already else "dimuat / loaded"
+    out.print(f"{file.name}: daftar {kind.upper()} {state}: {done.rows:,} NIK.")

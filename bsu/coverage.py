@@ -1,0 +1,1 @@
+"""Coverage (Universal Coverage Jamsostek): placeholder until the coverage module lands."""
