@@ -14,23 +14,34 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from bsu import roster as roster_io
 from bsu.cli_coverage import coverage_app
-from bsu.cli_evidence import exclusions_app, registry_app
+from bsu.cli_evidence import evidence_for, exclusions_app, registry_app
 from bsu.engine import evaluate
-from bsu.errors import BsuError
+from bsu.errors import BsuError, RosterError
 from bsu.explain import format_date, scalar
+from bsu.nik import clean as clean_nik
 from bsu.nik import mask
 from bsu.reasons import STATUS_LABELS, Status
 from bsu.report import Result, to_json, write_csv, write_xlsx
+from bsu.roster import CSV_SUFFIXES, PARQUET_SUFFIXES, XLSX_SUFFIXES
 from bsu.ruleset import Lang, RuleSet, available, load_ruleset, rules_dir
 from bsu.settings import Settings
 from bsu.wage import rupiah
 
 EXIT_USER_ERROR = 2
+EXIT_SKIPPED = 3  # checked, but at least one roster could not be read
+ROSTER_SUFFIXES = XLSX_SUFFIXES + CSV_SUFFIXES + PARQUET_SUFFIXES
 
 app = typer.Typer(
     name="bsu",
@@ -97,7 +108,7 @@ def check(
                 f"--out harus berakhiran .xlsx atau .csv, bukan '{out.suffix}'.",
                 f"--out must end in .xlsx or .csv, not '{out.suffix}'.",
             )
-        result = _run(rosters, ruleset, language, out, quiet=fmt is not Format.table)
+        result, skipped = _run(rosters, ruleset, language, out, quiet=fmt is not Format.table)
     except BsuError as error:
         raise _fail(error) from None
 
@@ -108,32 +119,89 @@ def check(
         write_csv(result, sys.stdout)
     else:
         _print_summary(result, out)
+    if skipped:
+        for problem in skipped:
+            err_console.print(f"[bold yellow]Dilewati:[/] {problem.message('id')}", markup=True)
+            err_console.print(f"[dim]Skipped: {problem.message('en')}[/]", markup=True)
+        err_console.print(
+            f"{len(skipped)} berkas dilewati; berkas lain sudah diperiksa. / {len(skipped)} "
+            "file(s) skipped; the others were checked."
+        )
+        raise typer.Exit(EXIT_SKIPPED)
 
 
-def _run(paths: list[Path], ruleset: RuleSet, lang: Lang, out: Path | None, quiet: bool) -> Result:
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given; a folder stands for the rosters in it (not hidden, not Excel's
+    ~$ lock files)."""
+    files: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file()
+            and p.suffix.lower() in ROSTER_SUFFIXES
+            and not p.name.startswith((".", "~$"))
+        )
+        if not found:
+            raise BsuError(
+                f"Folder {path} tidak berisi roster .xlsx atau .csv.",
+                f"Folder {path} holds no .xlsx or .csv roster.",
+            )
+        files.extend(found)
+    return files
+
+
+def _run(
+    paths: list[Path], ruleset: RuleSet, lang: Lang, out: Path | None, quiet: bool
+) -> tuple[Result, list[RosterError]]:
+    """Read every roster (skipping, with its reason, any that cannot be read), check them
+    together against the store's evidence, and write the results."""
+    files = _expand(paths)
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err_console,
         transient=True,
         disable=quiet,
     )
+    skipped: list[RosterError] = []
     with progress:
+        overall = progress.add_task("Semua berkas / all files", total=len(files))
         parts = []
-        reading = progress.add_task("Membaca roster / reading", total=len(paths))
-        for path in paths:
-            progress.update(reading, description=f"Membaca / reading {path.name}")
-            parts.append(roster_io.read(path))
-            progress.advance(reading)
+        for path in files:
+            one = progress.add_task(f"  {path.name}", total=1)
+            try:
+                parts.append(roster_io.read(path))
+            except RosterError as error:
+                skipped.append(error)
+            progress.update(one, completed=1)
+            progress.advance(overall)
+        if not parts:
+            raise skipped[0]
         roster = roster_io.combine(parts)
         task = progress.add_task(f"Memeriksa / checking {len(roster):,} baris", total=None)
-        decisions = evaluate(roster.records, ruleset)
+        niks, _ = clean_nik(roster.records["nik"])
+        evidence = evidence_for(Settings(), niks.tolist())
+        decisions = evaluate(roster.records, ruleset, evidence)
         result = Result.of(roster, decisions, lang)
         progress.update(task, description="Menulis hasil / writing result")
         if out is not None:
             _write(result, out)
-    return result
+            sources = result.sources()
+            if len(sources) > 1:
+                for source in sources:
+                    _write(result.only(source), _per_employer(out, source))
+    return result, skipped
+
+
+def _per_employer(out: Path, source: str) -> Path:
+    return out.with_name(f"{out.stem}-{Path(source).stem}{out.suffix}")
 
 
 def _write(result: Result, out: Path) -> None:

@@ -65,12 +65,25 @@ class Explanation:
     messages: pd.DataFrame  # one column per reason code that occurs; NaN where absent
     lang: Lang
     ruleset: RuleSet
+    # Per criterion id, where its evidence came from, in words; empty without evidence.
+    evidence: pd.DataFrame
 
     def codes_text(self) -> pd.Series:
         present = self.messages.notna()
         names = np.broadcast_to(present.columns.to_numpy(dtype=object), present.shape)
         codes = pd.DataFrame(names, index=present.index, columns=present.columns, dtype=object)
         return _join(codes.where(present), ", ")
+
+    def evidence_text(self) -> pd.Series:
+        """Per row: "criterion: evidence; ..." (empty when no evidence was loaded)."""
+        named = self.evidence.copy()
+        for column in named.columns:
+            named[column] = f"{column}: " + named[column].astype(object)
+        return _join(named, "; ")
+
+    def evidence_rows(self) -> list[dict[str, str]]:
+        """Per row, criterion id -> evidence in words, for JSON and the API."""
+        return self.evidence.to_dict("records")  # type: ignore[return-value]
 
     def messages_text(self) -> pd.Series:
         return _join(self.messages, SEPARATOR)
@@ -103,7 +116,27 @@ def explain(decisions: Decisions, lang: Lang = "id") -> Explanation:
         template = rules.reason(code).message.in_(lang)
         columns[code.value] = fill(template, rows, values).reindex(frame.index)
     messages = pd.DataFrame(columns, index=frame.index, dtype=object)
-    return Explanation(messages=messages, lang=lang, ruleset=rules)
+    sources = pd.DataFrame(index=frame.index)
+    if not decisions.evidence.empty:
+        for criterion in rules.criteria():
+            column = next((EVIDENCE_OF[f] for f in criterion.evidence if f in EVIDENCE_OF), None)
+            if column is None:
+                sources[criterion.id] = rules.phrase("evidence_roster", lang)
+            else:
+                sources[criterion.id] = values.get(column, frame.index)
+    return Explanation(messages=messages, lang=lang, ruleset=rules, evidence=sources)
+
+
+# The roster fields that evidence from the store can replace, and where the engine notes
+# which evidence it used for them.
+EVIDENCE_OF = {
+    "participant_status": "evidence_participation",
+    "registered_on": "evidence_participation",
+    "participant_category": "evidence_participation",
+    "wage": "evidence_wage",
+    "employment_status": "evidence_employment",
+    "pkh_recipient": "evidence_pkh",
+}
 
 
 def fill(template: str, rows: pd.Index, values: _Values) -> pd.Series:

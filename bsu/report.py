@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,6 +39,7 @@ HEADERS = {
         "status": "Status",
         "codes": "Kode Alasan",
         "messages": "Keterangan",
+        "evidence": "Bukti",
         "wage_cap": "Batas Upah",
         "benefit": "Bantuan",
     },
@@ -49,6 +50,7 @@ HEADERS = {
         "status": "Status",
         "codes": "Reason codes",
         "messages": "Details",
+        "evidence": "Evidence",
         "wage_cap": "Wage cap",
         "benefit": "Benefit",
     },
@@ -103,11 +105,38 @@ class Result:
         )
         if decided[h["sheet"]].isna().all():
             decided = decided.drop(columns=h["sheet"])
+        if not self.explanation.evidence.empty:
+            decided.insert(
+                list(decided.columns).index(h["messages"]) + 1,
+                h["evidence"],
+                self.explanation.evidence_text(),
+            )
         original = self.roster.original.copy()
         original.columns = [
             c if c not in decided.columns else f"{c} (asli)" for c in original.columns
         ]
         return pd.concat([decided, original.set_axis(f.index)], axis=1)
+
+    def sources(self) -> list[str]:
+        """The roster files (one per employer) in the order they were read."""
+        return list(dict.fromkeys(s.source for s in self.roster.sheets))
+
+    def only(self, source: str) -> Result:
+        """The part of the result that came from one roster file."""
+        keep = (self.decisions.frame["source"] == source).to_numpy()
+        original = self.roster.original[keep].dropna(axis=1, how="all")
+        part = Roster(
+            records=self.roster.records[keep],
+            original=original,
+            sheets=[s for s in self.roster.sheets if s.source == source],
+        )
+        decisions = replace(self.decisions, frame=self.decisions.frame[keep])
+        explanation = replace(
+            self.explanation,
+            messages=self.explanation.messages[keep],
+            evidence=self.explanation.evidence[keep],
+        )
+        return Result(part, decisions, explanation)
 
     def nik_columns(self) -> set[str]:
         """Original headers that held the NIK, to write as text."""
@@ -141,10 +170,14 @@ def decided_rows(result: Result) -> list[dict[str, Any]]:
 def to_json(result: Result) -> dict[str, Any]:
     rules = result.decisions.ruleset
     reasons = result.explanation.rows()
+    rows = [{**row, "reasons": reasons[i]} for i, row in enumerate(decided_rows(result))]
+    if not result.explanation.evidence.empty:
+        for row, evidence in zip(rows, result.explanation.evidence_rows(), strict=True):
+            row["evidence"] = evidence
     return {
         "ruleset": {"id": rules.id, "version": rules.version},
         "summary": result.summary(),
-        "rows": [{**row, "reasons": reasons[i]} for i, row in enumerate(decided_rows(result))],
+        "rows": rows,
     }
 
 
