@@ -14,15 +14,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bsu import roster
 from bsu.engine import evaluate
 from bsu.errors import BsuError
 from bsu.explain import explain
+from bsu.nik import clean as clean_nik
 from bsu.report import Result, decided_rows, write_csv, write_xlsx
 from bsu.ruleset import LANGS, Lang, load_ruleset
-from bsu.store import batches
+from bsu.store import batches, evidence
 from bsu.store.models import utcnow
 
 log = logging.getLogger("bsu.worker")
@@ -38,6 +40,7 @@ class Worker:
     def __init__(
         self,
         sessions: sessionmaker[Session],
+        engine: Engine,
         results_dir: Path,
         rules_dir: Path | None,
         lease_seconds: float,
@@ -45,6 +48,7 @@ class Worker:
         retention_hours: float = 24 * 30,
     ) -> None:
         self.sessions = sessions
+        self.engine = engine
         self.results_dir = results_dir
         self.rules_dir = rules_dir
         self.lease_seconds = lease_seconds
@@ -138,7 +142,8 @@ class Worker:
         self._progress(batch_id, attempt, 10)
         read = roster.read(Path(stored), name=filename)
         self._progress(batch_id, attempt, 40)
-        decisions = evaluate(read.records, ruleset)
+        niks, _ = clean_nik(read.records["nik"])
+        decisions = evaluate(read.records, ruleset, evidence.load(self.engine, niks.tolist()))
         result = Result.of(read, decisions, lang)
         self._progress(batch_id, attempt, 60)
         self.results_dir.mkdir(parents=True, exist_ok=True)
@@ -170,8 +175,20 @@ class Worker:
 
 def rows_for_store(result: Result) -> list[dict[str, Any]]:
     """Each decision as a row of the store, with its reasons worded in both languages."""
-    words = {lang: explain(result.decisions, lang).rows() for lang in LANGS}
+    explained = {lang: explain(result.decisions, lang) for lang in LANGS}
+    words = {lang: e.rows() for lang, e in explained.items()}
+    sources = (
+        {lang: e.evidence_rows() for lang, e in explained.items()}
+        if not result.decisions.evidence.empty
+        else None
+    )
     return [
-        {**row, "position": i, "reasons_id": words["id"][i], "reasons_en": words["en"][i]}
+        {
+            **row,
+            "position": i,
+            "reasons_id": words["id"][i],
+            "reasons_en": words["en"][i],
+            "evidence": {lang: sources[lang][i] for lang in LANGS} if sources else None,
+        }
         for i, row in enumerate(decided_rows(result))
     ]

@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
     session_factory = sessions(engine)
     worker = Worker(
         session_factory,
+        engine,
         results_dir=settings.data_dir / "results",
         rules_dir=settings.rules_dir,
         lease_seconds=settings.worker_lease_seconds,

@@ -133,6 +133,12 @@ class CheckPublic(BaseModel):
     wage_cap: float | None
     benefit: int
     ruleset: RuleSetRef
+    evidence: dict[str, str] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Only when registry or exclusion data is loaded: per criterion, the "
+        "evidence that decided it.",
+    )
 
 
 class ChecksPublic(BaseModel):
@@ -219,6 +225,7 @@ class RowPublic(BaseModel):
     wage: float | None
     wage_cap: float | None
     benefit: int
+    evidence: dict[str, str] | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class RowsPublic(BaseModel):

@@ -72,6 +72,8 @@ class BatchRow(Base):
     wage: Mapped[float | None] = mapped_column()
     wage_cap: Mapped[float | None] = mapped_column()
     benefit: Mapped[int] = mapped_column(BigInteger)
+    # {"id": {criterion: evidence}, "en": {...}} when registry or list data decided it.
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_batch_rows_batch_status", "batch_id", "status", "position"),)
 

@@ -225,6 +225,7 @@ def rows(
             name=r.name,
             status=r.status,
             reasons=r.reasons_en if lang == "en" else r.reasons_id,
+            evidence=(r.evidence or {}).get(lang),
             wage=r.wage,
             wage_cap=r.wage_cap,
             benefit=r.benefit,

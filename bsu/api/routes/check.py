@@ -4,31 +4,37 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
+from sqlalchemy import Engine
 
 from bsu.api.deps import LangDep, SettingsDep
 from bsu.api.errors import ApiError
 from bsu.api.schemas import WORKER_EXAMPLE, CheckPublic, ChecksPublic, ErrorPublic, WorkerCheck
 from bsu.engine import evaluate
 from bsu.explain import explain
+from bsu.nik import clean as clean_nik
 from bsu.records import frame
 from bsu.report import plain
 from bsu.ruleset import Lang, load_ruleset
 from bsu.settings import Settings
+from bsu.store import evidence
 
 router = APIRouter(prefix="/v1/check", tags=["check"])
 RulesQuery = Annotated[str | None, Query(description="Rule set id, e.g. bsu-2025.")]
 
 
 def _check(
-    workers: list[WorkerCheck], settings: Settings, lang: Lang, rules: str | None
+    workers: list[WorkerCheck], settings: Settings, lang: Lang, rules: str | None, store: Engine
 ) -> list[CheckPublic]:
     ruleset = load_ruleset(rules or settings.ruleset, settings.rules_dir)
     records = frame(
         [{**w.record(), "source": "request", "row": i + 1} for i, w in enumerate(workers)]
     )
-    decisions = evaluate(records, ruleset)
-    reasons = explain(decisions, lang).rows()
+    niks, _ = clean_nik(records["nik"])
+    decisions = evaluate(records, ruleset, evidence.load(store, niks.tolist()))
+    explained = explain(decisions, lang)
+    reasons = explained.rows()
+    sources = explained.evidence_rows() if not explained.evidence.empty else None
     f = decisions.frame
     ref: dict[str, Any] = {"id": ruleset.id, "version": ruleset.version}
     return [
@@ -39,6 +45,7 @@ def _check(
             wage_cap=plain(cap),
             benefit=int(benefit),
             ruleset=ref,
+            evidence=sources[i] if sources else None,
         )
         for i, (status, wage, cap, benefit) in enumerate(
             zip(f["status"], f["wage"], f["wage_cap"], f["benefit"], strict=True)
@@ -53,13 +60,14 @@ def _id_number(n: int) -> str:
 
 @router.post("", response_model=CheckPublic, responses={422: {"model": ErrorPublic}})
 def check_one(
+    request: Request,
     worker: Annotated[WorkerCheck, Body(examples=[WORKER_EXAMPLE])],
     settings: SettingsDep,
     lang: LangDep,
     rules: RulesQuery = None,
 ) -> CheckPublic:
     """Check one worker. A malformed NIK or wage is a result (``review``), not an error."""
-    return _check([worker], settings, lang, rules)[0]
+    return _check([worker], settings, lang, rules, request.app.state.engine)[0]
 
 
 @router.post(
@@ -68,6 +76,7 @@ def check_one(
     responses={413: {"model": ErrorPublic}, 422: {"model": ErrorPublic}},
 )
 def check_many(
+    request: Request,
     workers: Annotated[list[WorkerCheck], Body(examples=[[WORKER_EXAMPLE]])],
     settings: SettingsDep,
     lang: LangDep,
@@ -86,5 +95,5 @@ def check_many(
             f"At most {limit:,} workers per request; this one has {got:,}. For large rosters, "
             "upload the file to POST /v1/batches.",
         )
-    data = _check(workers, settings, lang, rules) if workers else []
+    data = _check(workers, settings, lang, rules, request.app.state.engine) if workers else []
     return ChecksPublic(data=data, count=len(data))

@@ -1,7 +1,137 @@
-"""Coverage endpoints: placeholder until the coverage routes land."""
+"""A batch's coverage (Universal Coverage Jamsostek): JSON and the workbook.
+
+The worker computes coverage when the batch was checked with a participant registry
+loaded (``bsu.coverage.compute(...).to_json()`` into ``Batch.coverage``, the workbook of
+``bsu.coverage_report.write_xlsx`` at ``Batch.result_coverage``); these routes only serve
+them. Coverage % = registered and active ÷ workers on the roster.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from fastapi import APIRouter
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from bsu.api.deps import SessionDep
+from bsu.api.errors import ApiError
+from bsu.api.routes.batches import MEDIA, _done
+from bsu.api.schemas import ErrorPublic
+from bsu.coverage import registry_missing
+from bsu.store import batches
+from bsu.store.models import Batch
 
 router = APIRouter(prefix="/v1/batches", tags=["coverage"])
+
+_COUNTS_EXAMPLE: dict[str, Any] = {
+    "workers": 10,
+    "active": 5,
+    "inactive": 2,
+    "not_registered": 2,
+    "nik_unusable": 1,
+    "coverage_pct": 50.0,
+}
+COVERAGE_EXAMPLE: dict[str, Any] = {
+    "lang": "id",
+    "ruleset": {"id": "bsu-2025", "version": "2025.1"},
+    "registry": ["2025-05-02"],
+    "definition": "Cakupan (%) = pekerja terdaftar dan aktif ÷ seluruh pekerja di roster × 100.",
+    "totals": {**_COUNTS_EXAMPLE, "employers": 1, "outreach": 4},
+    "by_employer": [{"employer": "roster.xlsx", **_COUNTS_EXAMPLE}],
+    "by_region": [
+        {
+            "province_code": "32",
+            "province": "Jawa Barat",
+            "region_code": "32.75",
+            "region": "Kota Bekasi",
+            **_COUNTS_EXAMPLE,
+        }
+    ],
+    "by_province": [{"province_code": "32", "province": "Jawa Barat", **_COUNTS_EXAMPLE}],
+    "outreach": [
+        {
+            "source": "roster.xlsx",
+            "sheet": "Pekerja",
+            "row": 5,
+            "nik": "3275014708950004",
+            "name": "Dewi Anggraini",
+            "employer": "roster.xlsx",
+            "province": "Jawa Barat",
+            "region_code": "32.75",
+            "region": "Kota Bekasi",
+            "region_raw": "Kota Bekasi",
+            "why": "not_registered",
+            "why_text": "Belum terdaftar di BPJS Ketenagakerjaan",
+        }
+    ],
+}
+
+
+class CoveragePublic(BaseModel):
+    """Coverage of a batch, in the language the batch was submitted in. Counts per class:
+    ``active`` (registered and active), ``inactive`` (registered, not active),
+    ``not_registered``, ``nik_unusable`` (cannot be looked up); ``coverage_pct`` = active ÷
+    workers × 100. ``outreach``: the workers not yet protected, with their full NIK."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [COVERAGE_EXAMPLE]})
+
+    lang: str
+    ruleset: dict[str, str]
+    registry: list[str] = Field(description="The registry extracts (as-of dates) used.")
+    definition: str
+    totals: dict[str, float | int | None]
+    by_employer: list[dict[str, Any]]
+    by_region: list[dict[str, Any]]
+    by_province: list[dict[str, Any]] = Field(default_factory=list)
+    outreach: list[dict[str, Any]]
+
+
+def _coverage_of(session: SessionDep, batch_id: str) -> Batch:
+    """A checked batch that has coverage; 409 ``registry_missing`` when it was checked
+    without a registry (coverage cannot come from the roster's own claims)."""
+    batch = _done(session, batch_id)
+    if batch.coverage is None:
+        missing = registry_missing()
+        raise ApiError(409, missing.code, missing.message("id"), missing.message("en"))
+    return batch
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorPublic},
+    409: {"model": ErrorPublic},
+    410: {"model": ErrorPublic},
+}
+
+
+@router.get("/{batch_id}/coverage", response_model=CoveragePublic, responses=_ERRORS)
+def coverage(batch_id: str, session: SessionDep) -> JSONResponse:
+    """Coverage per employer and work region, with the outreach list (full NIKs)."""
+    batch = _coverage_of(session, batch_id)
+    return JSONResponse(batch.coverage)
+
+
+@router.get("/{batch_id}/coverage.xlsx", response_class=FileResponse, responses=_ERRORS)
+def coverage_xlsx(batch_id: str, session: SessionDep) -> FileResponse:
+    """The coverage workbook: summary with chart, per employer, per region, outreach list."""
+    batch = _coverage_of(session, batch_id)
+    path = batch.result_coverage
+    if not path or not Path(path).is_file():
+        raise ApiError(
+            410,
+            "result_gone",
+            "Berkas cakupan sudah tidak tersedia.",
+            "The coverage file is no longer available.",
+        )
+    batches.audit(
+        session,
+        batch.submitted_by,
+        "batch.download.coverage",
+        batch.id,
+        batch.ruleset_id,
+        batch.ruleset_version,
+    )
+    session.commit()
+    stem = Path(batch.filename).stem
+    return FileResponse(path, media_type=MEDIA["xlsx"], filename=f"cakupan-{stem}.xlsx")

@@ -17,6 +17,8 @@ def upgrade() -> None:
     with op.batch_alter_table("batches") as batch:
         batch.add_column(sa.Column("coverage", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("result_coverage", sa.Text(), nullable=True))
+    with op.batch_alter_table("batch_rows") as rows:
+        rows.add_column(sa.Column("evidence", sa.JSON(), nullable=True))
     op.create_table(
         "registry_imports",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
@@ -64,6 +66,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("batch_rows") as rows:
+        rows.drop_column("evidence")
     with op.batch_alter_table("batches") as batch:
         batch.drop_column("result_coverage")
         batch.drop_column("coverage")
