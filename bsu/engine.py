@@ -140,7 +140,7 @@ def gather(
     ev["participant_found"] = pd.Series(pd.NA, index=ev.index, dtype="boolean")
     ev["roster_wage"] = ev["wage"]
     if evidence.registry is not None:
-        _apply_registry(ev, evidence.registry)
+        _apply_registry(ev, evidence.registry, evidence.registry_label)
     for listed in evidence.lists:
         _apply_list(ev, listed)
     return ev
@@ -172,14 +172,14 @@ def _regional_caps(ev: pd.DataFrame, records: pd.DataFrame, ruleset: RuleSet) ->
         ev["region_state"] = region.UNSOURCED
 
 
-def _apply_registry(ev: pd.DataFrame, registry: pd.DataFrame) -> None:
+def _apply_registry(ev: pd.DataFrame, registry: pd.DataFrame, label: str) -> None:
     """The registry outranks the roster for every NIK it can be asked about."""
     lookable = ~ev["nik_numeric"] & ev["nik"].str.fullmatch(r"[0-9]{16}").fillna(False)
     found = lookable & ev["nik"].isin(registry.index)
     row = registry.reindex(ev["nik"].where(found)).set_axis(ev.index)
     ev.loc[lookable, "evidence_participation"] = "registry"
     ev["participant_found"] = found.where(lookable).astype("boolean")
-    ev["registry_label"] = row["label"]
+    ev["registry_label"] = row["label"].where(found, label)
     ev.loc[found, "status_value"] = row.loc[found, "status"]
     ev.loc[found, "participant_status_raw"] = (
         row.loc[found, "status"].map(_STATUS_WORDS).fillna("").astype(object)

@@ -42,6 +42,8 @@ class Evidence:
 
     registry: pd.DataFrame | None = None
     lists: tuple[ExclusionList, ...] = field(default_factory=tuple)
+    # The extract a NIK was looked up in when it is absent (rows carry their own label).
+    registry_label: str = ""
 
     @property
     def empty(self) -> bool:

@@ -413,9 +413,69 @@ def semicolon_csv() -> None:
     )
 
 
+def _csv(name: str, lines: list[str]) -> None:
+    (SAMPLES / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def employer_b() -> None:
+    """A second employer's roster: one worker also on PT Sinar Contoh's roster (a NIK paid
+    once), one not registered with BPJS Ketenagakerjaan, one registered but not active."""
+    _csv(
+        "roster-employer-b.csv",
+        [
+            "NIK;Nama;Upah;Status Kepesertaan;Tgl Daftar;Kab/Kota",
+            "3275014101900001;Adi Nugroho;2.000.000;Aktif;01/02/2024;Kota Bekasi",
+            "3216016603950101;Nia Ramadhani;3.100.000;Aktif;10/03/2023;Kabupaten Bekasi",
+            "3216011207940102;Oka Mahendra;3.100.000;Aktif;10/03/2023;Kabupaten Bekasi",
+            "3216015508930103;Prita Laura;3.300.000;Aktif;10/03/2023;Kabupaten Bekasi",
+        ],
+    )
+
+
+def registry() -> None:
+    """A branch's participant registry extract for the sample rosters' NIKs.
+
+    It differs from what the rosters claim on purpose: Bunga is not active, Cahyo's
+    reported wage is above Kota Bekasi's cap, Eko and Oka are not in it at all, Prita
+    is registered but not active.
+    """
+    header = (
+        "NIK;KPJ;Nama;Status Kepesertaan;Kategori;Tanggal Kepesertaan;Upah yang Dilaporkan;"
+        "Iuran Terakhir;NPP;Nama Perusahaan"
+    )
+    sinar = "NPP-32750001;PT Sinar Contoh"
+    rows = [
+        f"3275014101900001;21010000001;Adi Nugroho;Aktif;PU;2019-03-01;3200000;2025-04;{sinar}",
+        f"3275016502920002;21010000002;Bunga Lestari;Nonaktif;PU;2020-07-15;3500000;2024-11;{sinar}",
+        f"3275011203880003;21010000003;Cahyo Pratama;Aktif;PU;2018-01-02;5800000;2025-04;{sinar}",
+        f"3275014708950004;21010000004;Dewi Anggraini;Aktif;PU;2021-02-01;5700001;2025-04;{sinar}",
+        f"3275015111930006;21010000006;Fitri Handayani;Aktif;PU;2025-04-30;3000000;2025-04;{sinar}",
+        f"3275010605940007;21010000007;Gilang Ramadhan;Aktif;PU;2025-05-01;3000000;2025-05;{sinar}",
+        f"3275016907960008;21010000008;Hesti Wulandari;Nonaktif;PU;2017-05-05;2900000;2023-01;{sinar}",
+        f"3275012210870009;21010000009;Irfan Hakim;Aktif;BPU;2019-08-08;2900000;2025-04;{sinar}",
+        f"3275011504850010;21010000010;Joko Susilo;Aktif;PU;2016-06-01;3100000;2025-04;{sinar}",
+        f"3275015009900011;21010000011;Kartika Sari;Aktif;PU;2016-06-01;3100000;2025-04;{sinar}",
+        f"3275010101800012;21010000012;Lukman Hakim;Aktif;PU;2015-01-05;3300000;2025-04;{sinar}",
+        "3216016603950101;21020000101;Nia Ramadhani;Aktif;PU;2023-03-10;3100000;2025-04;"
+        "NPP-32160002;CV Maju Bersama",
+        "3216015508930103;21020000103;Prita Laura;Nonaktif;PU;2023-03-10;3300000;2024-12;"
+        "NPP-32160002;CV Maju Bersama",
+    ]
+    _csv("registry-extract.csv", [header, *rows])
+
+
+def exclusion_lists() -> None:
+    """Exclusion lists a branch receives: PKH recipients (Kemensos) and ASN (BKN)."""
+    _csv("exclusions-pkh.csv", ["NIK;Nama", "3275015111930006;Fitri Handayani"])
+    _csv("exclusions-asn.csv", ["NIK;Nama", "3216016603950101;Nia Ramadhani"])
+
+
 if __name__ == "__main__":
     SAMPLES.mkdir(exist_ok=True)
     clean()
     messy()
     semicolon_csv()
+    employer_b()
+    registry()
+    exclusion_lists()
     print(f"wrote samples to {SAMPLES}")

@@ -272,7 +272,12 @@ def load(engine: Engine, niks: Iterable[str]) -> Evidence:
                 ).all()
             label = f"{listed.list.upper()} {listed.as_of.isoformat()} ({listed.source})"
             excluded.append(ExclusionList(listed.list, pd.Index(hits, dtype=object), label))
-    return Evidence(registry=registry, lists=tuple(excluded))
+        latest = session.scalar(select(func.max(RegistryImport.as_of)))
+    return Evidence(
+        registry=registry,
+        lists=tuple(excluded),
+        registry_label=latest.isoformat() if latest else "",
+    )
 
 
 _PARTICIPANT_FIELDS = (
