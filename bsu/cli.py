@@ -34,14 +34,15 @@ from bsu.nik import clean as clean_nik
 from bsu.nik import mask
 from bsu.reasons import STATUS_LABELS, Status
 from bsu.report import Result, to_json, write_csv, write_xlsx
-from bsu.roster import CSV_SUFFIXES, PARQUET_SUFFIXES, XLSX_SUFFIXES
+from bsu.roster import PARQUET_SUFFIXES, XLSX_SUFFIXES
 from bsu.ruleset import Lang, RuleSet, available, load_ruleset, rules_dir
 from bsu.settings import Settings
 from bsu.wage import rupiah
 
 EXIT_USER_ERROR = 2
 EXIT_SKIPPED = 3  # checked, but at least one roster could not be read
-ROSTER_SUFFIXES = XLSX_SUFFIXES + CSV_SUFFIXES + PARQUET_SUFFIXES
+# What a folder given to `bsu check` is searched for (not .txt: notes are not rosters).
+ROSTER_SUFFIXES = (*XLSX_SUFFIXES, ".csv", *PARQUET_SUFFIXES)
 
 app = typer.Typer(
     name="bsu",
@@ -183,7 +184,12 @@ def _run(
             progress.update(one, completed=1)
             progress.advance(overall)
         if not parts:
-            raise skipped[0]
+            if len(skipped) == 1:
+                raise skipped[0]
+            raise BsuError(
+                "Tidak ada roster yang dapat dibaca:\n" + "\n".join(e.message_id for e in skipped),
+                "No roster could be read:\n" + "\n".join(e.message_en for e in skipped),
+            )
         roster = roster_io.combine(parts)
         task = progress.add_task(f"Memeriksa / checking {len(roster):,} baris", total=None)
         niks, _ = clean_nik(roster.records["nik"])
