@@ -252,7 +252,7 @@ def chart_png(coverage: Coverage) -> bytes:
     text = _TEXT[coverage.lang]
     employers = _bars(coverage.by_employer, coverage.by_employer["employer"])
     regions = _bars(coverage.by_region, coverage.by_region["region"])
-    heights = [max(len(employers[0]), 1), max(len(regions[0]), 1)]
+    heights = [max(len(employers[0]), 2), max(len(regions[0]), 2)]
     figure = Figure(figsize=(10, 2.2 + 0.34 * sum(heights)), dpi=110, layout="constrained")
     FigureCanvasAgg(figure)
     axes = figure.subplots(2, 1, gridspec_kw={"height_ratios": heights})

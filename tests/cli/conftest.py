@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,13 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
         text=True,
         cwd=cwd,
         timeout=120,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "LANG": "C.UTF-8"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "COLUMNS": "200",
+            "LANG": "C.UTF-8",
+            # An empty data folder of its own: no store, so no evidence, unless a test says.
+            "BSU_DATA_DIR": tempfile.mkdtemp(prefix="bsu-cli-"),
+        },
     )
 
 
