@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bsu import coverage as cov
@@ -161,7 +162,7 @@ def _print(result: cov.Coverage, path: Path | None) -> None:
     employers.add_column("Employer (file)" if en else "Pemberi kerja (berkas)", overflow="fold")
     _add_counts(employers, result.lang)
     for record in result.by_employer.to_dict("records"):
-        employers.add_row(str(record["employer"]), *_cells(record, result.lang))
+        employers.add_row(escape(str(record["employer"])), *_cells(record, result.lang))
     employers.add_row("Total", *_cells(result.totals, result.lang), style="bold")
     out.print(employers)
 

@@ -111,7 +111,8 @@ def registry_status() -> None:
         info = evidence.summary(engine)
     finally:
         engine.dispose()
-    out.print(f"Peserta / participants: {info['participants']:,} (per {info['registry_as_of']})")
+    as_of = info["registry_as_of"] or "-"
+    out.print(f"Peserta / participants: {info['participants']:,} (per {as_of})")
     for kind, count in info["lists"].items():
         out.print(f"Daftar / list {kind.upper()}: {count:,} NIK")
 

@@ -15,9 +15,10 @@ Every roster row falls in exactly one class:
   number that lost digits). Counted apart: these may well be registered.
 
 **Coverage % = registered and active ÷ workers on the rosters × 100** (``active /
-workers``), one decimal. The denominator is every roster row, unusable NIKs included: a
-worker is counted covered only when the registry shows it. A worker listed on two
-employers' rosters counts once on each (coverage is per employer).
+workers``), rounded down to one decimal so that 100% means every worker. The denominator
+is every roster row, unusable NIKs included: a worker is counted covered only when the
+registry shows it. A worker listed on two employers' rosters counts once on each
+(coverage is per employer).
 
 The employer is the roster file (``source``). The region is the work region the engine
 resolved (``region_code``), its province the code's first two digits, both named from the
@@ -36,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bsu import vocabulary
 from bsu.engine import Decisions
 from bsu.errors import BsuError
 from bsu.ruleset import Lang
@@ -64,17 +66,18 @@ WHY = {
 }
 DEFINITION = {
     "id": (
-        "Cakupan (%) = pekerja terdaftar dan aktif ÷ seluruh pekerja di roster × 100. "
-        "Status diambil dari data peserta BPJS Ketenagakerjaan, bukan dari roster. Pekerja "
-        "dengan NIK tidak dapat dipakai tetap dihitung dalam penyebut: belum terbukti "
-        "terlindungi. Pekerja yang tercantum di roster dua pemberi kerja dihitung pada "
-        "masing-masing."
+        "Cakupan (%) = pekerja terdaftar dan aktif ÷ seluruh pekerja di roster × 100, "
+        "dibulatkan ke bawah satu desimal (100% berarti semua pekerja). Status diambil dari "
+        "data peserta BPJS Ketenagakerjaan, bukan dari roster. Pekerja dengan NIK tidak "
+        "dapat dipakai tetap dihitung dalam penyebut: belum terbukti terlindungi. Pekerja "
+        "yang tercantum di roster dua pemberi kerja dihitung pada masing-masing."
     ),
     "en": (
-        "Coverage (%) = workers registered and active ÷ all workers on the rosters × 100. "
-        "Status comes from the BPJS Ketenagakerjaan participant registry, not from the "
-        "roster. Workers whose NIK is unusable stay in the denominator: they are not shown "
-        "to be protected. A worker on two employers' rosters counts on each."
+        "Coverage (%) = workers registered and active ÷ all workers on the rosters × 100, "
+        "rounded down to one decimal (100% means every worker). Status comes from the BPJS "
+        "Ketenagakerjaan participant registry, not from the roster. Workers whose NIK is "
+        "unusable stay in the denominator: they are not shown to be protected. A worker on "
+        "two employers' rosters counts on each."
     ),
 }
 
@@ -165,7 +168,7 @@ class Coverage:
     """Coverage of one set of rosters: tables with the columns named in ``*_COLUMNS``.
 
     ``coverage_pct`` = ``active`` / ``workers`` × 100 (registered and active over every
-    worker on the rosters), rounded to one decimal; ``None`` for no workers.
+    worker on the rosters), rounded down to one decimal; ``None`` for no workers.
     """
 
     by_employer: pd.DataFrame
@@ -269,7 +272,7 @@ def _classify(f: pd.DataFrame) -> pd.Series:
     found = f["participant_found"].astype("boolean")
     unusable = found.isna().to_numpy()
     registered = found.fillna(False).to_numpy(dtype=bool)
-    active = registered & f["status_value"].eq("active").fillna(False).to_numpy(dtype=bool)
+    active = registered & f["status_value"].eq(vocabulary.ACTIVE).fillna(False).to_numpy(bool)
     klass = np.select(
         [unusable, active, registered],
         [NIK_UNUSABLE, ACTIVE, INACTIVE],
@@ -283,10 +286,7 @@ def _regions(
 ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
     """Per row: province code and name, region code and name ("" and ``UNKNOWN_REGION``
     where the engine resolved no single region)."""
-    # ``region_region_code``: the name an earlier engine gave the column.
-    column = "region_code" if "region_code" in f else "region_region_code"
-    empty = pd.Series("", index=f.index, dtype=object)
-    code = _text(f[column]) if column in f else empty
+    code = _text(f["region_code"])
     regions = decisions.ruleset.regions
     names = pd.Series(regions["name"].to_numpy(), index=regions["code"].astype(str))
     province_code = code.str[:2]
@@ -313,9 +313,7 @@ def _counted(
         .sum()
         .reset_index()
     )
-    grouped["coverage_pct"] = (
-        grouped[ACTIVE] / grouped["workers"].where(grouped["workers"].gt(0)) * 100
-    ).round(1)
+    grouped["coverage_pct"] = _pcts(grouped[ACTIVE], grouped["workers"])
     if "province" in keys:
         unknown = grouped["province"].eq(UNKNOWN_REGION)
         grouped = pd.concat([grouped[~unknown], grouped[unknown]])
@@ -324,8 +322,15 @@ def _counted(
     return grouped[list(columns)].reset_index(drop=True)
 
 
+def _pcts(part: pd.Series, whole: pd.Series) -> pd.Series:
+    """part ÷ whole × 100, rounded down to one decimal (so 100% means every worker); NaN
+    where whole is 0. Integer arithmetic: 2 of 3 is 66.6, never 66.66666667."""
+    tenths = (part.astype(np.int64) * 1000) // whole.where(whole.gt(0))
+    return tenths / 10
+
+
 def _pct(part: int, whole: int) -> float | None:
-    return round(part / whole * 100, 1) if whole else None
+    return (part * 1000 // whole) / 10 if whole else None
 
 
 def _text(values: pd.Series) -> pd.Series:

@@ -25,7 +25,7 @@ from bsu.coverage import (
     REGION_COLUMNS,
     Coverage,
 )
-from bsu.report import _atomic
+from bsu.report import atomic
 
 SUMMARY = "Ringkasan"
 BY_EMPLOYER = "Per Pemberi Kerja"
@@ -85,7 +85,7 @@ def write_xlsx(coverage: Coverage, path: Path) -> None:
     import xlsxwriter
 
     png = chart_png(coverage)
-    with _atomic(chart_path(path)) as tmp_png, _atomic(path) as tmp:
+    with atomic(chart_path(path)) as tmp_png, atomic(path) as tmp:
         tmp_png.write_bytes(png)
         book = xlsxwriter.Workbook(
             str(tmp),
@@ -144,30 +144,26 @@ def _write_table(
     sheet = book.add_worksheet(title)
     if "sheet" in columns and table["sheet"].isna().all():
         columns = tuple(c for c in columns if c != "sheet")  # CSV rosters have no sheets
+    formats = {"nik": fmt.text, "coverage_pct": fmt.pct, **dict.fromkeys(COUNTS, fmt.count)}
     for j, name in enumerate(columns):
         sheet.write_string(0, j, labels[name], fmt.header)
         width = _WIDTHS.get(name, max(12, min(len(labels[name]) + 2, 22)))
-        sheet.set_column(j, j, width, fmt.text if name == "nik" else None)
+        # A cell written without a format takes its column's: NIK as text, % as percent.
+        sheet.set_column(j, j, width, formats.get(name))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(len(table), 1), len(columns) - 1)
-    values = table[list(columns)]
-    for i, row in enumerate(values.itertuples(index=False, name=None), start=1):
-        for j, value in enumerate(row):
-            name = columns[j]
-            if _blank(value):
-                continue
-            if name == "coverage_pct":
-                sheet.write_number(i, j, float(value) / 100, fmt.pct)
-            elif name in COUNTS:
-                sheet.write_number(i, j, int(value), fmt.count)
-            elif name == "nik":
-                sheet.write_string(i, j, str(value), fmt.text)
-            elif isinstance(value, bool):
-                sheet.write_boolean(i, j, value)
-            elif isinstance(value, (int, float)):
-                sheet.write_number(i, j, value)
-            else:
-                sheet.write_string(i, j, str(value))
+    values = table[list(columns)].copy()
+    if "coverage_pct" in values:
+        values["coverage_pct"] = values["coverage_pct"] / 100  # Excel's percent is a fraction
+    if "nik" in values:
+        values["nik"] = (
+            values["nik"].astype(object).where(values["nik"].isna(), values["nik"].astype(str))
+        )
+    boxed = values.astype(object)
+    boxed = boxed.where(boxed.notna(), None)  # blank cells; NaN is no number Excel knows
+    # write_row types each value: str as text (strings_to_numbers is off), numbers as numbers.
+    for i, row in enumerate(boxed.itertuples(index=False, name=None), start=1):
+        sheet.write_row(i, 0, row)
 
 
 def _write_summary(book: Any, fmt: _Formats, coverage: Coverage, png: bytes) -> None:

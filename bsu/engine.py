@@ -29,11 +29,16 @@ Check = Callable[[pd.DataFrame, RuleSet], Flags]
 CHECKS: dict[str, Check] = {}
 
 
-def check(criterion_id: str) -> Callable[[Check], Check]:
-    """Register the implementation of a criterion named in a rule set."""
+CHECK_CODES: dict[str, frozenset[ReasonCode]] = {}
+
+
+def check(criterion_id: str, *codes: ReasonCode) -> Callable[[Check], Check]:
+    """Register the implementation of a criterion named in a rule set, with the reasons it
+    can give (a rule set that lists the criterion must word each of them)."""
 
     def register(fn: Check) -> Check:
         CHECKS[criterion_id] = fn
+        CHECK_CODES[criterion_id] = frozenset(codes)
         return fn
 
     return register
@@ -124,6 +129,12 @@ def gather(
     ev["nik"], ev["nik_numeric"] = nik.clean(records["nik"])
     # What to show for a NIK: the cleaned digits, or as typed when it was a number.
     ev["nik_display"] = ev["nik"].where(~ev["nik_numeric"], ev["nik_raw"])
+    provinces = set(ruleset.regions.loc[ruleset.regions["level"] == "province", "code"])
+    problems = nik.check(ev["nik"], provinces)
+    for column in problems.columns:
+        ev[f"nik_{column}"] = problems[column] & ~ev["nik_numeric"]
+    # Only a NIK with no problem of form identifies a worker (and can be looked up).
+    ev["nik_valid"] = ~ev["nik_numeric"] & ~problems.any(axis=1)
     ev["wage"], ev["wage_form"] = wage.parse(records["wage"])
     ev["status_value"] = vocabulary.status(records["participant_status"])
     ev["category_value"], ev["category_empty"] = vocabulary.category(
@@ -163,7 +174,8 @@ def _regional_caps(ev: pd.DataFrame, records: pd.DataFrame, ruleset: RuleSet) ->
         return
     resolved = region.resolve(_index_for(ruleset), records["region"], records["province"])
     for column in resolved.columns:
-        ev[column if column.startswith("cap") else f"region_{column}"] = resolved[column]
+        named = column if column.startswith(("cap", "region_")) else f"region_{column}"
+        ev[named] = resolved[column]
     if ruleset.minimum_wages.empty:
         # A regional rule whose minimum wages are not sourced: above the general cap,
         # no wage can be judged.
@@ -174,21 +186,25 @@ def _regional_caps(ev: pd.DataFrame, records: pd.DataFrame, ruleset: RuleSet) ->
 
 def _apply_registry(ev: pd.DataFrame, registry: pd.DataFrame, label: str) -> None:
     """The registry outranks the roster for every NIK it can be asked about."""
-    lookable = ~ev["nik_numeric"] & ev["nik"].str.fullmatch(r"[0-9]{16}").fillna(False)
+    lookable = ev["nik_valid"]
     found = lookable & ev["nik"].isin(registry.index)
     row = registry.reindex(ev["nik"].where(found)).set_axis(ev.index)
     ev.loc[lookable, "evidence_participation"] = "registry"
     ev["participant_found"] = found.where(lookable).astype("boolean")
     ev["registry_label"] = row["label"].where(found, label)
-    ev.loc[found, "status_value"] = row.loc[found, "status"]
-    ev.loc[found, "participant_status_raw"] = (
-        row.loc[found, "status"].map(_STATUS_WORDS).fillna("").astype(object)
+    # A field the extract leaves blank is no evidence: the roster's value stands for it.
+    status = found & row["status"].notna()
+    ev.loc[status, "status_value"] = row.loc[status, "status"]
+    ev.loc[status, "participant_status_raw"] = (
+        row.loc[status, "status"].map(_STATUS_WORDS).astype(object)
     )
-    ev.loc[found, "category_value"] = row.loc[found, "category"]
-    ev.loc[found, "category_empty"] = row.loc[found, "category"].isna()
-    ev.loc[found, "participant_category_raw"] = row.loc[found, "category"].fillna("")
-    ev.loc[found, "registered_on"] = row.loc[found, "registered_on"]
-    ev.loc[found, "registered_on_empty"] = row.loc[found, "registered_on"].isna()
+    category = found & row["category"].notna()
+    ev.loc[category, "category_value"] = row.loc[category, "category"]
+    ev.loc[category, "category_empty"] = False
+    ev.loc[category, "participant_category_raw"] = row.loc[category, "category"]
+    registered = found & row["registered_on"].notna()
+    ev.loc[registered, "registered_on"] = row.loc[registered, "registered_on"]
+    ev.loc[registered, "registered_on_empty"] = False
     reported = found & row["reported_wage"].notna()
     ev.loc[reported, "wage"] = row.loc[reported, "reported_wage"]
     ev.loc[reported, "wage_form"] = wage.WageForm.OK.value
@@ -225,20 +241,26 @@ def _index_for(ruleset: RuleSet) -> region.RegionIndex:
 # --- the criteria, named as the rule sets name them -------------------------------------
 
 
-@check("citizen_with_nik")
+@check(
+    "citizen_with_nik",
+    ReasonCode.NIK_MISSING,
+    ReasonCode.NIK_PRECISION_LOST,
+    ReasonCode.NIK_INVALID_FORMAT,
+    ReasonCode.NIK_INVALID_REGION,
+    ReasonCode.NIK_INVALID_BIRTHDATE,
+    ReasonCode.NIK_DUPLICATE,
+    ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS,
+)
 def citizen_with_nik(ev: pd.DataFrame, rules: RuleSet) -> Flags:
-    provinces = set(rules.regions.loc[rules.regions["level"] == "province", "code"])
-    lost = ev["nik_numeric"]
-    problems = nik.check(ev["nik"], provinces)
-    valid = ~lost & ~problems.any(axis=1)
-    repeated = valid & ev["nik"].where(valid).duplicated(keep=False) & ev["nik"].ne("")
+    valid = ev["nik_valid"]
+    repeated = valid & ev["nik"].where(valid).duplicated(keep=False)
     ev["duplicate_of"], ev["duplicate_elsewhere"] = _other_locations(ev, repeated)
     return {
-        ReasonCode.NIK_MISSING: problems["missing"] & ~lost,
-        ReasonCode.NIK_PRECISION_LOST: lost,
-        ReasonCode.NIK_INVALID_FORMAT: problems["bad_format"] & ~lost,
-        ReasonCode.NIK_INVALID_REGION: problems["bad_region"] & ~lost,
-        ReasonCode.NIK_INVALID_BIRTHDATE: problems["bad_birthdate"] & ~lost,
+        ReasonCode.NIK_MISSING: ev["nik_missing"],
+        ReasonCode.NIK_PRECISION_LOST: ev["nik_numeric"],
+        ReasonCode.NIK_INVALID_FORMAT: ev["nik_bad_format"],
+        ReasonCode.NIK_INVALID_REGION: ev["nik_bad_region"],
+        ReasonCode.NIK_INVALID_BIRTHDATE: ev["nik_bad_birthdate"],
         ReasonCode.NIK_DUPLICATE: _nonempty(ev["duplicate_of"]),
         ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS: _nonempty(ev["duplicate_elsewhere"]),
     }
@@ -282,7 +304,15 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and value != value)
 
 
-@check("active_participant")
+@check(
+    "active_participant",
+    ReasonCode.PARTICIPANT_NOT_FOUND,
+    ReasonCode.PARTICIPATION_UNKNOWN,
+    ReasonCode.PARTICIPANT_NOT_ACTIVE,
+    ReasonCode.REGISTRATION_DATE_MISSING,
+    ReasonCode.REGISTRATION_DATE_INVALID,
+    ReasonCode.PARTICIPANT_JOINED_AFTER_CUTOFF,
+)
 def active_participant(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     cutoff = pd.Timestamp(rules.param("participation_cutoff"))
     status = ev["status_value"]
@@ -300,7 +330,7 @@ def active_participant(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     }
 
 
-@check("wage_earner_category")
+@check("wage_earner_category", ReasonCode.CATEGORY_UNKNOWN, ReasonCode.CATEGORY_NOT_PU)
 def wage_earner_category(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     required = str(rules.param("participant_category"))
     category = ev["category_value"]
@@ -310,7 +340,13 @@ def wage_earner_category(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     return {ReasonCode.CATEGORY_UNKNOWN: unknown, ReasonCode.CATEGORY_NOT_PU: other}
 
 
-@check("wage_within_cap")
+@check(
+    "wage_within_cap",
+    ReasonCode.WAGE_MISSING,
+    ReasonCode.WAGE_INVALID,
+    ReasonCode.WAGE_ABOVE_CAP,
+    ReasonCode.REGION_UNKNOWN,
+)
 def wage_within_cap(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     pay = ev["wage"]
     form = ev["wage_form"]
@@ -329,13 +365,13 @@ def wage_within_cap(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     }
 
 
-@check("not_asn_tni_polri")
+@check("not_asn_tni_polri", ReasonCode.EXCLUDED_ASN_TNI_POLRI)
 def not_asn_tni_polri(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     excluded = list(rules.param("excluded_employment"))
     return {ReasonCode.EXCLUDED_ASN_TNI_POLRI: ev["employment_class"].isin(excluded)}
 
 
-@check("not_pkh_recipient")
+@check("not_pkh_recipient", ReasonCode.PKH_UNKNOWN, ReasonCode.EXCLUDED_PKH_RECIPIENT)
 def not_pkh_recipient(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     pkh = ev["pkh"]
     return {

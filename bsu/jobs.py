@@ -18,6 +18,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bsu import roster
+from bsu.coverage import compute as compute_coverage
+from bsu.coverage_report import chart_path
+from bsu.coverage_report import write_xlsx as write_coverage
 from bsu.engine import evaluate
 from bsu.errors import BsuError
 from bsu.explain import explain
@@ -87,7 +90,10 @@ class Worker:
         try:
             old = batches.expired(self.sessions, utcnow() - self.retention)
             for batch in old:
-                for path in (batch.stored_path, batch.result_xlsx, batch.result_csv):
+                files = [batch.stored_path, batch.result_xlsx, batch.result_csv]
+                if batch.result_coverage:
+                    files += [batch.result_coverage, str(chart_path(Path(batch.result_coverage)))]
+                for path in files:
                     if path:
                         Path(path).unlink(missing_ok=True)
                 batches.purged(self.sessions, batch.id)
@@ -151,6 +157,13 @@ class Worker:
         csv = self.results_dir / f"{batch_id}.csv"
         write_xlsx(result, xlsx)
         write_csv(result, csv)
+        covered, coverage_xlsx = None, None
+        if decisions.evidence.registry is not None:
+            # With a registry, the batch also gets its Universal Coverage Jamsostek report.
+            coverage = compute_coverage(decisions, lang)
+            coverage_xlsx = self.results_dir / f"{batch_id}-cakupan.xlsx"
+            write_coverage(coverage, coverage_xlsx)
+            covered = coverage.to_json()
         self._progress(batch_id, attempt, 85)
         stored_rows = rows_for_store(result)
         sheets = [
@@ -167,6 +180,8 @@ class Worker:
             ruleset_version=ruleset.version,
             result_xlsx=str(xlsx),
             result_csv=str(csv),
+            coverage=covered,
+            result_coverage=str(coverage_xlsx) if coverage_xlsx else None,
         )
         if not finished:
             raise LostClaim(batch_id)

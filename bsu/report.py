@@ -198,7 +198,7 @@ def write_csv(result: Result, out: Path | IO[str]) -> None:
     """Every cell as the text a person typed: 3200000, not 3200000.0; a NIK keeps its digits."""
     table = result.table().apply(as_text)
     if isinstance(out, Path):
-        with _atomic(out) as tmp:
+        with atomic(out) as tmp:
             table.to_csv(tmp, index=False, encoding="utf-8-sig")
     else:
         table.to_csv(out, index=False)
@@ -214,7 +214,7 @@ def write_xlsx(result: Result, path: Path) -> None:
     table = result.table()
     status = result.decisions.frame["status"]
     nik_columns = result.nik_columns()
-    with _atomic(path) as tmp:
+    with atomic(path) as tmp:
         book = xlsxwriter.Workbook(
             str(tmp),
             {
@@ -350,7 +350,7 @@ def _write_summary(book: Any, fmt: _Formats, result: Result) -> None:
 
 
 @contextmanager
-def _atomic(path: Path) -> Iterator[Path]:
+def atomic(path: Path) -> Iterator[Path]:  # shared by the other writers
     """Write to a temporary file beside ``path`` and move it into place only on success."""
     path = path.resolve()
     fd, name = tempfile.mkstemp(

@@ -332,10 +332,23 @@ def _check_complete(path: Path, spec: RuleSetFile) -> None:
         param = spec.parameters.get(name)
         if param is not None and not _is(param.value, kind):
             problems.append(f"parameters.{name}: wrong type {type(param.value).__name__}")
-    given = {code for c in spec.criteria for code in c.reasons}
-    problems += [
-        f"criteria: no wording for reason {code}" for code in ReasonCode if code not in given
-    ]
+    # A round may leave criteria out; those it lists must word every reason they give.
+    from bsu.engine import CHECK_CODES  # the engine imports this module: import late
+
+    for criterion in spec.criteria:
+        codes = CHECK_CODES.get(criterion.id)
+        if codes is None:
+            known = ", ".join(sorted(CHECK_CODES))
+            problems.append(f"criteria.{criterion.id}: unknown criterion (known: {known})")
+            continue
+        problems += [
+            f"criteria.{criterion.id}.reasons: no wording for {code}"
+            for code in sorted(codes - set(criterion.reasons))
+        ]
+        problems += [
+            f"criteria.{criterion.id}.reasons: {code} is not a reason of this criterion"
+            for code in sorted(set(criterion.reasons) - codes)
+        ]
     problems += [
         f"phrases.{name}: missing" for name in REQUIRED_PHRASES if name not in spec.phrases
     ]

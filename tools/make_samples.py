@@ -444,14 +444,15 @@ def registry() -> None:
         "Iuran Terakhir;NPP;Nama Perusahaan"
     )
     sinar = "NPP-32750001;PT Sinar Contoh"
+    na = "Nonaktif"
     rows = [
         f"3275014101900001;21010000001;Adi Nugroho;Aktif;PU;2019-03-01;3200000;2025-04;{sinar}",
-        f"3275016502920002;21010000002;Bunga Lestari;Nonaktif;PU;2020-07-15;3500000;2024-11;{sinar}",
+        f"3275016502920002;21010000002;Bunga Lestari;{na};PU;2020-07-15;3500000;2024-11;{sinar}",
         f"3275011203880003;21010000003;Cahyo Pratama;Aktif;PU;2018-01-02;5800000;2025-04;{sinar}",
         f"3275014708950004;21010000004;Dewi Anggraini;Aktif;PU;2021-02-01;5700001;2025-04;{sinar}",
         f"3275015111930006;21010000006;Fitri Handayani;Aktif;PU;2025-04-30;3000000;2025-04;{sinar}",
         f"3275010605940007;21010000007;Gilang Ramadhan;Aktif;PU;2025-05-01;3000000;2025-05;{sinar}",
-        f"3275016907960008;21010000008;Hesti Wulandari;Nonaktif;PU;2017-05-05;2900000;2023-01;{sinar}",
+        f"3275016907960008;21010000008;Hesti Wulandari;{na};PU;2017-05-05;2900000;2023-01;{sinar}",
         f"3275012210870009;21010000009;Irfan Hakim;Aktif;BPU;2019-08-08;2900000;2025-04;{sinar}",
         f"3275011504850010;21010000010;Joko Susilo;Aktif;PU;2016-06-01;3100000;2025-04;{sinar}",
         f"3275015009900011;21010000011;Kartika Sari;Aktif;PU;2016-06-01;3100000;2025-04;{sinar}",

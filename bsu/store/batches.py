@@ -147,6 +147,8 @@ def finish(
     ruleset_version: str,
     result_xlsx: str,
     result_csv: str,
+    coverage: dict[str, Any] | None = None,
+    result_coverage: str | None = None,
 ) -> bool:
     """Store every row and mark the batch done, in one transaction, if still ours."""
     with sessions() as session, session.begin():
@@ -163,6 +165,8 @@ def finish(
             ruleset_version=ruleset_version,
             result_xlsx=result_xlsx,
             result_csv=result_csv,
+            coverage=coverage,
+            result_coverage=result_coverage,
         )
         if held != 1:
             session.rollback()
@@ -245,7 +249,13 @@ def purged(sessions: sessionmaker[Session], batch_id: str) -> None:
         session.execute(
             update(Batch)
             .where(Batch.id == batch_id)
-            .values(purged_at=utcnow(), result_xlsx=None, result_csv=None)
+            .values(
+                purged_at=utcnow(),
+                result_xlsx=None,
+                result_csv=None,
+                coverage=None,  # its outreach list names workers
+                result_coverage=None,
+            )
         )
         audit(session, "worker", "batch.purged", batch_id, None, None)
 

@@ -65,6 +65,12 @@ class Imported:
     already: bool  # the same file was imported before: nothing changed
 
 
+def _readable(path: Path) -> None:
+    """A missing file or a folder gets the roster reader's words, not a traceback."""
+    if not path.is_file():
+        roster.read(path)  # raises the RosterError that says what is wrong
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -105,6 +111,7 @@ def _key(header: object) -> str:
 def import_registry(engine: Engine, path: Path, as_of: dt.date, imported_by: str) -> Imported:
     """Load a registry extract. A newer extract replaces an older one for the NIKs it
     holds; an older one never overwrites newer rows."""
+    _readable(path)
     digest = _sha256(path)
     with Session(engine) as session:
         done = session.scalar(select(RegistryImport).where(RegistryImport.content_sha256 == digest))
@@ -181,6 +188,7 @@ def import_exclusions(
             f"Unknown list '{kind}'. Choose one of: {', '.join(LIST_KINDS)}.",
             code="list_unknown",
         )
+    _readable(path)
     digest = _sha256(path)
     with Session(engine) as session:
         latest = session.scalar(
@@ -191,6 +199,14 @@ def import_exclusions(
         )
         if latest is not None and latest.content_sha256 == digest:
             return Imported(latest.id, latest.rows, 0, already=True)
+        if latest is not None and as_of < latest.as_of:
+            raise BsuError(
+                f"Daftar {kind.upper()} yang dimuat sudah per {latest.as_of}, lebih baru dari "
+                f"{as_of}. Daftar lama tidak menggantikan yang baru.",
+                f"The loaded {kind.upper()} list is as of {latest.as_of}, newer than {as_of}. "
+                "An older list does not replace a newer one.",
+                code="list_older",
+            )
     read = roster.read(path)
     cleaned, numeric = nik.clean(read.records["nik"])
     usable = cleaned.str.fullmatch(r"[0-9]{16}").fillna(False) & ~numeric

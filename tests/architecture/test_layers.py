@@ -48,7 +48,18 @@ def test_public_api_is_exact() -> None:
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in (["check"], ["rules", "list"], ["rules", "show"], ["serve"], ["db", "upgrade"]):
+    commands = (
+        ["check"],
+        ["rules", "list"],
+        ["rules", "show"],
+        ["serve"],
+        ["db", "upgrade"],
+        ["registry", "import"],
+        ["registry", "status"],
+        ["exclusions", "import"],
+        ["coverage"],
+    )
+    for command in commands:
         done = run(*command, "--help")
         assert done.returncode == 0, done.stderr
         assert "Usage" in done.stdout
