@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -25,6 +24,7 @@ from rich.progress import (
 from rich.table import Table
 
 from bsu import roster as roster_io
+from bsu.cli_common import EXIT_SKIPPED, Language, err, expand, fail, lang_of, out
 from bsu.cli_coverage import coverage_app
 from bsu.cli_evidence import evidence_for, exclusions_app, registry_app
 from bsu.engine import evaluate
@@ -34,15 +34,9 @@ from bsu.nik import clean as clean_nik
 from bsu.nik import mask
 from bsu.reasons import STATUS_LABELS, Status
 from bsu.report import Result, to_json, write_csv, write_xlsx
-from bsu.roster import PARQUET_SUFFIXES, XLSX_SUFFIXES
 from bsu.ruleset import Lang, RuleSet, available, load_ruleset, rules_dir
 from bsu.settings import Settings
 from bsu.wage import rupiah
-
-EXIT_USER_ERROR = 2
-EXIT_SKIPPED = 3  # checked, but at least one roster could not be read
-# What a folder given to `bsu check` is searched for (not .txt: notes are not rosters).
-ROSTER_SUFFIXES = (*XLSX_SUFFIXES, ".csv", *PARQUET_SUFFIXES)
 
 app = typer.Typer(
     name="bsu",
@@ -61,25 +55,13 @@ app.add_typer(registry_app, name="registry")
 app.add_typer(exclusions_app, name="exclusions")
 app.add_typer(coverage_app, name="coverage")
 
-out_console = Console(highlight=False, soft_wrap=True)
-err_console = Console(stderr=True, highlight=False)
+out_console, err_console = out, err
 
 
 class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
-
-
-class Language(StrEnum):
-    id = "id"
-    en = "en"
-
-
-def _fail(error: BsuError) -> typer.Exit:
-    err_console.print(f"[bold red]Galat:[/] {error.message('id')}", markup=True)
-    err_console.print(f"[dim]Error: {error.message('en')}[/]", markup=True)
-    return typer.Exit(EXIT_USER_ERROR)
 
 
 def _ruleset(name: str | None, settings: Settings) -> RuleSet:
@@ -101,7 +83,7 @@ def check(
 ) -> None:
     """Periksa roster pekerja. / Check worker rosters."""
     settings = Settings()
-    language: Lang = "en" if (lang or settings.lang) == "en" else "id"
+    language: Lang = lang_of(lang, settings)
     try:
         ruleset = _ruleset(rules, settings)
         if out is not None and out.suffix.lower() not in (".xlsx", ".csv"):
@@ -111,7 +93,7 @@ def check(
             )
         result, skipped = _run(rosters, ruleset, language, out, quiet=fmt is not Format.table)
     except BsuError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
 
     if fmt is Format.json:
         json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=1)
@@ -131,36 +113,12 @@ def check(
         raise typer.Exit(EXIT_SKIPPED)
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    """Files as given; a folder stands for the rosters in it (not hidden, not Excel's
-    ~$ lock files)."""
-    files: list[Path] = []
-    for path in paths:
-        if not path.is_dir():
-            files.append(path)
-            continue
-        found = sorted(
-            p
-            for p in path.iterdir()
-            if p.is_file()
-            and p.suffix.lower() in ROSTER_SUFFIXES
-            and not p.name.startswith((".", "~$"))
-        )
-        if not found:
-            raise BsuError(
-                f"Folder {path} tidak berisi roster .xlsx atau .csv.",
-                f"Folder {path} holds no .xlsx or .csv roster.",
-            )
-        files.extend(found)
-    return files
-
-
 def _run(
     paths: list[Path], ruleset: RuleSet, lang: Lang, out: Path | None, quiet: bool
 ) -> tuple[Result, list[RosterError]]:
     """Read every roster (skipping, with its reason, any that cannot be read), check them
     together against the store's evidence, and write the results."""
-    files = _expand(paths)
+    files = expand(paths)
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -304,7 +262,7 @@ def rules_list() -> None:
                 f"{rs.spec.effective.from_} – {rs.spec.effective.to}",
             )
     except BsuError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     out_console.print(table)
 
 
@@ -315,11 +273,11 @@ def rules_show(
 ) -> None:
     """Tampilkan aturan dengan dasar hukumnya. / Show a rule set with its citations."""
     settings = Settings()
-    language: Lang = "en" if (lang or settings.lang) == "en" else "id"
+    language: Lang = lang_of(lang, settings)
     try:
         rs = _ruleset(name, settings)
     except BsuError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     en = language == "en"
     spec = rs.spec
     p = out_console.print

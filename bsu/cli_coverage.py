@@ -19,22 +19,18 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from bsu import coverage as cov
 from bsu import roster as roster_io
+from bsu.cli_common import Language, expand, fail, lang_of, out
 from bsu.cli_evidence import evidence_for
 from bsu.engine import evaluate
 from bsu.errors import BsuError
 from bsu.nik import clean
-from bsu.roster import XLSX_SUFFIXES
 from bsu.ruleset import Lang, load_ruleset
 from bsu.settings import Settings
-
-EXIT_USER_ERROR = 2
-ROSTER_SUFFIXES = (*XLSX_SUFFIXES, ".csv")
 
 coverage_app = typer.Typer(
     no_args_is_help=True,
@@ -42,24 +38,11 @@ coverage_app = typer.Typer(
     subcommand_metavar="",
     context_settings={"allow_interspersed_args": True},
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
 
 
 class Format(StrEnum):
     table = "table"
     json = "json"
-
-
-class Language(StrEnum):
-    id = "id"
-    en = "en"
-
-
-def _fail(error: BsuError) -> typer.Exit:
-    err.print(f"[bold red]Galat:[/] {error.message('id')}", markup=True)
-    err.print(f"[dim]Error: {error.message('en')}[/]", markup=True)
-    return typer.Exit(EXIT_USER_ERROR)
 
 
 @coverage_app.callback(invoke_without_command=True)
@@ -87,7 +70,7 @@ def coverage(
     --out menulis daftar jangkauan (NIK lengkap). / --out writes the outreach list (full NIKs).
     """
     settings = Settings()
-    language: Lang = "en" if (lang or settings.lang) == "en" else "id"
+    language: Lang = lang_of(lang, settings)
     try:
         if out_path is not None and out_path.suffix.lower() != ".xlsx":
             raise BsuError(
@@ -95,7 +78,7 @@ def coverage(
                 f"--out must end in .xlsx, not '{out_path.suffix}'.",
             )
         ruleset = load_ruleset(rules or settings.ruleset, settings.rules_dir)
-        files = _expand(rosters, skip=out_path)
+        files = expand(rosters, skip=out_path)
         roster = roster_io.combine(roster_io.read(p) for p in files)
         niks = clean(roster.records["nik"])[0]
         evidence = evidence_for(settings, niks.tolist())
@@ -105,40 +88,13 @@ def coverage(
         if out_path is not None:
             _write(result, out_path)
     except BsuError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
 
     if fmt is Format.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
         _print(result, out_path)
-
-
-def _expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
-    """Files as given; a folder stands for the rosters in it (.xlsx, .xlsm, .csv; not
-    hidden files, Excel's ~$ lock files, nor ``skip``: this run's own --out workbook)."""
-    skipped = skip.resolve() if skip is not None else None
-    files: list[Path] = []
-    for path in paths:
-        if not path.is_dir():
-            files.append(path)
-            continue
-        found = sorted(
-            p
-            for p in path.iterdir()
-            if p.is_file()
-            and p.suffix.lower() in ROSTER_SUFFIXES
-            and not p.name.startswith((".", "~$"))
-            and p.resolve() != skipped
-        )
-        if not found:
-            raise BsuError(
-                f"Folder {path} tidak berisi roster (.xlsx, .xlsm atau .csv).",
-                f"The folder {path} holds no roster (.xlsx, .xlsm or .csv).",
-                code="folder_empty",
-            )
-        files += found
-    return files
 
 
 def _write(result: cov.Coverage, path: Path) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from sqlalchemy import Engine
 
+from bsu.cli_common import fail, out
 from bsu.errors import BsuError
 from bsu.evidence import LIST_KINDS, NO_EVIDENCE, Evidence
 from bsu.settings import Settings
@@ -22,9 +22,6 @@ registry_app = typer.Typer(
 exclusions_app = typer.Typer(
     help="Daftar pengecualian ASN, TNI, Polri, PKH. / Exclusion lists.", no_args_is_help=True
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
-EXIT_USER_ERROR = 2
 
 
 def store_engine(settings: Settings, create: bool) -> Engine | None:
@@ -53,12 +50,6 @@ def evidence_for(settings: Settings, niks: list[str]) -> Evidence:
         engine.dispose()
 
 
-def _fail(error: BsuError) -> typer.Exit:
-    err.print(f"[bold red]Galat:[/] {error.message('id')}", markup=True)
-    err.print(f"[dim]Error: {error.message('en')}[/]", markup=True)
-    return typer.Exit(EXIT_USER_ERROR)
-
-
 AsOf = Annotated[
     dt.datetime | None,
     typer.Option("--as-of", formats=["%Y-%m-%d"], help="Tanggal data / date of the data."),
@@ -83,7 +74,7 @@ def registry_import(
         finally:
             engine.dispose()
     except BsuError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     if done.already:
         out.print(
             f"{file.name}: sudah pernah dimuat, tidak ada perubahan / already imported, "
@@ -139,6 +130,6 @@ def exclusions_import(
         finally:
             engine.dispose()
     except BsuError as error:
-        raise _fail(error) from None
+        raise fail(error) from None
     state = "sudah pernah dimuat / already imported" if done.already else "dimuat / loaded"
     out.print(f"{file.name}: daftar {kind.upper()} {state}: {done.rows:,} NIK.")
