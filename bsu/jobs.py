@@ -33,6 +33,9 @@ from bsu.store.models import utcnow
 log = logging.getLogger("bsu.worker")
 
 
+MAX_ATTEMPTS = 3
+
+
 class LostClaim(Exception):
     """Another worker took the batch over; this one must stop without writing."""
 
@@ -83,7 +86,22 @@ class Worker:
             if claimed is None:
                 self._stop.wait(self.poll_seconds)
                 continue
-            self.run_one(*claimed)
+            batch_id, attempt = claimed
+            if attempt > MAX_ATTEMPTS:
+                # Earlier attempts died with the process (e.g. killed by the OS): stop trying.
+                batches.fail(
+                    self.sessions,
+                    batch_id,
+                    attempt,
+                    "check_abandoned",
+                    f"Roster ini sudah {MAX_ATTEMPTS} kali gagal diperiksa karena proses "
+                    "pemeriksa berhenti. Periksa berkasnya (ukuran, isi di luar tabel) lalu "
+                    "unggah ulang.",
+                    f"Checking this roster stopped the checker {MAX_ATTEMPTS} times. Check the "
+                    "file (size, content outside the table) and upload it again.",
+                )
+                continue
+            self.run_one(batch_id, attempt)
 
     def purge(self) -> int:
         """Delete the uploads, result files and rows of batches past the retention time."""

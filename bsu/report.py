@@ -196,12 +196,25 @@ def plain(value: Any) -> Any:
 
 def write_csv(result: Result, out: Path | IO[str]) -> None:
     """Every cell as the text a person typed: 3200000, not 3200000.0; a NIK keeps its digits."""
-    table = result.table().apply(as_text)
+    table = result.table().apply(as_text).apply(neutralise)
     if isinstance(out, Path):
         with atomic(out) as tmp:
             table.to_csv(tmp, index=False, encoding="utf-8-sig")
     else:
         table.to_csv(out, index=False)
+
+
+_FORMULA_START = r"^[=+\-@\t\r\n]"
+_PLAIN_NUMBER = r"-?[0-9]+(?:[.,][0-9]+)*"
+
+
+def neutralise(cells: pd.Series) -> pd.Series:
+    """Text a spreadsheet would run as a formula (=, +, -, @, tab, CR, LF first) gets a
+    leading apostrophe (OWASP CSV injection); a plain negative number stays as it is."""
+    risky = cells.str.match(_FORMULA_START).fillna(False) & ~cells.str.fullmatch(
+        _PLAIN_NUMBER
+    ).fillna(False)
+    return cells.where(~risky, "'" + cells)
 
 
 # --- xlsx --------------------------------------------------------------------------------

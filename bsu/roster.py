@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from bsu import records
+from bsu import preflight, records
 from bsu.columns import field_for
 from bsu.errors import RosterError, Where
 
@@ -145,6 +145,18 @@ def _read_xlsx(path: Path, name: str, head: bytes) -> Roster:
                 "Buka di Excel dan simpan ulang sebagai Excel Workbook (.xlsx), atau simpan "
                 "sebagai CSV.",
                 "Open it in Excel and save it again as an Excel Workbook (.xlsx), or as CSV.",
+            ),
+        )
+    refusal = preflight.check(path)
+    if refusal is not None:
+        raise RosterError(
+            refusal.code,
+            where,
+            refusal.problem,
+            (
+                "Simpan ulang roster sebagai workbook baru yang hanya berisi tabel pekerja, "
+                "atau sebagai CSV.",
+                "Save the roster again as a new workbook holding only the worker table, or as CSV.",
             ),
         )
     try:
