@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from bsu.cli_common import fail, out
 from bsu.errors import BsuError
@@ -33,7 +34,22 @@ def store_engine(settings: Settings, create: bool) -> Engine | None:
     if not settings.database_url and not (settings.data_dir / "bsu.db").exists() and not create:
         return None
     engine = make_engine(settings.resolved_database_url())
-    schema.upgrade(engine)
+    try:
+        schema.upgrade(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        where = (
+            settings.database_url.split("@")[-1]
+            if settings.database_url
+            else str(settings.data_dir / "bsu.db")
+        )
+        raise BsuError(
+            f"Basis data bukti ({where}) tidak dapat dibuka: {type(exc).__name__}. Periksa "
+            "BSU_DATABASE_URL atau BSU_DATA_DIR.",
+            f"The evidence store ({where}) cannot be opened: {type(exc).__name__}. Check "
+            "BSU_DATABASE_URL or BSU_DATA_DIR.",
+            code="store_unavailable",
+        ) from exc
     return engine
 
 

@@ -202,3 +202,25 @@ def test_samples_give_the_expected_decisions() -> None:
     needs_more = {ReasonCode.PARTICIPANT_NOT_FOUND, ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS}
     single = {c.value for c in ReasonCode if c not in needs_more}
     assert seen >= single | {s.value for s in Status}
+
+
+def test_an_unreachable_evidence_store_is_a_clear_error(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.cli.conftest import BSU
+
+    roster = _xlsx(tmp_path / "roster.xlsx", ROWS)
+    done = subprocess.run(
+        [str(BSU), "check", str(roster)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "BSU_DATA_DIR": str(tmp_path / "data"),
+            "BSU_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/nothing",
+        },
+    )
+    assert done.returncode == 2
+    assert "tidak dapat dibuka" in done.stderr and "BSU_DATABASE_URL" in done.stderr
+    assert "Traceback" not in done.stderr
