@@ -33,6 +33,7 @@ def submit(
     ruleset_version: str | None = None,
     submitted_by: str,
     lang: str = "id",
+    idempotency_key: str | None = None,
 ) -> Batch:
     batch = Batch(
         id=batch_id or str(uuid.uuid4()),
@@ -45,6 +46,7 @@ def submit(
         ruleset_version=ruleset_version,
         submitted_by=submitted_by,
         lang=lang,
+        idempotency_key=idempotency_key,
         attempts=0,
         progress=0,
         created_at=utcnow(),
@@ -258,6 +260,10 @@ def purged(sessions: sessionmaker[Session], batch_id: str) -> None:
             )
         )
         audit(session, "worker", "batch.purged", batch_id, None, None)
+
+
+def by_idempotency_key(session: Session, key: str) -> Batch | None:
+    return session.scalar(select(Batch).where(Batch.idempotency_key == key))
 
 
 def get(session: Session, batch_id: str) -> Batch | None:

@@ -32,6 +32,8 @@ class Batch(Base):
     ruleset_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
     submitted_by: Mapped[str] = mapped_column(String(128))
     lang: Mapped[str] = mapped_column(String(2), default="id")  # language of the result files
+    # The client's Idempotency-Key: a retried upload finds the batch it created.
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -9,8 +9,9 @@ import uuid
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
+from sqlalchemy.exc import IntegrityError
 
 from bsu.api.deps import LangDep, SessionDep, SettingsDep
 from bsu.api.errors import ApiError
@@ -98,9 +99,19 @@ def submit(
     settings: SettingsDep,
     lang: LangDep,
     ruleset: Annotated[str | None, Form(description="Rule set id, e.g. bsu-2025.")] = None,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=128,
+            description="Send the same key when retrying: the same batch is returned.",
+        ),
+    ] = None,
 ) -> JSONResponse:
     """Upload a roster. Answers 202 once the file is safely stored; the check runs in the
-    background. Follow ``links.self`` until ``status`` is ``done`` or ``failed``."""
+    background. Follow ``links.self`` until ``status`` is ``done`` or ``failed``. With an
+    ``Idempotency-Key``, a retry returns the batch the key created (the same key with a
+    different file is 422)."""
     filename = Path(file.filename or "roster").name
     suffix = Path(filename).suffix.lower()
     if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
@@ -129,6 +140,11 @@ def submit(
     if size == 0:
         target.unlink(missing_ok=True)
         raise ApiError(422, "file_empty", "Berkas kosong (0 byte).", "The file is empty (0 bytes).")
+    if idempotency_key:
+        earlier = batches.by_idempotency_key(session, idempotency_key)
+        if earlier is not None:
+            target.unlink(missing_ok=True)
+            return _same_or_conflict(earlier, digest, lang)
     batch = batches.submit(
         session,
         batch_id=batch_id,
@@ -140,9 +156,34 @@ def submit(
         ruleset_version=version,
         submitted_by="anonymous",
         lang=lang,
+        idempotency_key=idempotency_key,
     )
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another request with the same key won the race: answer with its batch.
+        session.rollback()
+        target.unlink(missing_ok=True)
+        earlier = batches.by_idempotency_key(session, idempotency_key or "")
+        if earlier is None:
+            raise
+        return _same_or_conflict(earlier, digest, lang)
     public = _public(batch, lang)
+    return JSONResponse(
+        public.model_dump(mode="json"), status_code=202, headers={"Location": public.links.self}
+    )
+
+
+def _same_or_conflict(earlier: Batch, digest: str, lang: Lang) -> JSONResponse:
+    if earlier.content_sha256 != digest:
+        raise ApiError(
+            422,
+            "idempotency_key_reused",
+            "Idempotency-Key ini sudah dipakai untuk berkas lain. Pakai kunci baru untuk "
+            "unggahan baru.",
+            "This Idempotency-Key was used for a different file. Use a new key for a new upload.",
+        )
+    public = _public(earlier, lang)
     return JSONResponse(
         public.model_dump(mode="json"), status_code=202, headers={"Location": public.links.self}
     )

@@ -122,6 +122,7 @@
   }
 
   let chosen = null; // the File to upload
+  let uploadKey = null; // Idempotency-Key of this choice: a retry returns the same batch
   let batch = null; // the last batch answer from the API
   let busy = false;
   let pollTimer = null;
@@ -203,8 +204,14 @@
 
   // --- Choosing a file -------------------------------------------------------------------
 
+  function newKey() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2);
+  }
+
   function choose(file) {
     chosen = file || null;
+    uploadKey = chosen ? newKey() : null;
     clearError();
     showChosen();
     el.upload.disabled = busy || !chosen;
@@ -269,7 +276,11 @@
     const form = new FormData();
     form.append("file", chosen, chosen.name);
     try {
-      const answer = await api("/v1/batches", { method: "POST", body: form });
+      const answer = await api("/v1/batches", {
+        method: "POST",
+        body: form,
+        headers: { "Idempotency-Key": uploadKey || newKey() },
+      });
       if (mine !== generation) return;
       batch = answer;
       renderProgress(batch);
