@@ -19,11 +19,17 @@ MAX_TOTAL_BYTES = 2 * 1024**3  # declared, uncompressed
 MAX_RATIO = 100  # for entries over RATIO_FLOOR bytes
 RATIO_FLOOR = 10 * 1024**2
 MAX_CELLS = 40_000_000  # rows x columns a reader may densify (1M rows x 40 columns)
+# A real roster fills most of its rows; a few rows far below the rest only make a reader
+# allocate (and convert) an empty area. Past SPARSE_FLOOR rows, at least one row in
+# SPARSE_FACTOR must be there.
+SPARSE_FLOOR = 10**4
+SPARSE_FACTOR = 8
 MAX_ROWS = 1_048_576
 CHUNK = 4 * 1024**2
 
 _WIDE = re.compile(rb'<c r="([A-Z]{2,3})\d')  # a cell beyond column Z
-_FAR_ROW = re.compile(rb'<(?:row|c) r="[A-Z]{0,3}(\d{6,})"')  # a six-digit row index
+_ROW = re.compile(rb'<row r="(\d+)"')
+_FAR_CELL = re.compile(rb'<c r="[A-Z]{1,3}(\d{6,})"')  # a cell naming a six-digit row
 
 
 @dataclass(frozen=True)
@@ -89,32 +95,38 @@ def _sizes(entries: list[zipfile.ZipInfo]) -> Refusal | None:
 
 def _area(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> Refusal | None:
     """Bound the rows x columns a reader would allocate for this sheet, reading it once."""
-    max_row, max_col = 0, 26
+    max_row, max_col, rows, cells = 0, 26, 0, 0
     tail = b""
     with archive.open(entry) as stream:
         while chunk := stream.read(CHUNK):
             window = tail + chunk
             for match in _WIDE.finditer(window):
                 max_col = max(max_col, _column(match.group(1)))
-            for match in _FAR_ROW.finditer(window):
+            for match in _ROW.finditer(chunk):
+                rows += 1
                 max_row = max(max_row, int(match.group(1)))
+            for match in _FAR_CELL.finditer(window):
+                max_row = max(max_row, int(match.group(1)))
+            cells += chunk.count(b"<c ") + chunk.count(b"<c>")
             tail = window[-32:]
-    # Without a six-digit row index anywhere, the sheet has fewer than 10**5 rows.
-    max_row = max_row or 10**5
-    if max_row > MAX_ROWS or max_col * max_row > MAX_CELLS:
-        sheet = entry.filename.rsplit("/", 1)[-1]
-        return Refusal(
-            "sheet_too_large",
-            (
-                f"Sheet {sheet} menjangkau sampai baris {_id(max_row)} dan kolom {_id(max_col)}; "
-                f"pembaca akan menyiapkan {_id(max_row * max_col)} sel, lebih dari batas "
-                f"{_id(MAX_CELLS)}. Hapus isi sel jauh di luar tabel roster.",
-                f"Sheet {sheet} reaches row {max_row:,} and column {max_col:,}; a reader would "
-                f"allocate {max_row * max_col:,} cells, more than the {MAX_CELLS:,} limit. Clear "
-                "cells far outside the roster table.",
-            ),
-        )
-    return None
+    area = max_row * max_col
+    sparse = max_row > SPARSE_FLOOR and max_row > SPARSE_FACTOR * max(rows, 1)
+    if max_row <= MAX_ROWS and area <= MAX_CELLS and not sparse:
+        return None
+    sheet = entry.filename.rsplit("/", 1)[-1]
+    return Refusal(
+        "sheet_too_large",
+        (
+            f"Sheet {sheet} menjangkau sampai baris {_id(max_row)} dan kolom {_id(max_col)} "
+            f"({_id(area)} sel) padahal hanya berisi {_id(cells)} sel; pembaca akan menyiapkan "
+            f"semua sel itu (batas {_id(MAX_CELLS)}, dan tabel harus terisi). Hapus isi sel "
+            "jauh di luar tabel roster.",
+            f"Sheet {sheet} reaches row {max_row:,} and column {max_col:,} ({area:,} cells) "
+            f"but holds only {cells:,} cells; a reader would allocate all of them (limit "
+            f"{MAX_CELLS:,}, and the table must be filled). Clear cells far outside the "
+            "roster table.",
+        ),
+    )
 
 
 def _id(n: int) -> str:

@@ -82,7 +82,7 @@ WORKER = (2, [("A2", "3275014101900001"), ("B2", "Adi")])
     ("cells", "code"),
     [
         ([HEADER, WORKER, (1048576, [("XFD1048576", "x")])], "sheet_too_large"),
-        ([HEADER, WORKER, (3, [("XFD3", "x")])], "sheet_too_large"),
+        ([HEADER, WORKER, (5000, [("XFD5000", "x")])], "sheet_too_large"),
         ([(1048576, [("A1048576", "x")]), HEADER, WORKER, (5, [("ZZZ5", "x")])], "sheet_too_large"),
     ],
     ids=["far corners", "a cell in the last column", "rows out of order"],
@@ -90,6 +90,24 @@ WORKER = (2, [("A2", "3275014101900001"), ("B2", "Adi")])
 def test_far_away_cells_are_refused_without_parsing(
     tmp_path: Path, cells: list[tuple[int, list[tuple[str, str]]]], code: str
 ) -> None:
+    _refused(tmp_path, cells, code)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [HEADER, WORKER, (999_999, [("Z999999", "x")])],
+        [HEADER, WORKER, (99_999, [("B99999", "x")])],
+    ],
+    ids=["a cell a million rows down", "a cell a hundred thousand rows down"],
+)
+def test_a_few_rows_far_below_the_table_are_refused(
+    tmp_path: Path, cells: list[tuple[int, list[tuple[str, str]]]]
+) -> None:
+    _refused(tmp_path, cells, "sheet_too_large")
+
+
+def _refused(tmp_path: Path, cells: list[tuple[int, list[tuple[str, str]]]], code: str) -> None:
     path = _workbook(tmp_path / "jauh.xlsx", cells)
     assert path.stat().st_size < 4096
     with pytest.raises(RosterError) as refused:
@@ -120,8 +138,9 @@ def test_ordinary_workbooks_are_not_refused(tmp_path: Path) -> None:
     ]
     read = roster.read(_workbook(tmp_path / "lebar.xlsx", [*wide, *rows]))
     assert len(read) == 198
-    tall = [HEADER, *[(r, [(f"A{r}", f"32750141{r:08d}")]) for r in range(100_000, 100_050)]]
-    assert len(roster.read(_workbook(tmp_path / "tinggi.xlsx", tall))) == 50
+    # Six-digit row numbers in a filled sheet are fine.
+    tall = [HEADER, *[(r, [(f"A{r}", f"32750141{r:08d}")]) for r in range(2, 110_002)]]
+    assert len(roster.read(_workbook(tmp_path / "tinggi.xlsx", tall))) == 110_000
 
 
 FORMULA_START = tuple("=+-@\t\r\n")
