@@ -126,7 +126,14 @@ def test_a_batch_checked_without_a_registry_has_no_coverage(server: Server) -> N
 
 
 def test_not_found_not_ready_and_gone(server: Server, tmp_path: Path) -> None:
-    queued = _put(server, batches.QUEUED)
+    # Running under another worker's lease: this server's worker leaves it alone (a queued
+    # batch would be claimed, and fail on its missing file, before the request).
+    queued = _put(
+        server,
+        batches.RUNNING,
+        attempts=1,
+        lease_until=dt.datetime.now(dt.UTC) + dt.timedelta(days=1),
+    )
     missing_file = _put(
         server,
         batches.DONE,
