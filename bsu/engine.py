@@ -68,12 +68,21 @@ class Decisions:
 
 
 def evaluate(
-    records: pd.DataFrame, ruleset: RuleSet, evidence: Evidence = NO_EVIDENCE
+    records: pd.DataFrame,
+    ruleset: RuleSet,
+    evidence: Evidence = NO_EVIDENCE,
+    *,
+    separate_sources: bool = False,
 ) -> Decisions:
     """Judge every record against every criterion of ``ruleset``, using ``evidence``
-    (registry rows, exclusion lists) where it is given: it outranks the roster."""
+    (registry rows, exclusion lists) where it is given: it outranks the roster.
+
+    With ``separate_sources`` each source is an unrelated request (the API checks many
+    callers' workers in one pass): a NIK repeated in two sources is no duplicate."""
     records = conform(records)
     gathered = gather(records, ruleset, evidence)
+    if separate_sources:
+        gathered["duplicate_scope"] = records[SOURCE].astype(str)
     mask = np.zeros(len(records), dtype=np.int64)
     for criterion in ruleset.criteria():
         implementation = CHECKS.get(criterion.id)
@@ -253,8 +262,11 @@ def _index_for(ruleset: RuleSet) -> region.RegionIndex:
 )
 def citizen_with_nik(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     valid = ev["nik_valid"]
-    repeated = valid & ev["nik"].where(valid).duplicated(keep=False)
-    ev["duplicate_of"], ev["duplicate_elsewhere"] = _other_locations(ev, repeated)
+    keyed = ev["nik"].astype(object)
+    if "duplicate_scope" in ev:
+        keyed = ev["duplicate_scope"].astype(object) + "|" + keyed
+    repeated = valid & keyed.where(valid).duplicated(keep=False)
+    ev["duplicate_of"], ev["duplicate_elsewhere"] = _other_locations(ev, repeated, keyed)
     return {
         ReasonCode.NIK_MISSING: ev["nik_missing"],
         ReasonCode.NIK_PRECISION_LOST: ev["nik_numeric"],
@@ -266,42 +278,61 @@ def citizen_with_nik(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     }
 
 
-def _other_locations(ev: pd.DataFrame, repeated: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _other_locations(
+    ev: pd.DataFrame, repeated: pd.Series, keyed: pd.Series
+) -> tuple[pd.Series, pd.Series]:
     """For each row whose NIK repeats, the other rows holding it as (source, sheet, row):
-    those in the same roster file, and those in other employers' rosters."""
+    those in the same roster file, and those in other employers' rosters.
+
+    At most ``PLACES_LISTED`` of each are named, then ``More(n)`` for the n others:
+    a NIK dragged down a whole column would otherwise cost rows x rows.
+    """
     if not repeated.any():
         empty = pd.Series(None, index=ev.index, dtype=object)
         return empty, empty.copy()
-    dup = ev.loc[repeated, ["nik", SOURCE, SHEET, ROW]]
-    places = pd.Series(
-        list(zip(dup[SOURCE], dup[SHEET], dup[ROW], strict=True)), index=dup.index, dtype=object
-    )
-    dup = dup.assign(place=places)
-    groups = dup.groupby("nik", sort=False)["place"].agg(list)
-    same: list[list[object]] = []
-    elsewhere: list[list[object]] = []
-    for me, group in zip(dup["place"], dup["nik"].map(groups), strict=True):
-        others = [p for p in group if p != me]
-        same.append([p for p in others if _same_file(p, me)])
-        elsewhere.append([p for p in others if not _same_file(p, me)])
+    dup = ev.loc[repeated, [SOURCE, SHEET, ROW]]
+    files = dup[SOURCE].astype(object).where(dup[SOURCE].notna(), None).tolist()
+    keys = keyed[repeated].tolist()
+    places = list(zip(dup[SOURCE], dup[SHEET], dup[ROW], strict=True))
+    # One pass: per NIK and file, the first few places and how many there are.
+    first: dict[Any, dict[Any, list[tuple[Any, ...]]]] = {}
+    count: dict[Any, dict[Any, int]] = {}
+    for k, f, place in zip(keys, files, places, strict=True):
+        listed = first.setdefault(k, {}).setdefault(f, [])
+        if len(listed) <= PLACES_LISTED:
+            listed.append(place)
+        per_file = count.setdefault(k, {})
+        per_file[f] = per_file.get(f, 0) + 1
+    same: list[list[Any]] = []
+    elsewhere: list[list[Any]] = []
+    for k, f, me in zip(keys, files, places, strict=True):
+        mine = [p for p in first[k][f] if p != me][:PLACES_LISTED]
+        more_mine = count[k][f] - 1 - len(mine)
+        theirs: list[Any] = []
+        for other, listed in first[k].items():
+            if other != f:
+                theirs.extend(listed[: PLACES_LISTED - len(theirs)])
+        more_theirs = sum(n for other, n in count[k].items() if other != f) - len(theirs)
+        same.append([*mine, More(more_mine)] if more_mine else mine)
+        elsewhere.append([*theirs, More(more_theirs)] if more_theirs else theirs)
     return (
         pd.Series(same, index=dup.index, dtype=object).reindex(ev.index),
         pd.Series(elsewhere, index=dup.index, dtype=object).reindex(ev.index),
     )
 
 
+PLACES_LISTED = 10
+
+
+@dataclass(frozen=True)
+class More:
+    """Stands for the places of a repeated NIK left unnamed."""
+
+    count: int
+
+
 def _nonempty(lists: pd.Series) -> pd.Series:
     return lists.str.len().fillna(0).gt(0)
-
-
-def _same_file(place: tuple[Any, ...], other: tuple[Any, ...]) -> bool:
-    """One employer's roster is one file (all its sheets); rows without a file are one."""
-    first, second = place[0], other[0]
-    return first == second or (_missing(first) and _missing(second))
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
 
 
 @check(

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bsu.engine import Decisions
+from bsu.engine import Decisions, More
 from bsu.evidence import NO_EVIDENCE, Evidence
 from bsu.reasons import ReasonCode
 from bsu.region import AMBIGUOUS, CONFLICT, MISSING, TOO_COARSE, UNRECOGNISED, UNSOURCED
@@ -67,12 +67,16 @@ class Explanation:
     ruleset: RuleSet
     # Per criterion id, where its evidence came from, in words; empty without evidence.
     evidence: pd.DataFrame
+    masks: np.ndarray  # the engine's reason bits per row
 
     def codes_text(self) -> pd.Series:
-        present = self.messages.notna()
-        names = np.broadcast_to(present.columns.to_numpy(dtype=object), present.shape)
-        codes = pd.DataFrame(names, index=present.index, columns=present.columns, dtype=object)
-        return _join(codes.where(present), ", ")
+        """ "CODE, CODE" per row: worded once per distinct set of reasons, not per row."""
+        distinct, inverse = np.unique(self.masks, return_inverse=True)
+        words = np.array(
+            [", ".join(c.value for c in ReasonCode if m & c.bit) for m in distinct.tolist()],
+            dtype=object,
+        )
+        return pd.Series(words[inverse.reshape(-1)], index=self.messages.index, dtype=object)
 
     def evidence_text(self) -> pd.Series:
         """Per row: "criterion: evidence; ..." (empty when no evidence was loaded)."""
@@ -124,7 +128,7 @@ def explain(decisions: Decisions, lang: Lang = "id") -> Explanation:
                 sources[criterion.id] = rules.phrase("evidence_roster", lang)
             else:
                 sources[criterion.id] = values.get(column, frame.index)
-    return Explanation(messages=messages, lang=lang, ruleset=rules, evidence=sources)
+    return Explanation(messages=messages, lang=lang, ruleset=rules, evidence=sources, masks=masks)
 
 
 # The roster fields that evidence from the store can replace, and where the engine notes
@@ -205,7 +209,7 @@ class _Values:
         return region.where(region.ne(""), self.frame.loc[rows, "province_raw"])
 
     def _cap_basis(self, rows: pd.Index) -> pd.Series:
-        f = self.frame.loc[rows]
+        f = self.frame.loc[rows, ["region_state", "wage_cap"]]
         general = float(self.rules.param("wage_cap_idr"))
         out = pd.Series("", index=rows, dtype=object)
         choices = [
@@ -238,11 +242,16 @@ class _Values:
     def _places(self, rows: pd.Index, column: str) -> pd.Series:
         same = self.rules.phrase("location_same_sheet", self.lang)
         other = self.rules.phrase("location_other_sheet", self.lang)
-        f = self.frame.loc[rows]
+        more = self.rules.phrase("location_more", self.lang)
+        f = self.frame.loc[rows, ["source", "sheet", column]]
         texts = []
         for source, sheet, places in zip(f["source"], f["sheet"], f[column], strict=True):
             words = []
-            for p_source, p_sheet, p_row in places if isinstance(places, list) else []:
+            for place in places if isinstance(places, list) else []:
+                if isinstance(place, More):
+                    words.append(more.format(count=place.count))
+                    continue
+                p_source, p_sheet, p_row = place
                 if pd.isna(p_source) or (p_source, p_sheet) == (source, sheet):
                     words.append(same.format(row=p_row))
                 else:
@@ -267,7 +276,7 @@ class _Values:
         return out
 
     def _wage_note(self, rows: pd.Index) -> pd.Series:
-        f = self.frame.loc[rows]
+        f = self.frame.loc[rows, ["evidence_wage", "roster_wage", "wage"]]
         differs = f["evidence_wage"].eq("registry") & f["roster_wage"].ne(f["wage"])
         out = pd.Series("", index=rows, dtype=object)
         if differs.any():

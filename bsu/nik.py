@@ -14,6 +14,8 @@ import pandas as pd
 from bsu.text import as_text, is_number
 
 _SCIENTIFIC = r"[0-9]+(?:[.,][0-9]+)?[eE][+]?[0-9]+"
+_STRIPPED = r"^'+|[\s.\-]"
+_STRIPPABLE = r"[\s.\-']"
 _DAYS_IN_MONTH = np.array([0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
@@ -26,7 +28,11 @@ def clean(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     numeric = is_number(raw)
     text = as_text(raw)
     scientific = text.str.fullmatch(_SCIENTIFIC).fillna(False).astype(bool)
-    cleaned = text.str.replace(r"^'+|[\s.\-]", "", regex=True)
+    # A regex replace costs a microsecond a cell; most NIKs need none.
+    dirty = text.str.contains(_STRIPPABLE, regex=True).fillna(False).astype(bool)
+    cleaned = text.copy()
+    if dirty.any():
+        cleaned[dirty] = text[dirty].str.replace(_STRIPPED, "", regex=True)
     return cleaned, (numeric | scientific)
 
 

@@ -62,7 +62,10 @@ class ReasonCode(StrEnum):
 
     @property
     def bit(self) -> int:
-        return 1 << list(ReasonCode).index(self)
+        return _BITS[self]
+
+
+_BITS = {code: 1 << i for i, code in enumerate(ReasonCode)}
 
 
 def codes_in(mask: int) -> list[ReasonCode]:

@@ -46,10 +46,11 @@ def frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 
 def conform(records: pd.DataFrame) -> pd.DataFrame:
     """Add the canonical columns a table lacks (as empty), as object dtype."""
-    out = records.copy()
+    out = records.copy(deep=False)  # copy-on-write: columns are copied only if changed
     for column in COLUMNS:
         if column not in out:
             out[column] = None
-    out[list(FIELDS)] = out[list(FIELDS)].astype(object)
-    out[list(FIELDS)] = out[list(FIELDS)].where(out[list(FIELDS)].notna(), None)
+        elif column in FIELDS and out[column].dtype != object:
+            values = out[column].astype(object)
+            out[column] = values.where(values.notna(), None)
     return out

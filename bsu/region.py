@@ -50,6 +50,9 @@ class RegionIndex:
     caps: pd.DataFrame  # index: region code; columns cap_min, cap_max, kind, name, amount
     province_of: dict[str, str]
     general_cap: float
+    # The same caps as plain tuples by code: resolving works on a few hundred distinct
+    # texts, where a pandas lookup per text would cost more than the whole roster.
+    basis: dict[str, tuple[float, float, str, str, float]]
 
     @property
     def highest_cap(self) -> float:
@@ -95,18 +98,31 @@ def build_index(
 
     caps = pd.concat([reg, prov])
     keys: dict[str, set[str]] = defaultdict(set)
-    for code, row in regencies.iterrows():
-        for k in _regency_keys(str(code), str(row["name"])):
+    for code, name in regencies["name"].items():
+        for k in _regency_keys(str(code), str(name)):
             keys[k].add(str(code))
-    for code, row in provinces.iterrows():
-        for k in _province_keys(str(code), str(row["name"])):
+    for code, name in provinces["name"].items():
+        for k in _province_keys(str(code), str(name)):
             keys[k].add(str(code))
     province_of = {str(c): str(p) for c, p in caps["province_code"].items()}
+    basis = {
+        str(code): (float(lo), float(hi), str(kind), str(name), float(amount))
+        for code, lo, hi, kind, name, amount in zip(
+            caps.index,
+            caps["cap_min"],
+            caps["cap_max"],
+            caps["kind"],
+            caps["name"],
+            caps["amount"],
+            strict=True,
+        )
+    }
     return RegionIndex(
         keys={k: frozenset(v) for k, v in keys.items()},
         caps=caps,
         province_of=province_of,
         general_cap=float(general_cap),
+        basis=basis,
     )
 
 
@@ -140,13 +156,19 @@ def resolve(index: RegionIndex, region: pd.Series, province: pd.Series) -> pd.Da
     that is not recognised is ignored; one that contradicts the region is ``conflict``.
     Work is done once per distinct pair of texts, not once per row.
     """
-    pairs = pd.DataFrame({"r": key(region), "p": key(province)}, index=region.index)
-    codes, uniques = pd.MultiIndex.from_frame(pairs).factorize()
-    rows = [_resolve_one(index, r, p) for r, p in uniques]
+    r_codes, r_texts = pd.factorize(region.to_numpy(dtype=object), use_na_sentinel=False)
+    p_codes, p_texts = pd.factorize(province.to_numpy(dtype=object), use_na_sentinel=False)
+    r_keys = key(pd.Series(r_texts, dtype=object)).tolist()
+    p_keys = key(pd.Series(p_texts, dtype=object)).tolist()
+    codes, pairs = pd.factorize(r_codes.astype(np.int64) * len(p_texts) + p_codes)
+    rows = [
+        _resolve_one(index, r_keys[pair // len(p_texts)], p_keys[pair % len(p_texts)])
+        for pair in pairs.tolist()
+    ]
     table = pd.DataFrame(
         rows, columns=["region_code", "cap_min", "cap_max", "state", "kind", "name", "amount"]
     )
-    out = table.iloc[codes].reset_index(drop=True)
+    out = table.take(codes)
     out.index = region.index
     return out
 
@@ -171,24 +193,14 @@ def _resolve_one(
     provinces_named = {c for c in candidates if "." not in c}
     if provinces_named and all(index.province_of[c] in provinces_named for c in candidates):
         candidates = frozenset(provinces_named)
-    caps = index.caps.loc[sorted(candidates)]
-    cap_min, cap_max = float(caps["cap_min"].min()), float(caps["cap_max"].max())
+    rows = [index.basis[c] for c in sorted(candidates)]
+    cap_min, cap_max = min(r[0] for r in rows), max(r[1] for r in rows)
+    _, _, kind, name, amount = rows[0]
     if len(candidates) == 1:
-        code = next(iter(candidates))
-        row = caps.iloc[0]
         state = FOUND if cap_min == cap_max else TOO_COARSE
-        return (
-            code,
-            cap_min,
-            cap_max,
-            state,
-            str(row["kind"]),
-            str(row["name"]),
-            float(row["amount"]),
-        )
+        return next(iter(candidates)), cap_min, cap_max, state, kind, name, amount
     state = FOUND if cap_min == cap_max else AMBIGUOUS
-    row = caps.iloc[0]
-    return None, cap_min, cap_max, state, str(row["kind"]), str(row["name"]), float(row["amount"])
+    return None, cap_min, cap_max, state, kind, name, amount
 
 
 def _lookup(index: RegionIndex, text: str) -> frozenset[str]:

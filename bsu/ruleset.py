@@ -153,6 +153,7 @@ REQUIRED_PHRASES = (
     "region_caps_unsourced",
     "location_same_sheet",
     "location_other_sheet",
+    "location_more",
 )
 
 

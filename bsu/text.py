@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 T = TypeVar("T", pd.Series, tuple[pd.Series, pd.Series])
 
@@ -18,6 +20,8 @@ def by_unique(values: pd.Series, fn: Callable[[pd.Series], T]) -> T:
     parsing distinct values is most of the speed. A mostly distinct column (NIKs) is
     parsed whole.
     """
+    if _mostly_distinct(values):
+        return fn(values)
     codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
     if len(uniques) * 2 > len(values):
         return fn(values)
@@ -33,6 +37,15 @@ def by_unique(values: pd.Series, fn: Callable[[pd.Series], T]) -> T:
     return spread(answer)  # type: ignore[return-value]
 
 
+def _mostly_distinct(values: pd.Series, sample: int = 2000) -> bool:
+    """A NIK or name column is distinct on nearly every row: its first rows tell, without
+    hashing the whole column only to parse it whole anyway."""
+    if len(values) < sample * 4:
+        return False
+    head = values.iloc[:sample].to_numpy(dtype=object)
+    return len(pd.unique(head)) > sample * 0.95
+
+
 def as_text(values: pd.Series) -> pd.Series:
     """Cell values as stripped text (object dtype); empty cells become ``""``.
 
@@ -43,6 +56,10 @@ def as_text(values: pd.Series) -> pd.Series:
 
 
 def _as_text(values: pd.Series) -> pd.Series:
+    if _all_text(values):
+        # csv, parquet and text-formatted cells: Arrow strings, whose string methods run
+        # in C++ (a regex per cell in Python costs about a microsecond).
+        return values.astype("str").str.strip().fillna("")
     out = values.astype(object)
     is_str = out.map(lambda v: isinstance(v, str)).astype(bool)
     text = pd.Series("", index=values.index, dtype=object)
@@ -59,8 +76,14 @@ def _show(value: object) -> str:
     return str(value).strip()
 
 
+def _all_text(values: pd.Series) -> bool:
+    return infer_dtype(values, skipna=True) in ("string", "empty")
+
+
 def is_number(values: pd.Series) -> pd.Series:
     """Which cells hold a number (Python or NumPy; a bool is not a number)."""
+    if _all_text(values):
+        return pd.Series(False, index=values.index)
     return (
         values.map(
             lambda v: (
@@ -77,9 +100,12 @@ def key(values: pd.Series) -> pd.Series:
 
 
 def _key(values: pd.Series) -> pd.Series:
-    return _as_text(values).str.upper().str.replace(r"[^0-9A-Z]+", " ", regex=True).str.strip()
+    return _as_text(values).str.upper().str.replace(_NOT_KEY.pattern, " ", regex=True).str.strip()
+
+
+_NOT_KEY = re.compile(r"[^0-9A-Z]+")
 
 
 def key_of(value: str) -> str:
-    """The same key for one string (vocabularies, headers)."""
-    return str(key(pd.Series([value], dtype=object)).iloc[0])
+    """The same key for one string (vocabularies, headers, region names)."""
+    return _NOT_KEY.sub(" ", value.strip().upper()).strip()

@@ -97,11 +97,19 @@ def blank(values: pd.Series) -> pd.Series:
 
 def category(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Canonical category (PU, BPU, JAKON, PMI) or NaN, and whether the cell was blank."""
+    return by_unique(values, _category)
+
+
+def _category(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _lookup(values, CATEGORY), blank(values)
 
 
 def yes_no(values: pd.Series) -> pd.Series:
     """True / False, or NaN when not recognised. A blank cell is False."""
+    return by_unique(values, _yes_no)
+
+
+def _yes_no(values: pd.Series) -> pd.Series:
     keys = key(values)
     out = pd.Series(pd.NA, index=values.index, dtype="boolean")
     out[keys.isin(YES)] = True
