@@ -80,8 +80,7 @@ def coverage(
         ruleset = load_ruleset(rules or settings.ruleset, settings.rules_dir)
         files = expand(rosters, skip=out_path)
         roster = roster_io.combine(roster_io.read(p) for p in files)
-        niks = clean(roster.records["nik"])[0]
-        evidence = evidence_for(settings, niks.tolist())
+        evidence = evidence_for(settings, lambda: clean(roster.records["nik"])[0].tolist())
         if evidence.registry is None:
             raise cov.registry_missing()
         result = cov.compute(evaluate(roster.records, ruleset, evidence), language)

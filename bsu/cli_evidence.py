@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -53,7 +54,7 @@ def store_engine(settings: Settings, create: bool) -> Engine | None:
     return engine
 
 
-def evidence_for(settings: Settings, niks: list[str]) -> Evidence:
+def evidence_for(settings: Settings, niks: Callable[[], Iterable[str]]) -> Evidence:
     """The evidence the store holds for these NIKs, or none if there is no store."""
     from bsu.store import evidence
 

@@ -27,6 +27,7 @@ from bsu.explain import explain
 from bsu.nik import clean as clean_nik
 from bsu.report import Result, decided_rows, write_csv, write_xlsx
 from bsu.ruleset import LANGS, Lang, load_ruleset
+from bsu.runtime import paused_gc
 from bsu.store import batches, evidence
 from bsu.store.models import utcnow
 
@@ -166,15 +167,17 @@ class Worker:
         self._progress(batch_id, attempt, 10)
         read = roster.read(Path(stored), name=filename)
         self._progress(batch_id, attempt, 40)
-        niks, _ = clean_nik(read.records["nik"])
-        decisions = evaluate(read.records, ruleset, evidence.load(self.engine, niks.tolist()))
-        result = Result.of(read, decisions, lang)
+        found = evidence.load(self.engine, lambda: clean_nik(read.records["nik"])[0].tolist())
+        with paused_gc():
+            decisions = evaluate(read.records, ruleset, found)
+            result = Result.of(read, decisions, lang)
         self._progress(batch_id, attempt, 60)
         self.results_dir.mkdir(parents=True, exist_ok=True)
         xlsx = self.results_dir / f"{batch_id}.xlsx"
         csv = self.results_dir / f"{batch_id}.csv"
-        write_xlsx(result, xlsx)
-        write_csv(result, csv)
+        with paused_gc():
+            write_xlsx(result, xlsx)
+            write_csv(result, csv)
         covered, coverage_xlsx = None, None
         if decisions.evidence.registry is not None:
             # With a registry, the batch also gets its Universal Coverage Jamsostek report.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bsu import dates, nik, roster, vocabulary, wage
 from bsu.errors import BsuError
-from bsu.evidence import LIST_KINDS, Evidence, ExclusionList, registry_frame
+from bsu.evidence import LIST_KINDS, NO_EVIDENCE, Evidence, ExclusionList, registry_frame
 from bsu.store.batches import audit
 from bsu.store.models import (
     ExclusionEntry,
@@ -251,10 +251,13 @@ def import_exclusions(
         return Imported(record.id, len(entries), int((~usable).sum()), already=False)
 
 
-def load(engine: Engine, niks: Iterable[str]) -> Evidence:
+def load(engine: Engine, niks: Iterable[str] | Callable[[], Iterable[str]]) -> Evidence:
     """The evidence for these NIKs: registry rows (if any extract was imported) and every
-    exclusion list (its NIKs among these). Reads in chunks of a few thousand NIKs."""
-    wanted = sorted({n for n in niks if isinstance(n, str) and len(n) == 16 and n.isdigit()})
+    exclusion list (its NIKs among these). Reads in chunks of a few thousand NIKs.
+
+    ``niks`` may be a function giving them, called only when the store holds evidence:
+    cleaning a million NIKs costs about a second, wasted when there is nothing to ask.
+    """
     with Session(engine) as session:
         has_registry = session.scalar(select(func.count()).select_from(RegistryImport)) or 0
         lists = session.scalars(
@@ -264,6 +267,10 @@ def load(engine: Engine, niks: Iterable[str]) -> Evidence:
                 )
             )
         ).all()
+        if not has_registry and not lists:
+            return NO_EVIDENCE
+        given = niks() if callable(niks) else niks
+        wanted = sorted({n for n in given if isinstance(n, str) and len(n) == 16 and n.isdigit()})
         registry = None
         if has_registry:
             found: list[dict[str, Any]] = []
