@@ -332,7 +332,11 @@ class More:
 
 
 def _nonempty(lists: pd.Series) -> pd.Series:
-    return lists.str.len().fillna(0).gt(0)
+    """Rows holding a non-empty list (only repeated NIKs hold one: the rest is skipped)."""
+    held = lists.notna().to_numpy()
+    out = np.zeros(len(lists), dtype=bool)
+    out[held] = [bool(x) for x in lists.to_numpy()[held]]
+    return pd.Series(out, index=lists.index)
 
 
 @check(

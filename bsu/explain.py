@@ -111,14 +111,16 @@ def explain(decisions: Decisions, lang: Lang = "id") -> Explanation:
     rules = decisions.ruleset
     masks = frame["reasons"].to_numpy()
     values = _Values(frame, rules, lang, decisions.evidence)
-    columns: dict[str, pd.Series] = {}
+    columns: dict[str, np.ndarray] = {}
     for code in ReasonCode:
         hit = (masks & code.bit) != 0
         if not hit.any():
             continue
         rows = frame.index[hit]
         template = rules.reason(code).message.in_(lang)
-        columns[code.value] = fill(template, rows, values).reindex(frame.index)
+        worded = np.full(len(frame), np.nan, dtype=object)
+        worded[hit] = fill(template, rows, values).to_numpy(dtype=object)
+        columns[code.value] = worded
     messages = pd.DataFrame(columns, index=frame.index, dtype=object)
     sources = pd.DataFrame(index=frame.index)
     if not decisions.evidence.empty:
@@ -211,20 +213,28 @@ class _Values:
     def _cap_basis(self, rows: pd.Index) -> pd.Series:
         f = self.frame.loc[rows, ["region_state", "wage_cap"]]
         general = float(self.rules.param("wage_cap_idr"))
-        out = pd.Series("", index=rows, dtype=object)
-        choices = [
-            ("cap_basis_highest", f["region_state"].ne("found")),
-            ("cap_basis_general", f["region_state"].eq("found") & f["wage_cap"].le(general)),
-            ("cap_basis_regional", f["region_state"].eq("found") & f["wage_cap"].gt(general)),
-        ]
+        found = f["region_state"].eq("found").to_numpy()
+        cap = f["wage_cap"].to_numpy()
+        return self._choose(
+            rows,
+            [
+                ("cap_basis_highest", ~found),
+                ("cap_basis_general", found & (cap <= general)),
+                ("cap_basis_regional", found & (cap > general)),
+            ],
+        )
+
+    def _choose(self, rows: pd.Index, choices: list[tuple[str, np.ndarray]]) -> pd.Series:
+        """Per row, the phrase of the first choice whose mask holds (else empty text);
+        assigned by position, as aligning on the index costs more than the phrases."""
+        out = np.full(len(rows), "", dtype=object)
         for phrase, where in choices:
             if where.any():
-                out[where] = self._phrase(phrase, rows[where.to_numpy()])
-        return out
+                out[where] = self._phrase(phrase, rows[where]).to_numpy(dtype=object)
+        return pd.Series(out, index=rows, dtype=object)
 
     def _region_problem(self, rows: pd.Index) -> pd.Series:
-        state = self.frame.loc[rows, "region_state"]
-        out = pd.Series("", index=rows, dtype=object)
+        state = self.frame.loc[rows, "region_state"].to_numpy(dtype=object)
         phrases = {
             MISSING: "region_missing",
             UNRECOGNISED: "region_unrecognised",
@@ -233,11 +243,7 @@ class _Values:
             CONFLICT: "region_conflict",
             UNSOURCED: "region_caps_unsourced",
         }
-        for value, phrase in phrases.items():
-            where = state.eq(value)
-            if where.any():
-                out[where] = self._phrase(phrase, rows[where.to_numpy()])
-        return out
+        return self._choose(rows, [(phrase, state == value) for value, phrase in phrases.items()])
 
     def _places(self, rows: pd.Index, column: str) -> pd.Series:
         same = self.rules.phrase("location_same_sheet", self.lang)
@@ -278,10 +284,7 @@ class _Values:
     def _wage_note(self, rows: pd.Index) -> pd.Series:
         f = self.frame.loc[rows, ["evidence_wage", "roster_wage", "wage"]]
         differs = f["evidence_wage"].eq("registry") & f["roster_wage"].ne(f["wage"])
-        out = pd.Series("", index=rows, dtype=object)
-        if differs.any():
-            out[differs] = self._phrase("wage_note_registry", rows[differs.to_numpy()])
-        return out
+        return self._choose(rows, [("wage_note_registry", differs.to_numpy(dtype=bool))])
 
 
 def scalar(name: str, rules: RuleSet, lang: Lang) -> str:

@@ -44,13 +44,18 @@ def frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     return conform(out)
 
 
+def _text_dtype(dtype: object) -> bool:
+    """Object cells, or Arrow strings (CSV and Parquet columns, kept as read)."""
+    return pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)
+
+
 def conform(records: pd.DataFrame) -> pd.DataFrame:
     """Add the canonical columns a table lacks (as empty), as object dtype."""
     out = records.copy(deep=False)  # copy-on-write: columns are copied only if changed
     for column in COLUMNS:
         if column not in out:
             out[column] = None
-        elif column in FIELDS and out[column].dtype != object:
+        elif column in FIELDS and not _text_dtype(out[column].dtype):
             values = out[column].astype(object)
             out[column] = values.where(values.notna(), None)
     return out

@@ -227,7 +227,7 @@ def _read_csv(path: Path, name: str) -> Roster:
                 "quotes are paired.",
             ),
         ) from exc
-    part = _from_grid(grid.to_numpy().tolist(), name, None, 1, 0)
+    part = _from_frame(grid, name, None, 1, 0)
     if part is None:
         raise _no_nik(Where(name))
     return part
@@ -263,8 +263,8 @@ def _read_parquet(path: Path, name: str) -> Roster:
                 "Export the data again as Parquet, CSV or .xlsx.",
             ),
         ) from exc
-    table = table.astype(object).where(table.notna(), None)
-    part = _from_grid([list(map(str, table.columns)), *table.to_numpy().tolist()], name, None, 1, 0)
+    header = [str(c) for c in table.columns]
+    part = _from_frame(table.set_axis(range(len(header)), axis=1), name, None, 1, 0, header)
     if part is None:
         raise _no_nik(Where(name))
     return part
@@ -295,19 +295,47 @@ def _from_grid(
     grid: list[list[Any]], source: str, sheet: str | None, first_row: int, first_col: int
 ) -> Roster | None:
     """Turn a sheet's cells into a roster, or None if no header row names a NIK column."""
-    found = _find_header(grid)
+    width = max((len(row) for row in grid), default=0)
+    frame = pd.DataFrame(grid, dtype=object).reindex(columns=range(width))
+    return _from_frame(frame, source, sheet, first_row, first_col)
+
+
+def _from_frame(
+    frame: pd.DataFrame,
+    source: str,
+    sheet: str | None,
+    first_row: int,
+    first_col: int,
+    header: list[Any] | None = None,
+) -> Roster | None:
+    """Turn a table of cells (columns 0..n) into a roster, or None if no header row names
+    a NIK column. ``header``, when given, is the header row above the table (a Parquet
+    file's column names); otherwise it is searched for in the table's first rows. Works
+    column by column: a million rows never become a million Python lists."""
+    if header is not None:
+        found = _find_header([header])
+        at, body_start = -1, first_row + 1
+        body = frame
+    else:
+        top = frame.iloc[:HEADER_SEARCH_ROWS].astype(object)
+        found = _find_header(top.where(top.notna(), None).to_numpy().tolist())
+        at = found[0] if found is not None else 0
+        body_start = first_row + at + 1
+        body = frame.iloc[at + 1 :]
     if found is None:
         return None
-    at, mapping, cells = found
+    _, mapping, cells = found
+    cells = cells + [None] * (frame.shape[1] - len(cells))
     headers = _unique_headers(cells, first_col)
-    body = grid[at + 1 :]
-    frame = pd.DataFrame(body, dtype=object).reindex(columns=range(len(headers)))
-    frame.index = pd.RangeIndex(first_row + at + 1, first_row + at + 1 + len(frame))
-    frame = frame.where(frame.notna(), None)
-    blank = (frame.isna() | (frame == "")).all(axis=1)
-    frame = frame[~blank]
-    where = Where(source, sheet, first_row + at)
-    if frame.empty:
+    body = body.set_axis(pd.RangeIndex(body_start, body_start + len(body)), axis=0)
+    blank = pd.Series(True, index=body.index)
+    for position in range(body.shape[1]):
+        values = body.iloc[:, position]
+        blank &= values.isna() | values.eq("")
+    body = body[~blank.to_numpy()]
+    header_row = body_start - 1
+    where = Where(source, sheet, header_row)
+    if body.empty:
         raise RosterError(
             "roster_no_rows",
             where,
@@ -320,18 +348,16 @@ def _from_grid(
                 "Fill in the workers below the header row.",
             ),
         )
-    recs = pd.DataFrame(index=frame.index)
+    recs = pd.DataFrame(index=body.index)
     recs[records.SOURCE] = source
     recs[records.SHEET] = sheet
-    recs[records.ROW] = frame.index.to_numpy()
+    recs[records.ROW] = body.index.to_numpy()
     for canonical, column in mapping.items():
-        recs[canonical] = frame[column]
-    original = frame.copy()
-    original.columns = headers
+        recs[canonical] = body[column]
     recs = records.conform(recs).reset_index(drop=True)
-    original = original.reset_index(drop=True)
+    original = body.set_axis(headers, axis=1).reset_index(drop=True)
     matched = {f: str(headers[c]) for f, c in mapping.items()}
-    read_info = SheetRead(source, sheet, first_row + at, len(recs), matched)
+    read_info = SheetRead(source, sheet, header_row, len(recs), matched)
     return Roster(records=recs, original=original, sheets=[read_info])
 
 

@@ -22,12 +22,20 @@ def by_unique(values: pd.Series, fn: Callable[[pd.Series], T]) -> T:
     """
     if _mostly_distinct(values):
         return fn(values)
-    codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
+    if isinstance(values.dtype, pd.StringDtype):  # Arrow strings hash in C++
+        codes, arrow_uniques = pd.factorize(values, use_na_sentinel=False)
+        uniques = np.asarray(arrow_uniques, dtype=object)
+    else:
+        codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
     if len(uniques) * 2 > len(values):
         return fn(values)
     answer = fn(pd.Series(uniques, dtype=object))
 
     def spread(part: pd.Series) -> pd.Series:
+        if part.dtype == object or isinstance(part.dtype, pd.StringDtype):
+            # Text answers spread as pointers (an Arrow take would copy every string).
+            taken = part.to_numpy(dtype=object)[codes]
+            return pd.Series(taken, index=values.index, dtype=object)
         out = part.iloc[codes]
         out.index = values.index
         return out
