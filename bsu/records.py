@@ -44,7 +44,7 @@ def frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     return conform(out)
 
 
-def _text_dtype(dtype: object) -> bool:
+def _text_dtype(dtype: Any) -> bool:
     """Object cells, or Arrow strings (CSV and Parquet columns, kept as read)."""
     return pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)
 
