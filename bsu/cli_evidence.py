@@ -6,16 +6,17 @@ import datetime as dt
 import getpass
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from bsu.cli_common import fail, out
 from bsu.errors import BsuError
 from bsu.evidence import LIST_KINDS, NO_EVIDENCE, Evidence
 from bsu.settings import Settings
+
+if TYPE_CHECKING:  # SQLAlchemy loads only when a store is used: `bsu check` starts faster
+    from sqlalchemy import Engine
 
 registry_app = typer.Typer(
     help="Data peserta BPJS Ketenagakerjaan sebagai bukti. / Participant registry extracts.",
@@ -29,6 +30,8 @@ exclusions_app = typer.Typer(
 def store_engine(settings: Settings, create: bool) -> Engine | None:
     """The store's engine with its schema up to date; None when there is no store yet and
     ``create`` is false (a plain ``bsu check`` never creates one)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from bsu.store import schema
     from bsu.store.db import make_engine
 
