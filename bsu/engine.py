@@ -129,17 +129,16 @@ def gather(
     records: pd.DataFrame, ruleset: RuleSet, evidence: Evidence = NO_EVIDENCE
 ) -> pd.DataFrame:
     """Parse every field into typed evidence; keep the raw text for messages."""
-    ev = pd.DataFrame(index=records.index)
-    for column in LOCATION:
-        ev[column] = records[column]
+    # Columns are gathered in a dict and framed once: adding some fifty columns one by
+    # one to a DataFrame was the largest fixed cost of checking a single worker.
+    ev: dict[str, Any] = {column: records[column] for column in LOCATION}
     for column in FIELDS:
         ev[f"{column}_raw"] = as_text(records[column])
 
     ev["nik"], ev["nik_numeric"] = nik.clean(records["nik"])
     # What to show for a NIK: the cleaned digits, or as typed when it was a number.
     ev["nik_display"] = ev["nik"].where(~ev["nik_numeric"], ev["nik_raw"])
-    provinces = set(ruleset.regions.loc[ruleset.regions["level"] == "province", "code"])
-    problems = nik.check(ev["nik"], provinces)
+    problems = nik.check(ev["nik"], _province_codes(ruleset))
     for column in problems.columns:
         ev[f"nik_{column}"] = problems[column] & ~ev["nik_numeric"]
     # Only a NIK with no problem of form identifies a worker (and can be looked up).
@@ -157,19 +156,28 @@ def gather(
     ev["evidence_wage"] = ROSTER
     ev["evidence_pkh"] = ROSTER
     ev["evidence_employment"] = ROSTER
-    ev["participant_found"] = pd.Series(pd.NA, index=ev.index, dtype="boolean")
+    ev["participant_found"] = pd.Series(pd.NA, index=records.index, dtype="boolean")
     ev["roster_wage"] = ev["wage"]
+    gathered = pd.DataFrame(ev, index=records.index)
+    # Plain labels: pandas 3 would keep them as Arrow strings, copied on every insert.
+    gathered.columns = pd.Index(list(gathered.columns), dtype=object)
     if evidence.registry is not None:
-        _apply_registry(ev, evidence.registry, evidence.registry_label)
+        _apply_registry(gathered, evidence.registry, evidence.registry_label)
     for listed in evidence.lists:
-        _apply_list(ev, listed)
-    return ev
+        _apply_list(gathered, listed)
+    return gathered
+
+
+@cache
+def _province_codes(ruleset: RuleSet) -> set[str]:
+    regions = ruleset.regions
+    return set(regions.loc[regions["level"] == "province", "code"])
 
 
 ROSTER = "roster"
 
 
-def _regional_caps(ev: pd.DataFrame, records: pd.DataFrame, ruleset: RuleSet) -> None:
+def _regional_caps(ev: dict[str, Any], records: pd.DataFrame, ruleset: RuleSet) -> None:
     """The range of caps each row's region allows, by the round's regional rule."""
     general = float(ruleset.param("wage_cap_idr"))
     if "regional_cap_rounding_idr" not in ruleset.spec.parameters:

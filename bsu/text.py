@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -18,7 +19,8 @@ def by_unique(values: pd.Series, fn: Callable[[pd.Series], T]) -> T:
 
     Rosters repeat the same few statuses, regions and wages on thousands of rows, so
     parsing distinct values is most of the speed. A mostly distinct column (NIKs) is
-    parsed whole.
+    parsed whole. Answers are remembered per value across calls (``fn`` must depend on
+    the value alone), so a small check, e.g. one API request, parses only what is new.
     """
     if _mostly_distinct(values):
         return fn(values)
@@ -27,9 +29,9 @@ def by_unique(values: pd.Series, fn: Callable[[pd.Series], T]) -> T:
         uniques = np.asarray(arrow_uniques, dtype=object)
     else:
         codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
-    if len(uniques) * 2 > len(values):
+    if len(uniques) * 2 > len(values) > _SMALL:
         return fn(values)
-    answer = fn(pd.Series(uniques, dtype=object))
+    answer = _remembered(fn, uniques)
 
     def spread(part: pd.Series) -> pd.Series:
         if part.dtype == object or isinstance(part.dtype, pd.StringDtype):
@@ -43,6 +45,39 @@ def by_unique(values: pd.Series, fn: Callable[[pd.Series], T]) -> T:
     if isinstance(answer, tuple):
         return (spread(answer[0]), spread(answer[1]))  # type: ignore[return-value]
     return spread(answer)  # type: ignore[return-value]
+
+
+_SMALL = 1000
+_MEMO_LIMIT = 50_000  # distinct values remembered per parser before starting afresh
+_memo: dict[Callable[..., Any], dict[tuple[type, Any], tuple[Any, ...]]] = {}
+_dtypes: dict[Callable[..., Any], tuple[Any, ...]] = {}
+_memo_lock = threading.Lock()
+_NA_KEY = (type(None), None)  # every missing value (None, NaN, NaT) is one key
+
+
+def _remembered(fn: Callable[[pd.Series], T], uniques: np.ndarray) -> T:
+    """``fn`` of the distinct values, computing only those not seen before."""
+    keys = [_NA_KEY if u is None or u != u else (type(u), u) for u in uniques.tolist()]
+    with _memo_lock:
+        memo = _memo.setdefault(fn, {})
+        known = [memo.get(k) for k in keys]
+        dtypes = _dtypes.get(fn)
+    missing = [i for i, row in enumerate(known) if row is None]
+    if missing or dtypes is None:
+        fresh = fn(pd.Series(uniques[missing], dtype=object))
+        parts = fresh if isinstance(fresh, tuple) else (fresh,)
+        dtypes = tuple(p.dtype for p in parts)
+        rows = list(zip(*(p.tolist() for p in parts), strict=True))
+        with _memo_lock:
+            if len(memo) + len(rows) > _MEMO_LIMIT:
+                memo.clear()
+            for i, row in zip(missing, rows, strict=True):
+                memo[keys[i]] = row
+                known[i] = row
+            _dtypes[fn] = dtypes
+    columns = list(zip(*known, strict=True)) if known else [() for _ in dtypes]
+    out = tuple(pd.Series(list(c), dtype=d) for c, d in zip(columns, dtypes, strict=True))
+    return out if len(out) > 1 else out[0]  # type: ignore[return-value]
 
 
 def _mostly_distinct(values: pd.Series, sample: int = 2000) -> bool:
