@@ -35,6 +35,7 @@ from bsu.nik import mask
 from bsu.reasons import STATUS_LABELS, Status
 from bsu.report import Result, to_json, write_csv, write_xlsx
 from bsu.ruleset import Lang, RuleSet, available, load_ruleset, rules_dir
+from bsu.runtime import paused_gc
 from bsu.settings import Settings
 from bsu.wage import rupiah
 
@@ -150,17 +151,17 @@ def _run(
             )
         roster = roster_io.combine(parts)
         task = progress.add_task(f"Memeriksa / checking {len(roster):,} baris", total=None)
-        niks, _ = clean_nik(roster.records["nik"])
-        evidence = evidence_for(Settings(), niks.tolist())
-        decisions = evaluate(roster.records, ruleset, evidence)
-        result = Result.of(roster, decisions, lang)
-        progress.update(task, description="Menulis hasil / writing result")
-        if out is not None:
-            _write(result, out)
-            sources = result.sources()
-            if len(sources) > 1:
-                for source in sources:
-                    _write(result.only(source), _per_employer(out, source))
+        evidence = evidence_for(Settings(), lambda: clean_nik(roster.records["nik"])[0].tolist())
+        with paused_gc():
+            decisions = evaluate(roster.records, ruleset, evidence)
+            result = Result.of(roster, decisions, lang)
+            progress.update(task, description="Menulis hasil / writing result")
+            if out is not None:
+                _write(result, out)
+                sources = result.sources()
+                if len(sources) > 1:
+                    for source in sources:
+                        _write(result.only(source), _per_employer(out, source))
     return result, skipped
 
 
@@ -322,8 +323,17 @@ def rules_show(
 def serve(
     host: Annotated[str, typer.Option(help="Alamat / address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="Catat setiap permintaan (lebih lambat). / Log every request (slower).",
+        ),
+    ] = False,
 ) -> None:
     """Jalankan API dan halaman unggah. / Run the API and the upload page."""
+    import importlib.util
+
     import uvicorn
 
     settings = Settings()
@@ -333,7 +343,21 @@ def serve(
         else str(settings.data_dir / "bsu.db")
     )
     err_console.print(f"bsu {'—'} http://{host}:{port}/  (data: {where})")
-    uvicorn.run("bsu.api.app:app_factory", factory=True, host=host, port=port, log_level="info")
+    # One process: the batch worker thread and the request coalescing live in it. uvloop
+    # and httptools (uvicorn[standard]) when installed; per-request access lines cost
+    # throughput, so they are off unless asked for. Application logging stays on.
+    fast = {name: importlib.util.find_spec(name) is not None for name in ("uvloop", "httptools")}
+    uvicorn.run(
+        "bsu.api.app:app_factory",
+        factory=True,
+        host=host,
+        port=port,
+        workers=1,
+        loop="uvloop" if fast["uvloop"] else "asyncio",
+        http="httptools" if fast["httptools"] else "h11",
+        access_log=access_log,
+        log_level="info",
+    )
 
 
 @db_app.command("upgrade")

@@ -35,6 +35,16 @@ class Settings(BaseSettings):
     # Uploads, result files and checked rows are deleted this long after a batch finishes
     # (UU 27/2022: keep personal data no longer than needed). The summary and audit stay.
     retention_hours: float = 24 * 30
+    # Concurrent POST /v1/check requests are judged together, at most this many at a time.
+    check_coalesce_max: int = 256
+    # Judge coalesced checks in a worker thread (default) rather than on the event loop:
+    # about the same throughput in benchmarks/api_load.py (within run-to-run noise), but
+    # the loop keeps reading requests and answering /healthz while the engine works, so
+    # the p99 is several times lower.
+    check_in_thread: bool = True
+    # Benchmarks only (benchmarks/api_load.py): mount POST /_bench/echo, a minimal endpoint
+    # that measures what the framework alone costs. Never set in production.
+    bench_endpoint: bool = False
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'bsu.db'}"

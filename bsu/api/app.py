@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from starlette.concurrency import run_in_threadpool
 
 from bsu import __version__
 from bsu.api import errors
 from bsu.api.routes import batches, check, coverage, health, page, rulesets
+from bsu.api.routes.check import Checker
 from bsu.api.schemas import CITATION_PLACEHOLDER, ErrorPublic
 from bsu.jobs import Worker
 from bsu.reasons import ReasonCode
@@ -35,15 +38,23 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
         poll_seconds=settings.worker_poll_seconds,
         retention_hours=settings.retention_hours,
     )
+    checker = Checker(settings, engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         schema.upgrade(engine)
+        await run_in_threadpool(checker.warm)
+        # Everything loaded so far (libraries, rule sets, region index) lives as long as
+        # the process: keep it out of the garbage collector's full passes, which otherwise
+        # walk it all and pause every request for ~100 ms each time.
+        gc.collect()
+        gc.freeze()
         if run_worker:
             worker.start()
         try:
             yield
         finally:
+            await checker.close()
             worker.stop()
             engine.dispose()
 
@@ -62,6 +73,7 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
     app.state.engine = engine
     app.state.sessions = session_factory
     app.state.worker = worker
+    app.state.checker = checker
     errors.install(app)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     routers = (
@@ -74,7 +86,23 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
     )
     for router in routers:
         app.include_router(router)
+    if settings.bench_endpoint:
+        app.include_router(_bench_router())
     return app
+
+
+def _bench_router() -> APIRouter:
+    """``POST /_bench/echo``: the least an endpoint of this app can do (read the body,
+    answer a tiny JSON). Mounted only with ``BSU_BENCH_ENDPOINT=1``, so that
+    ``benchmarks/api_load.py`` can compare ``/v1/check`` with it in the same process."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.post("/_bench/echo")
+    async def echo(request: Request) -> dict[str, bool]:
+        await request.body()
+        return {"ok": True}
+
+    return router
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
