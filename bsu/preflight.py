@@ -100,13 +100,17 @@ def _area(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> Refusal | None:
     with archive.open(entry) as stream:
         while chunk := stream.read(CHUNK):
             window = tail + chunk
-            for match in _WIDE.finditer(window):
-                max_col = max(max_col, _column(match.group(1)))
-            for match in _ROW.finditer(chunk):
-                rows += 1
-                max_row = max(max_row, int(match.group(1)))
-            for match in _FAR_CELL.finditer(window):
-                max_row = max(max_row, int(match.group(1)))
+            # findall and max(map(...)) keep the per-match work in C: a Python loop over
+            # every row tag cost more than inflating the sheet.
+            wide = _WIDE.findall(window)
+            if wide:
+                max_col = max(max_col, *map(_column, set(wide)))
+            numbered = _ROW.findall(chunk)
+            rows += len(numbered)
+            far = _FAR_CELL.findall(window)
+            for found in (numbered, far):
+                if found:
+                    max_row = max(max_row, *map(int, found))
             cells += chunk.count(b"<c ") + chunk.count(b"<c>")
             tail = window[-32:]
     area = max_row * max_col
