@@ -652,11 +652,20 @@ def _write_xlsxwriter(path: Path, summary: _Summary, sheets: list[_Sheet]) -> No
             "strings_to_numbers": False,
         },
     )
-    fmt = _Formats(book)
-    _write_summary(book, fmt, summary)
-    for sheet in sheets:
-        _write_rows(book, fmt, sheet)
-    book.close()
+    try:
+        fmt = _Formats(book)
+        _write_summary(book, fmt, summary)
+        for sheet in sheets:
+            _write_rows(book, fmt, sheet)
+        book.close()
+    except BaseException:
+        # constant_memory keeps each sheet's rows in a temporary file that only a
+        # successful close() closes: a failed write would leak one descriptor per sheet.
+        for written in book.worksheets():
+            handle = getattr(written, "row_data_fh", None)
+            if handle is not None and not handle.closed:
+                handle.close()
+        raise
 
 
 class _Formats:
