@@ -30,13 +30,14 @@ exclusions_app = typer.Typer(
 def store_engine(settings: Settings, create: bool) -> Engine | None:
     """The store's engine with its schema up to date; None when there is no store yet and
     ``create`` is false (a plain ``bsu check`` never creates one)."""
+    if not settings.database_url and not (settings.data_dir / "bsu.db").exists() and not create:
+        return None
+    # Imported only now: SQLAlchemy and Alembic cost half a second a plain check never needs.
     from sqlalchemy.exc import SQLAlchemyError
 
     from bsu.store import schema
     from bsu.store.db import make_engine
 
-    if not settings.database_url and not (settings.data_dir / "bsu.db").exists() and not create:
-        return None
     engine = make_engine(settings.resolved_database_url())
     try:
         schema.upgrade(engine)
@@ -59,11 +60,11 @@ def store_engine(settings: Settings, create: bool) -> Engine | None:
 
 def evidence_for(settings: Settings, niks: Callable[[], Iterable[str]]) -> Evidence:
     """The evidence the store holds for these NIKs, or none if there is no store."""
-    from bsu.store import evidence
-
     engine = store_engine(settings, create=False)
     if engine is None:
         return NO_EVIDENCE
+    from bsu.store import evidence
+
     try:
         return evidence.load(engine, niks)
     finally:
