@@ -29,7 +29,11 @@ CHUNK = 4 * 1024**2
 
 _WIDE = re.compile(rb'<c r="([A-Z]{2,3})\d')  # a cell beyond column Z
 _ROW = re.compile(rb'<row r="(\d+)"')
-_FAR_CELL = re.compile(rb'<c r="[A-Z]{1,3}(\d{6,})"')  # a cell naming a six-digit row
+# A cell naming a row past Excel's last, anywhere; and the last cell of each chunk (cells
+# come in row order). Matching every six-digit cell instead cost seconds on a real
+# million-row roster; a six-digit cell hidden mid-chunk still meets the area bound.
+_FAR_CELL = re.compile(rb'<c r="[A-Z]{1,3}(\d{7,})"')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"')
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,10 @@ def _area(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> Refusal | None:
             numbered = _ROW.findall(chunk)
             rows += len(numbered)
             far = _FAR_CELL.findall(window)
+            last_cell = window.rfind(b'<c r="')
+            tail_cell = _CELL_ROW.match(window, last_cell) if last_cell >= 0 else None
+            if tail_cell:
+                far.append(tail_cell.group(1))
             for found in (numbered, far):
                 if found:
                     max_row = max(max_row, *map(int, found))
