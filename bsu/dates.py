@@ -69,7 +69,7 @@ _EXCEL_MIN, _EXCEL_MAX = 20000, 80000
 
 def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Return (dates as datetime64, whether the cell was empty)."""
-    return by_unique(raw, _parse)
+    return by_unique(raw, _parse, remember=True)
 
 
 def _parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -133,7 +133,7 @@ def gather(
     # one to a DataFrame was the largest fixed cost of checking a single worker.
     ev: dict[str, Any] = {column: records[column] for column in LOCATION}
     for column in FIELDS:
-        ev[f"{column}_raw"] = as_text(records[column])
+        ev[f"{column}_raw"] = as_text(records[column], remember=column not in PERSONAL)
 
     ev["nik"], ev["nik_numeric"] = nik.clean(records["nik"])
     # What to show for a NIK: the cleaned digits, or as typed when it was a number.
@@ -175,6 +175,8 @@ def _province_codes(ruleset: RuleSet) -> set[str]:
 
 
 ROSTER = "roster"
+# Fields that identify a person: parsed afresh each time, never kept between checks.
+PERSONAL = frozenset({"nik", "name", "kpj"})
 
 
 def _regional_caps(ev: dict[str, Any], records: pd.DataFrame, ruleset: RuleSet) -> None:

@@ -325,7 +325,7 @@ def _plain_text(values: pd.Series) -> pd.Series:
 
 def _money(values: pd.Series) -> pd.Series:
     """Amounts as Rp text; the same few caps repeat, so each is formatted once."""
-    return by_unique(values, _rupiah_text)
+    return by_unique(values, _rupiah_text, remember=True)
 
 
 def _rupiah_text(values: pd.Series) -> pd.Series:

@@ -14,13 +14,15 @@ from pandas.api.types import infer_dtype
 T = TypeVar("T", pd.Series, tuple[pd.Series, pd.Series])
 
 
-def by_unique(values: pd.Series, fn: Callable[[pd.Series], T]) -> T:
+def by_unique(values: pd.Series, fn: Callable[[pd.Series], T], remember: bool = False) -> T:
     """Apply ``fn`` once per distinct value and spread the answers back over the rows.
 
     Rosters repeat the same few statuses, regions and wages on thousands of rows, so
     parsing distinct values is most of the speed. A mostly distinct column (NIKs) is
-    parsed whole. Answers are remembered per value across calls (``fn`` must depend on
-    the value alone), so a small check, e.g. one API request, parses only what is new.
+    parsed whole. With ``remember``, answers are kept per value across calls (``fn`` must
+    depend on the value alone), so a small check, e.g. one API request, parses only what is
+    new. Only vocabularies, wages and dates are remembered: a value that identifies a person
+    (NIK, name, KPJ) must not outlive its check in the process's memory (UU 27/2022).
     """
     if _mostly_distinct(values):
         return fn(values)
@@ -31,7 +33,7 @@ def by_unique(values: pd.Series, fn: Callable[[pd.Series], T]) -> T:
         codes, uniques = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=False)
     if len(uniques) * 2 > len(values) > _SMALL:
         return fn(values)
-    answer = _remembered(fn, uniques)
+    answer = _remembered(fn, uniques) if remember else fn(pd.Series(uniques, dtype=object))
 
     def spread(part: pd.Series) -> pd.Series:
         if part.dtype == object or isinstance(part.dtype, pd.StringDtype):
@@ -89,13 +91,13 @@ def _mostly_distinct(values: pd.Series, sample: int = 2000) -> bool:
     return len(pd.unique(head)) > sample * 0.95
 
 
-def as_text(values: pd.Series) -> pd.Series:
+def as_text(values: pd.Series, remember: bool = False) -> pd.Series:
     """Cell values as stripped text (object dtype); empty cells become ``""``.
 
     Floats that hold whole numbers print without ``.0`` so that a number typed into a
     text field reads as typed.
     """
-    return by_unique(values, _as_text)
+    return by_unique(values, _as_text, remember)
 
 
 def _as_text(values: pd.Series) -> pd.Series:
@@ -139,7 +141,7 @@ def is_number(values: pd.Series) -> pd.Series:
 
 def key(values: pd.Series) -> pd.Series:
     """A matching key: upper case, punctuation to spaces, single spaces."""
-    return by_unique(values, _key)
+    return by_unique(values, _key, remember=True)
 
 
 def _key(values: pd.Series) -> pd.Series:

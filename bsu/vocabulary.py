@@ -97,7 +97,7 @@ def blank(values: pd.Series) -> pd.Series:
 
 def category(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Canonical category (PU, BPU, JAKON, PMI) or NaN, and whether the cell was blank."""
-    return by_unique(values, _category)
+    return by_unique(values, _category, remember=True)
 
 
 def _category(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -106,7 +106,7 @@ def _category(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def yes_no(values: pd.Series) -> pd.Series:
     """True / False, or NaN when not recognised. A blank cell is False."""
-    return by_unique(values, _yes_no)
+    return by_unique(values, _yes_no, remember=True)
 
 
 def _yes_no(values: pd.Series) -> pd.Series:
@@ -126,7 +126,7 @@ _NEGATED_LIST = (
 
 def employment_class(values: pd.Series) -> pd.Series:
     """``asn`` / ``tni`` / ``polri`` for excluded groups, else ``other``."""
-    return by_unique(values, _employment_class)
+    return by_unique(values, _employment_class, remember=True)
 
 
 def _employment_class(values: pd.Series) -> pd.Series:

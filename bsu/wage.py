@@ -32,7 +32,7 @@ _MILLIONS = r"([0-9]{1,3}(?:[.,][0-9]{1,2})?) ?(?:juta|jt)\.?"
 
 def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Return (wage in rupiah as float, ``WageForm``) for each cell."""
-    return by_unique(raw, _parse)
+    return by_unique(raw, _parse, remember=True)
 
 
 def _parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
