@@ -35,25 +35,15 @@ from typing import Any
 import httpx
 
 from benchmarks import generate
+from bsu.api.schemas import WORKER_EXAMPLE
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 BSU = Path(sys.executable).with_name("bsu")
 CHECK, MINIMAL = "/v1/check", "/_bench/echo"
 TARGET_RPS, TARGET_P99_MS, TARGET_RATIO = 5_000, 20.0, 0.75
-# A worker as a form would send it; the NIK is replaced on every request.
-WORKER: dict[str, Any] = {
-    "nik": "",
-    "name": "Adi Nugroho",
-    "wage": "Rp 3.200.000",
-    "participant_status": "Aktif",
-    "participant_category": "PU",
-    "registered_on": "2024-01-15",
-    "region": "Kota Bekasi",
-    "employment_status": "Kontrak",
-    "pkh_recipient": "Tidak",
-    "kpj": "21010000001",
-}
+# The API's documented example worker; the NIK is replaced on every request.
+WORKER: dict[str, Any] = {**WORKER_EXAMPLE, "nik": ""}
 
 # Each wrk thread has its own Lua state: ``setup`` numbers the threads so that no two send
 # the same NIK. NIK = region 327501, a valid birth date DDMM90, a serial.
