@@ -28,7 +28,7 @@ from bsu.explain import Explanation, explain
 from bsu.reasons import STATUS_LABELS, ReasonCode, Status
 from bsu.roster import Roster
 from bsu.ruleset import Lang
-from bsu.text import as_text
+from bsu.text import as_text, distinct
 
 SHEETS = {
     Status.ELIGIBLE: "Layak",
@@ -411,7 +411,7 @@ def _sheets(result: Result) -> list[_Sheet]:
         "nik" if n in nik else "money" if n in _MONEY else "messages" if n in _MESSAGES else ""
         for n in names
     ]
-    headers = _distinct([n[:_TEXT_LIMIT] for n in names])
+    headers = distinct([n[:_TEXT_LIMIT] for n in names])
     # Only a column of several kinds of value can hold a date next to a number.
     mixed = [
         c for _, c in table.items() if c.dtype == object and infer_dtype(c).startswith("mixed")
@@ -427,19 +427,6 @@ def _sheets(result: Result) -> list[_Sheet]:
 def _dates_among_numbers(cells: list[Any]) -> bool:
     types = {type(v) for v in cells}
     return bool(types & {int, float}) and any(issubclass(t, dt.date) for t in types)
-
-
-def _distinct(names: list[str]) -> list[str]:
-    """Headers made distinct ("Status (asli)" twice): rustpy-xlsxwriter keys rows by them."""
-    seen: set[str] = set()
-    out = []
-    for name in names:
-        candidate, n = name, 2
-        while candidate in seen:
-            candidate, n = f"{name} ({n})", n + 1
-        seen.add(candidate)
-        out.append(candidate)
-    return out
 
 
 def _cells(values: pd.Series, nik: bool) -> list[Any]:
@@ -636,7 +623,7 @@ def _write_rustpy(path: Path, summary: _Summary, sheets: list[_Sheet]) -> None:
 
 def _summary_records(summary: _Summary) -> list[dict[str, Any]]:
     first, *rest = [cells for _, cells in summary.rows]
-    keys = _distinct(["" if v is None else str(v) for v in first])
+    keys = distinct(["" if v is None else str(v) for v in first])
     return [dict(zip(keys, cells, strict=True)) for cells in rest]
 
 

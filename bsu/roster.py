@@ -23,6 +23,7 @@ import pyarrow as pa
 from bsu import preflight, records
 from bsu.columns import field_for
 from bsu.errors import RosterError, Where
+from bsu.text import distinct
 
 HEADER_SEARCH_ROWS = 30
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -433,17 +434,15 @@ def _find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int], list[Any]]
 
 
 def _unique_headers(cells: list[Any], first_col: int) -> list[str]:
-    out: list[str] = []
-    seen: set[str] = set()
-    for j, cell in enumerate(cells):
-        blank = cell is None or not str(cell).strip()
-        text = f"Kolom {_letter(first_col + j)}" if blank else str(cell).strip()
-        candidate, n = text, 2
-        while candidate in seen:
-            candidate, n = f"{text} ({n})", n + 1
-        seen.add(candidate)
-        out.append(candidate)
-    return out
+    """Header texts, a blank one named by its sheet column ("Kolom F"), repeats numbered."""
+    return distinct(
+        [
+            str(cell).strip()
+            if cell is not None and str(cell).strip()
+            else f"Kolom {_letter(first_col + j)}"
+            for j, cell in enumerate(cells)
+        ]
+    )
 
 
 def _letter(index: int) -> str:

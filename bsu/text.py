@@ -154,3 +154,17 @@ _NOT_KEY = re.compile(r"[^0-9A-Z]+")
 def key_of(value: str) -> str:
     """The same key for one string (vocabularies, headers, region names)."""
     return _NOT_KEY.sub(" ", value.strip().upper()).strip()
+
+
+def distinct(names: list[str]) -> list[str]:
+    """Names made distinct in order: a repeat becomes "Name (2)", "Name (3)"; tables keyed
+    by name (roster headers, rustpy-xlsxwriter's rows) would otherwise merge columns."""
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        candidate, n = name, 2
+        while candidate in seen:
+            candidate, n = f"{name} ({n})", n + 1
+        seen.add(candidate)
+        out.append(candidate)
+    return out
