@@ -6,7 +6,9 @@ message in Bahasa Indonesia and English and exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -23,10 +25,14 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from bsu import preflight, sandbox
 from bsu import roster as roster_io
 from bsu.cli_common import EXIT_SKIPPED, Language, err, expand, fail, lang_of, out
 from bsu.cli_coverage import coverage_app
 from bsu.cli_evidence import evidence_for, exclusions_app, registry_app
+from bsu.cli_keys import keys_app
+from bsu.cli_purge import purge
+from bsu.cli_worker import worker
 from bsu.engine import evaluate
 from bsu.errors import BsuError, RosterError
 from bsu.explain import format_date, scalar
@@ -55,6 +61,9 @@ app.add_typer(db_app, name="db")
 app.add_typer(registry_app, name="registry")
 app.add_typer(exclusions_app, name="exclusions")
 app.add_typer(coverage_app, name="coverage")
+app.add_typer(keys_app, name="keys")
+app.command("purge")(purge)
+app.command("worker")(worker)
 
 out_console, err_console = out, err
 
@@ -137,7 +146,7 @@ def _run(
         for path in files:
             one = progress.add_task(f"  {path.name}", total=1)
             try:
-                parts.append(roster_io.read(path))
+                parts.append(sandbox.read(path, budget=sandbox.Budget.of(Settings())))
             except RosterError as error:
                 skipped.append(error)
             progress.update(one, completed=1)
@@ -337,12 +346,17 @@ def serve(
     import uvicorn
 
     settings = Settings()
+    try:
+        preflight.require_defused_xml()  # no serving uploads with an unguarded XML parser
+    except BsuError as error:
+        raise fail(error) from None
     where = (
         settings.database_url.split("@")[-1]
         if settings.database_url
         else str(settings.data_dir / "bsu.db")
     )
     err_console.print(f"bsu {'—'} http://{host}:{port}/  (data: {where})")
+    _access_mode(host, settings)
     # One process: the batch worker thread and the request coalescing live in it. uvloop
     # and httptools (uvicorn[standard]) when installed; per-request access lines cost
     # throughput, so they are off unless asked for. Application logging stays on.
@@ -358,6 +372,46 @@ def serve(
         access_log=access_log,
         log_level="info",
     )
+
+
+def _access_mode(host: str, settings: Settings) -> None:
+    """Keys are required on any address but loopback, and the server says which mode it
+    is in: an open single-user server must never be mistaken for a protected one."""
+    from bsu.cli_keys import active_keys
+
+    loopback = _is_loopback(host)
+    if not loopback:
+        os.environ["BSU_REQUIRE_KEYS"] = "1"
+    exist = active_keys()
+    if not loopback and not exist:
+        raise fail(
+            BsuError(
+                f"Server pada alamat {host} (bukan 127.0.0.1) wajib memakai kunci API, tetapi "
+                "belum ada kunci. Buat dulu: bsu keys create --role staff --branch <kode> "
+                "--label <nama>.",
+                f"A server on {host} (not 127.0.0.1) requires API keys, but none exists yet. "
+                "Create one first: bsu keys create --role staff --branch <code> --label <name>.",
+            )
+        )
+    if exist or settings.require_keys or not loopback:
+        err_console.print("Kunci API wajib. / API keys required.")
+    else:
+        err_console.print(
+            "[bold yellow]Tanpa kunci API:[/] siapa pun di komputer ini dapat memakai server "
+            "ini. Buat kunci dengan 'bsu keys create' untuk mewajibkannya. / [bold yellow]No "
+            "API keys:[/] anyone on this computer can use this server; 'bsu keys create' "
+            "turns keys on.",
+            markup=True,
+        )
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 @db_app.command("upgrade")
@@ -376,4 +430,7 @@ def db_upgrade() -> None:
 
 
 def main() -> None:
+    from bsu import logs
+
+    logs.install("WARNING")  # long numbers become pseudonyms in whatever is logged
     app()

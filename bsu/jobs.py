@@ -1,8 +1,8 @@
 """The background worker that checks uploaded rosters.
 
-Runs in the API process as a thread (``Worker``), claims batches from the store, and
-survives the request that submitted them: a batch in the store is checked even if the
-process that accepted it died, by whichever process claims it next.
+Runs as a thread (``Worker``) of the API process or of ``bsu worker`` processes, claims
+batches from the store, and survives the request that submitted them: a batch in the store
+is checked even if the process that accepted it died, by whichever process claims it next.
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bsu import roster
+from bsu import retention, sandbox
 from bsu.coverage import compute as compute_coverage
 from bsu.coverage_report import chart_path
 from bsu.coverage_report import write_xlsx as write_coverage
+from bsu.durable import part, publish
 from bsu.engine import evaluate
 from bsu.errors import BsuError
 from bsu.explain import explain
@@ -28,8 +29,8 @@ from bsu.nik import clean as clean_nik
 from bsu.report import Result, decided_rows, write_csv, write_xlsx
 from bsu.ruleset import LANGS, Lang, load_ruleset
 from bsu.runtime import paused_gc
+from bsu.settings import Settings
 from bsu.store import batches, evidence
-from bsu.store.models import utcnow
 
 log = logging.getLogger("bsu.worker")
 
@@ -52,18 +53,45 @@ class Worker:
         rules_dir: Path | None,
         lease_seconds: float,
         poll_seconds: float,
-        retention_hours: float = 24 * 30,
+        retention_days: float = 30,
+        data_dir: Path | None = None,
+        name: str = "worker",
     ) -> None:
         self.sessions = sessions
+        self.name = name  # who checked a batch, in its audit record
         self.engine = engine
         self.results_dir = results_dir
         self.rules_dir = rules_dir
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
-        self.retention = dt.timedelta(hours=retention_hours)
+        self.retention_days = retention_days
+        self.retention = dt.timedelta(days=retention_days)
+        # Uploads and results are folders of the data folder (see bsu.retention).
+        self.data_dir = data_dir or results_dir.parent
         self._next_purge = 0.0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @classmethod
+    def configured(
+        cls,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        engine: Engine,
+        name: str = "worker",
+    ) -> Worker:
+        """The worker as ``bsu serve`` and ``bsu worker`` both run it, from the settings."""
+        return cls(
+            sessions,
+            engine,
+            results_dir=settings.data_dir / "results",
+            rules_dir=settings.rules_dir,
+            lease_seconds=settings.worker_lease_seconds,
+            poll_seconds=settings.worker_poll_seconds,
+            retention_days=settings.retention_days,
+            data_dir=settings.data_dir,
+            name=name,
+        )
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="bsu-worker", daemon=True)
@@ -105,23 +133,24 @@ class Worker:
             self.run_one(batch_id, attempt)
 
     def purge(self) -> int:
-        """Delete the uploads, result files and rows of batches past the retention time."""
+        """Delete the files and rows of batches past the retention time (``bsu.retention``,
+        as ``bsu purge`` does); how many batches were purged."""
         try:
-            old = batches.expired(self.sessions, utcnow() - self.retention)
-            for batch in old:
-                files = [batch.stored_path, batch.result_xlsx, batch.result_csv]
-                if batch.result_coverage:
-                    files += [batch.result_coverage, str(chart_path(Path(batch.result_coverage)))]
-                for path in files:
-                    if path:
-                        Path(path).unlink(missing_ok=True)
-                batches.purged(self.sessions, batch.id)
+            done = retention.purge(
+                self.sessions, self.data_dir, self.retention_days, actor=self.name
+            )
         except Exception:
             log.exception("could not purge expired batches")
             return 0
-        if old:
-            log.info("purged %d batches past the retention time", len(old))
-        return len(old)
+        if done.batches or done.strays:
+            log.info(
+                "purged %d batches past retention (%d rows, %d files) and %d stray files",
+                len(done.batches),
+                done.rows,
+                done.files,
+                len(done.strays),
+            )
+        return len(done.batches)
 
     def run_one(self, batch_id: str, attempt: int) -> None:
         """Check one claimed batch and store its result (or its failure)."""
@@ -165,27 +194,41 @@ class Worker:
             lang: Lang = "en" if batch.lang == "en" else "id"
         ruleset = load_ruleset(ruleset_id, self.rules_dir)
         self._progress(batch_id, attempt, 10)
-        read = roster.read(Path(stored), name=filename)
+        # In a child process within the configured memory and time: a file that breaks
+        # its parser fails its batch with a RosterError and leaves this process running.
+        budget = sandbox.Budget.of(Settings())
+        read = sandbox.read(Path(stored), name=filename, budget=budget, start="forkserver")
         self._progress(batch_id, attempt, 40)
         found = evidence.load(self.engine, lambda: clean_nik(read.records["nik"])[0].tolist())
         with paused_gc():
             decisions = evaluate(read.records, ruleset, found)
             result = Result.of(read, decisions, lang)
         self._progress(batch_id, attempt, 60)
-        self.results_dir.mkdir(parents=True, exist_ok=True)
+        clear_results(self.results_dir, batch_id)
         xlsx = self.results_dir / f"{batch_id}.xlsx"
         csv = self.results_dir / f"{batch_id}.csv"
-        with paused_gc():
-            write_xlsx(result, xlsx)
-            write_csv(result, csv)
         covered, coverage_xlsx = None, None
-        if decisions.evidence.registry is not None:
-            # With a registry, the batch also gets its Universal Coverage Jamsostek report.
-            coverage = compute_coverage(decisions, lang)
-            coverage_xlsx = self.results_dir / f"{batch_id}-cakupan.xlsx"
-            write_coverage(coverage, coverage_xlsx)
-            covered = coverage.to_json()
-        self._progress(batch_id, attempt, 85)
+        # Each file is written under a temporary name of this attempt and takes its final
+        # name only once all are complete and fsynced: a check killed mid-write leaves no
+        # partial result, and a worker that lost its claim never touches another's files.
+        moves = [(part(xlsx, attempt), xlsx), (part(csv, attempt), csv)]
+        try:
+            with paused_gc():
+                write_xlsx(result, part(xlsx, attempt))
+                write_csv(result, part(csv, attempt))
+            if decisions.evidence.registry is not None:
+                # With a registry, the batch also gets its Universal Coverage Jamsostek report.
+                coverage = compute_coverage(decisions, lang)
+                coverage_xlsx = self.results_dir / f"{batch_id}-cakupan.xlsx"
+                draft = part(coverage_xlsx, attempt)
+                moves += [(draft, coverage_xlsx), (chart_path(draft), chart_path(coverage_xlsx))]
+                write_coverage(coverage, draft)
+                covered = coverage.to_json()
+            self._progress(batch_id, attempt, 85)
+            publish(moves)
+        finally:
+            for draft, _ in moves:
+                draft.unlink(missing_ok=True)  # gone once published; else never served
         stored_rows = rows_for_store(result)
         sheets = [
             {"source": s.source, "sheet": s.sheet, "header_row": s.header_row, "rows": s.rows}
@@ -203,10 +246,20 @@ class Worker:
             result_csv=str(csv),
             coverage=covered,
             result_coverage=str(coverage_xlsx) if coverage_xlsx else None,
+            actor=self.name,
         )
         if not finished:
             raise LostClaim(batch_id)
         log.info("batch %s done: %s", batch_id, result.summary())
+
+
+def clear_results(folder: Path, batch_id: str) -> None:
+    """Delete whatever an earlier attempt left of a batch's result files: temporary files
+    of a write it was killed in, or files it renamed into place before it died. The batch
+    is not done (this attempt holds it), so none of them was ever served."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in [*folder.glob(f"{batch_id}*"), *folder.glob(f".{batch_id}*")]:
+        path.unlink(missing_ok=True)
 
 
 def rows_for_store(result: Result) -> list[dict[str, Any]]:

@@ -208,7 +208,7 @@ def _lookup(index: RegionIndex, text: str) -> frozenset[str]:
     if found is not None:
         return found
     compact = re.sub(r"\s+", "", text)
-    if compact.isdigit():
+    if compact.isascii() and compact.isdigit():
         return index.keys.get(compact, frozenset())
     return frozenset()
 

@@ -3,14 +3,16 @@
 Finds the header row under any title rows, maps headers onto the canonical fields
 (``columns``), keeps every column (known or not) for the outputs, and numbers rows as the
 spreadsheet shows them. Knows nothing of the rules. Every failure a user can cause is a
-``RosterError`` saying what, where and how to fix it.
+``RosterError`` saying what, where and how to fix it: whatever a parser raises (calamine,
+zipfile, pyarrow, csv, a codec) is translated here, except ``MemoryError``, which is the
+reading process's to handle (``sandbox`` reads uploads in a child with a memory limit).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,11 +28,11 @@ from bsu.errors import RosterError, Where
 from bsu.text import distinct
 
 HEADER_SEARCH_ROWS = 30
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
+XLSX_SUFFIXES = preflight.XLSX_SUFFIXES
 PARQUET_SUFFIXES = (".parquet",)
-CSV_SUFFIXES = (".csv", ".txt")
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+CSV_SUFFIXES = preflight.CSV_SUFFIXES
+# csv.Sniffer is quadratic on some lines (64 KB of ',"a' took 25 s): it sees this much.
+SNIFF_CHARS = 8192
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def read(path: Path, name: str | None = None) -> Roster:
         )
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
-        return _read_xlsx(path, name, head)
+        return _read_xlsx(path, name)
     if suffix in CSV_SUFFIXES:
         return _read_csv(path, name)
     if suffix in PARQUET_SUFFIXES:
@@ -119,49 +121,15 @@ def combine(rosters: Iterable[Roster]) -> Roster:
 # --- xlsx --------------------------------------------------------------------------------
 
 
-def _read_xlsx(path: Path, name: str, head: bytes) -> Roster:
+def _read_xlsx(path: Path, name: str) -> Roster:
     from python_calamine import CalamineWorkbook
 
     where = Where(name)
-    if head.startswith(_OLE_MAGIC):
-        raise RosterError(
-            "xlsx_protected_or_xls",
-            where,
-            (
-                "Berkas ini dilindungi kata sandi atau berformat Excel lama (.xls).",
-                "This file is password-protected or in the old Excel format (.xls).",
-            ),
-            (
-                "Buka di Excel, hapus kata sandinya, lalu simpan sebagai Excel Workbook (.xlsx).",
-                "Open it in Excel, remove the password, and save it as an Excel Workbook (.xlsx).",
-            ),
-        )
-    if not head.startswith(_ZIP_MAGIC) or not zipfile.is_zipfile(path):
-        raise RosterError(
-            "xlsx_invalid",
-            where,
-            (
-                "Berkas ini bukan workbook Excel (.xlsx) yang sah, atau rusak.",
-                "This file is not a valid Excel workbook (.xlsx), or it is damaged.",
-            ),
-            (
-                "Buka di Excel dan simpan ulang sebagai Excel Workbook (.xlsx), atau simpan "
-                "sebagai CSV.",
-                "Open it in Excel and save it again as an Excel Workbook (.xlsx), or as CSV.",
-            ),
-        )
-    refusal = preflight.check(path)
+    # What the file really is (not a workbook, cut short, protected, hostile), before
+    # calamine, which aborts the process on some of them.
+    refusal = preflight.check_xlsx(path)
     if refusal is not None:
-        raise RosterError(
-            refusal.code,
-            where,
-            refusal.problem,
-            (
-                "Simpan ulang roster sebagai workbook baru yang hanya berisi tabel pekerja, "
-                "atau sebagai CSV.",
-                "Save the roster again as a new workbook holding only the worker table, or as CSV.",
-            ),
-        )
+        raise refusal.error(name)
     try:
         book = CalamineWorkbook.from_path(str(path))
         sheets = [
@@ -172,6 +140,8 @@ def _read_xlsx(path: Path, name: str, head: bytes) -> Roster:
         grids = [
             (title, sheet.start, sheet.to_python(skip_empty_area=True)) for title, sheet in sheets
         ]
+    except MemoryError:
+        raise
     except Exception as exc:  # calamine raises many unrelated types; all mean "unreadable"
         raise RosterError(
             "xlsx_unreadable",
@@ -204,41 +174,84 @@ def _read_xlsx(path: Path, name: str, head: bytes) -> Roster:
 
 
 def _read_csv(path: Path, name: str) -> Roster:
-    raw = path.read_bytes()
+    refusal = preflight.check_csv(path)
+    if refusal is not None:
+        raise refusal.error(name)
+    try:
+        raw = _utf8(path.read_bytes(), name)
+    except OSError as exc:
+        raise RosterError(
+            "file_unreadable",
+            Where(name),
+            (
+                f"Berkas tidak dapat dibaca ({exc.strerror or exc}).",
+                f"The file cannot be read ({exc.strerror or exc}).",
+            ),
+            ("Periksa izin akses berkas.", "Check the file's permissions."),
+        ) from exc
     fast = _parse_csv_arrow(raw)
     if fast is not None:
         part = _from_frame(fast, name, None, 1, 0)
         if part is not None:
             return part
-    text = _decode(raw)
+    text = _decode(raw, name)
     lines = text.splitlines()[:50]
     delimiter = _delimiter(lines)
-    width = max((len(r) for r in csv.reader(lines, delimiter=delimiter)), default=0)
+    try:
+        width = max((len(r) for r in csv.reader(lines, delimiter=delimiter)), default=0)
+    except csv.Error as exc:
+        raise _malformed(Where(name), exc) from exc
     if width == 0:
         raise _empty(Where(name))
     try:
         try:
-            grid = _parse_csv(text, delimiter, width)
+            grid = _parse_csv(text, delimiter, _narrow(width, name))
         except pd.errors.ParserError:
             # A longer line further down: size the table from every line, then read again.
             rows = csv.reader(io.StringIO(text), delimiter=delimiter)
-            grid = _parse_csv(text, delimiter, max(len(r) for r in rows))
+            grid = _parse_csv(text, delimiter, _narrow(max(len(r) for r in rows), name))
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
-        raise RosterError(
-            "csv_malformed",
-            Where(name),
-            (f"CSV tidak dapat dibaca: {exc}.", f"The CSV cannot be read: {exc}."),
-            (
-                "Pastikan setiap baris memakai pemisah yang sama (koma atau titik koma) dan "
-                "tanda kutip berpasangan.",
-                "Make sure every line uses the same delimiter (comma or semicolon) and that "
-                "quotes are paired.",
-            ),
-        ) from exc
+        raise _malformed(Where(name), exc) from exc
     part = _from_frame(grid, name, None, 1, 0)
     if part is None:
         raise _no_nik(Where(name))
     return part
+
+
+def _narrow(width: int, name: str) -> int:
+    """The table's width, refused past ``preflight.MAX_COLUMNS``."""
+    if width <= preflight.MAX_COLUMNS:
+        return width
+    raise RosterError(
+        "csv_too_many_columns",
+        Where(name),
+        (
+            f"Sebuah baris berisi {width:,} kolom; tabel roster paling lebar "
+            f"{preflight.MAX_COLUMNS:,} kolom.".replace(",", "."),
+            f"A line holds {width:,} fields; a roster table is at most "
+            f"{preflight.MAX_COLUMNS:,} columns wide.",
+        ),
+        (
+            "Periksa pemisah kolomnya (koma atau titik koma) dan tanda kutip yang tidak "
+            "berpasangan, lalu simpan ulang sebagai CSV.",
+            "Check the delimiter (comma or semicolon) and any unpaired quotes, then save the "
+            "file as CSV again.",
+        ),
+    )
+
+
+def _malformed(where: Where, exc: Exception) -> RosterError:
+    return RosterError(
+        "csv_malformed",
+        where,
+        (f"CSV tidak dapat dibaca: {exc}.", f"The CSV cannot be read: {exc}."),
+        (
+            "Pastikan setiap baris memakai pemisah yang sama (koma atau titik koma) dan "
+            "tanda kutip berpasangan.",
+            "Make sure every line uses the same delimiter (comma or semicolon) and that "
+            "quotes are paired.",
+        ),
+    )
 
 
 def _parse_csv_arrow(raw: bytes) -> pd.DataFrame | None:
@@ -256,8 +269,11 @@ def _parse_csv_arrow(raw: bytes) -> pd.DataFrame | None:
         head = body[: 64 * 1024].decode("utf-8", errors="ignore")
     lines = head.splitlines()[:50]
     delimiter = _delimiter(lines)
-    width = max((len(r) for r in csv.reader(lines[:1], delimiter=delimiter)), default=0)
-    if width < 2:
+    try:
+        width = max((len(r) for r in csv.reader(lines[:1], delimiter=delimiter)), default=0)
+    except csv.Error:
+        return None  # the careful path says what is wrong
+    if not 2 <= width <= preflight.MAX_COLUMNS:
         return None
     try:
         table = pacsv.read_csv(
@@ -275,7 +291,9 @@ def _parse_csv_arrow(raw: bytes) -> pd.DataFrame | None:
                 null_values=[],
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
+    except MemoryError:
+        raise
+    except (pa.ArrowException, UnicodeDecodeError):
         return None
     if table.num_columns != width:
         return None
@@ -303,6 +321,8 @@ def _read_parquet(path: Path, name: str) -> Roster:
     """Parquet (registry extracts): one table, its columns the header row."""
     try:
         table = pd.read_parquet(path)
+    except MemoryError:
+        raise
     except Exception as exc:  # pyarrow raises many types; all mean "unreadable"
         raise RosterError(
             "parquet_unreadable",
@@ -323,17 +343,78 @@ def _read_parquet(path: Path, name: str) -> Roster:
     return part
 
 
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_HIGH = bytes(range(0x80, 0x100))
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _utf8(raw: bytes, name: str) -> bytes:
+    """The file as UTF-8 bytes. Excel's "Unicode Text" and some exports are UTF-16 (with a
+    byte order mark, or without one: every other byte zero); read as UTF-8 or Windows-1252
+    they would become text with a zero byte after every letter."""
+    encoding = next((enc for bom, enc in _BOMS if raw.startswith(bom)), None)
+    if encoding is None:
+        sample = raw[:4096]
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        if len(sample) >= 8 and min(even, odd) * 8 < max(even, odd) > len(sample) // 8:
+            encoding = "utf-16-be" if even > odd else "utf-16-le"
+    if encoding is None:
+        return raw
+    try:
+        return raw.decode(encoding).encode("utf-8", "surrogatepass")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].decode(encoding, "replace").count("\n") + 1
+        raise _encoding(Where(name), encoding.upper(), line) from exc
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """UTF-8, else Windows-1252 (what Excel writes for "CSV" on Windows). A file that is
+    mostly UTF-8 but not all of it (two exports pasted together) is refused, not read as
+    Windows-1252: that would turn every accented letter into two wrong ones."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        high = len(raw) - len(raw.translate(None, _HIGH))
+        utf8 = sum(map(len, _UTF8_SEQUENCE.findall(raw)))
+        if utf8 * 2 > high:
+            raise _encoding(Where(name), "UTF-8", raw[: exc.start].count(b"\n") + 1) from exc
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _encoding(where: Where, encoding: str, line: int) -> RosterError:
+    return RosterError(
+        "csv_encoding",
+        where,
+        (
+            f"Baris {line} tidak dapat dibaca sebagai {encoding}, padahal bagian lain berkas "
+            "ini memakai pengodean itu; berkas ini mencampur pengodean teks.",
+            f"Line {line} cannot be read as {encoding}, although the rest of the file uses "
+            "that encoding; the file mixes text encodings.",
+        ),
+        (
+            "Buka di Excel lalu simpan sebagai 'CSV UTF-8 (Comma delimited)', atau sebagai "
+            "Excel Workbook (.xlsx).",
+            "Open it in Excel and save it as 'CSV UTF-8 (Comma delimited)', or as an Excel "
+            "Workbook (.xlsx).",
+        ),
+    )
 
 
 def _delimiter(lines: list[str]) -> str:
     sample = "\n".join(lines)
+    if len(sample) > SNIFF_CHARS:
+        cut = sample.rfind("\n", 0, SNIFF_CHARS)
+        sample = sample[: cut if cut > 0 else SNIFF_CHARS]
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -27,14 +28,48 @@ class Settings(BaseSettings):
     database_url: str = ""
     # Largest roster upload accepted, in bytes.
     max_upload_bytes: int = 50 * 1024 * 1024
+    # Reading one roster (bsu/sandbox.py, a child process): memory it may map beyond the
+    # libraries, in MB (a 1M-row .xlsx needs 2.7 GB), and seconds until it is stopped.
+    parse_memory_mb: int = Field(default=4096, gt=0)
+    parse_timeout_seconds: float = Field(default=300.0, gt=0)
     # Most workers in one POST /v1/check/batch; larger lists go through an upload.
     max_batch_workers: int = 10_000
+    # Largest request body on every other route, in bytes (bsu/api/limits.py). An upload
+    # may be max_upload_bytes plus the multipart framing; POST /v1/check/batch
+    # max_batch_workers x batch_bytes_per_worker: a worker is 250-470 bytes of JSON
+    # (compact to pretty-printed with long names), so 10.000 fit in 10 MB with room.
+    max_request_bytes: int = 1024 * 1024
+    batch_bytes_per_worker: int = 1024
+    # A multipart form (the upload) may have this many parts, and each part that is not a
+    # file (e.g. ``ruleset``) this many bytes.
+    max_form_parts: int = 16
+    max_form_field_bytes: int = 64 * 1024
+    # Requests per minute per API key (per client address without one), in bursts of up to
+    # ``*_burst``; uploads (POST /v1/batches) have their own, smaller budget. /healthz and
+    # /readyz are never limited. 0 turns a limit off.
+    rate_limit_per_minute: float = 6000
+    rate_limit_burst: int = 500
+    upload_rate_limit_per_minute: float = 30
+    upload_rate_limit_burst: int = 20
     # A running batch whose worker stops renewing its lease this long is taken over.
     worker_lease_seconds: float = 30.0
     worker_poll_seconds: float = 0.5
-    # Uploads, result files and checked rows are deleted this long after a batch finishes
-    # (UU 27/2022: keep personal data no longer than needed). The summary and audit stay.
-    retention_hours: float = 24 * 30
+    # Uploads, result files and checked rows are deleted this many days after a batch
+    # finishes (UU 27/2022: keep personal data no longer than needed), by the server's
+    # worker and by ``bsu purge``. The summary and the audit trail stay.
+    retention_days: float = 30
+    # The key of the pseudonyms that stand for NIKs and account numbers in logs; empty:
+    # one generated once and kept in data_dir (log.key, mode 0600).
+    log_key: SecretStr | None = None
+    # Logging level (DEBUG, INFO, WARNING, ERROR); empty: INFO for the server, WARNING
+    # for the other commands.
+    log_level: Literal["", "DEBUG", "INFO", "WARNING", "ERROR"] = ""
+    # API keys: required when true (``bsu serve`` sets it for any address but loopback) or
+    # once any active key exists; otherwise the server is the embedded single-user install.
+    require_keys: bool = False
+    # How long a verified key (and "do keys exist?") is remembered: a revoked key stops
+    # working within this time.
+    auth_cache_seconds: float = 5.0
     # Concurrent POST /v1/check requests are judged together, at most this many at a time.
     check_coalesce_max: int = 256
     # Judge coalesced checks in a worker thread (default) rather than on the event loop:
@@ -45,6 +80,11 @@ class Settings(BaseSettings):
     # Benchmarks only (benchmarks/api_load.py): mount POST /_bench/echo, a minimal endpoint
     # that measures what the framework alone costs. Never set in production.
     bench_endpoint: bool = False
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'bsu.db'}"

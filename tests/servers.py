@@ -78,7 +78,8 @@ class Server:
                 self.kill()
 
 
-def start_server(data_dir: Path, database_url: str, **extra_env: str) -> Server:
+def start_server(data_dir: Path, database_url: str, *args: str, **extra_env: str) -> Server:
+    """``bsu serve`` with ``args`` added (e.g. ``--access-log``) and ``extra_env`` set."""
     port = free_port()
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -92,7 +93,7 @@ def start_server(data_dir: Path, database_url: str, **extra_env: str) -> Server:
     log = data_dir / f"server-{port}.log"
     data_dir.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
-        [str(BSU), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        [str(BSU), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         env=env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

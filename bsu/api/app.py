@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,9 +13,11 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
 from starlette.concurrency import run_in_threadpool
 
-from bsu import __version__
-from bsu.api import errors
-from bsu.api.routes import batches, check, coverage, health, page, rulesets
+from bsu import __version__, logs, preflight
+from bsu.api import errors, limits
+from bsu.api.auth import Gate
+from bsu.api.request_id import RequestId
+from bsu.api.routes import audit, batches, check, coverage, health, page, rulesets
 from bsu.api.routes.check import Checker
 from bsu.api.schemas import CITATION_PLACEHOLDER, ErrorPublic
 from bsu.jobs import Worker
@@ -24,26 +27,30 @@ from bsu.settings import Settings
 from bsu.store import schema
 from bsu.store.db import make_engine, sessions
 
+log = logging.getLogger("bsu.api")
+
 
 def create_app(settings: Settings | None = None, run_worker: bool = True) -> FastAPI:
+    preflight.require_defused_xml()  # no serving uploads with an unguarded XML parser
     settings = settings or Settings()
+    # Pseudonyms for long numbers on every handler, uvicorn's included (set up by now).
+    logs.install("INFO", settings)
     engine = make_engine(settings.resolved_database_url())
     session_factory = sessions(engine)
-    worker = Worker(
-        session_factory,
-        engine,
-        results_dir=settings.data_dir / "results",
-        rules_dir=settings.rules_dir,
-        lease_seconds=settings.worker_lease_seconds,
-        poll_seconds=settings.worker_poll_seconds,
-        retention_hours=settings.retention_hours,
-    )
+    worker = Worker.configured(settings, session_factory, engine)
     checker = Checker(settings, engine)
+    gate = Gate(session_factory, settings.require_keys, settings.auth_cache_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         schema.upgrade(engine)
         await run_in_threadpool(checker.warm)
+        if not await run_in_threadpool(gate.keys_required):
+            log.warning(
+                "tanpa kunci API: siapa pun yang dapat menghubungi server ini memakai semua "
+                "fitur (hanya untuk 127.0.0.1) / no API keys: anyone who can reach this server "
+                "may use everything (loopback only); create one with 'bsu keys create'"
+            )
         # Everything loaded so far (libraries, rule sets, region index) lives as long as
         # the process: keep it out of the garbage collector's full passes, which otherwise
         # walk it all and pause every request for ~100 ms each time.
@@ -67,20 +74,29 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
             'the shape `{"error": {"code", "message"}}`.'
         ),
         lifespan=lifespan,
-        responses={422: {"model": ErrorPublic, "description": "Permintaan tidak sah / invalid"}},
+        responses={
+            401: {"model": ErrorPublic, "description": "Kunci API / API key needed"},
+            413: {"model": ErrorPublic, "description": "Terlalu besar / too large"},
+            422: {"model": ErrorPublic, "description": "Permintaan tidak sah / invalid"},
+            429: {"model": ErrorPublic, "description": "Terlalu sering / rate limited"},
+        },
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessions = session_factory
     app.state.worker = worker
     app.state.checker = checker
+    app.state.gate = gate
     errors.install(app)
+    limits.install(app, settings)
+    app.add_middleware(RequestId)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     routers = (
         page.router,
         check.router,
         batches.router,
         coverage.router,
+        audit.router,
         rulesets.router,
         health.router,
     )

@@ -1,5 +1,12 @@
 """One error shape for every failure: ``{"error": {"code", "message"}}``, in the caller's
-language (Bahasa Indonesia unless ``Accept-Language`` asks for English)."""
+language (Bahasa Indonesia unless ``Accept-Language`` asks for English).
+
+An error names the field and the problem, never the value: an error body is logged and
+cached by proxies and clients as a result is not, so a NIK, account number or wage sent
+in a request must not come back in one (validation errors leave out pydantic's ``input``,
+a 500 carries no exception text, and any long number left in a message is masked to its
+last four digits).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bsu.api.lang import language_of
 from bsu.errors import BsuError
+from bsu.privacy import mask_numbers
 
 log = logging.getLogger("bsu.api")
 
@@ -19,16 +27,25 @@ log = logging.getLogger("bsu.api")
 class ApiError(Exception):
     """An error the API answers with: status, stable code, message in both languages."""
 
-    def __init__(self, status: int, code: str, message_id: str, message_en: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message_id: str,
+        message_en: str,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message_en)
         self.status = status
         self.code = code
         self.message_id = message_id
         self.message_en = message_en
+        self.headers = headers
 
 
 def body(code: str, message: str) -> dict[str, dict[str, str]]:
-    return {"error": {"code": code, "message": message}}
+    # A path or a reader's message may quote a number the caller sent (a NIK as batch id).
+    return {"error": {"code": code, "message": mask_numbers(message)}}
 
 
 _STATUS_WORDS = {
@@ -38,11 +55,20 @@ _STATUS_WORDS = {
 }
 
 
+_MALFORMED = (
+    "request_malformed",
+    "Isi permintaan tidak dapat dibaca: JSON harus UTF-8 dan sah, unggahan harus form "
+    "multipart yang utuh. Periksa cara data dikirim, lalu coba lagi.",
+    "The request body cannot be read: JSON must be valid UTF-8, an upload an intact "
+    "multipart form. Check how the data is sent and try again.",
+)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         message = exc.message_en if language_of(request) == "en" else exc.message_id
-        return JSONResponse(body(exc.code, message), status_code=exc.status)
+        return JSONResponse(body(exc.code, message), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(BsuError)
     async def _bsu_error(request: Request, exc: BsuError) -> JSONResponse:
@@ -52,7 +78,7 @@ def install(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         en = language_of(request) == "en"
         problems = []
-        for err in exc.errors():
+        for err in exc.errors():  # where and what only: err["input"] is the value sent
             where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
             problems.append(f"{where}: {err.get('msg', '')}")
         if en:
@@ -74,8 +100,14 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code, words_id, words_en = _STATUS_WORDS.get(
-            exc.status_code, ("http_error", str(exc.detail), str(exc.detail))
-        )
+        status = exc.status_code
+        if status == 400:
+            # The framework's "error parsing the body" (not UTF-8, broken JSON or multipart):
+            # the same documented 422 as any other request the API cannot accept.
+            status, code, words_id, words_en = 422, *_MALFORMED
+        else:
+            code, words_id, words_en = _STATUS_WORDS.get(
+                status, ("http_error", str(exc.detail), str(exc.detail))
+            )
         message = words_en if language_of(request) == "en" else words_id
-        return JSONResponse(body(code, message), status_code=exc.status_code)
+        return JSONResponse(body(code, message), status_code=status, headers=exc.headers)

@@ -10,6 +10,7 @@ from pydantic import (
     ConfigDict,
     Field,
     JsonValue,
+    StrictBool,
     StrictFloat,
     StrictInt,
     StrictStr,
@@ -100,7 +101,7 @@ class WorkerCheck(BaseModel):
     region: str | None = Field(default=None, description="Kabupaten/kota of work, or its code.")
     province: str | None = None
     employment_status: str | None = Field(default=None, description="e.g. Kontrak, PNS.")
-    pkh_recipient: str | bool | None = Field(default=None, description="Ya / Tidak.")
+    pkh_recipient: StrictStr | StrictBool | None = Field(default=None, description="Ya / Tidak.")
 
     def record(self) -> dict[str, Any]:
         data = self.model_dump()
@@ -252,3 +253,43 @@ class RuleSetsPublic(BaseModel):
 
     data: list[RuleSetSummary]
     count: int
+
+
+class BatchesPublic(BaseModel):
+    """The caller's own batches (an employer's), or its branch's (staff), newest first."""
+
+    data: list[BatchPublic]
+    count: int
+    page: int
+    page_size: int
+
+
+class AuditPublic(BaseModel):
+    model_config = _example(
+        {
+            "id": 41,
+            "at": "2026-11-22T00:45:02Z",
+            "actor": "staff:3f2a9c01d4e5 (Cabang Jakarta Salemba)",
+            "action": "batch.read.rows",
+            "batch_id": BATCH_ID,
+            "request_id": "9d2c0a6f1b7e4c3a8f5d2e1b0c9a8d7e",
+            "detail": {"page": 1, "status": None},
+        }
+    )
+
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    batch_id: str | None
+    request_id: str | None
+    ruleset_id: str | None = None
+    ruleset_version: str | None = None
+    detail: dict[str, Any] | None
+
+
+class AuditsPublic(BaseModel):
+    data: list[AuditPublic]
+    count: int
+    page: int
+    page_size: int

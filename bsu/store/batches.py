@@ -11,14 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, insert, or_, select, update
+from sqlalchemy import CursorResult, delete, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bsu.access import Principal, Role
 from bsu.store.models import AuditRecord, Batch, BatchRow, utcnow
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+# What a purged batch's filename becomes (with the original suffix).
+PURGED_NAME = "purged"
 
 
 def submit(
@@ -34,6 +38,9 @@ def submit(
     submitted_by: str,
     lang: str = "id",
     idempotency_key: str | None = None,
+    employer_id: str | None = None,
+    branch: str | None = None,
+    request_id: str | None = None,
 ) -> Batch:
     batch = Batch(
         id=batch_id or str(uuid.uuid4()),
@@ -47,6 +54,8 @@ def submit(
         submitted_by=submitted_by,
         lang=lang,
         idempotency_key=idempotency_key,
+        employer_id=employer_id,
+        branch=branch,
         attempts=0,
         progress=0,
         created_at=utcnow(),
@@ -59,7 +68,10 @@ def submit(
         batch.id,
         ruleset_id,
         ruleset_version,
-        {"filename": filename, "sha256": content_sha256, "bytes": size_bytes},
+        # Only the file's type: a filename can name a person ("gaji-budi.xlsx"), and the
+        # audit log outlives the retention period.
+        {"suffix": Path(filename).suffix.lower(), "sha256": content_sha256, "bytes": size_bytes},
+        request_id=request_id,
     )
     return batch
 
@@ -72,6 +84,7 @@ def audit(
     ruleset_id: str | None,
     ruleset_version: str | None,
     detail: dict[str, Any] | None = None,
+    request_id: str | None = None,
 ) -> None:
     session.add(
         AuditRecord(
@@ -82,6 +95,7 @@ def audit(
             ruleset_id=ruleset_id,
             ruleset_version=ruleset_version,
             detail=detail,
+            request_id=request_id,
         )
     )
 
@@ -89,8 +103,11 @@ def audit(
 def claim(sessions: sessionmaker[Session], lease_seconds: float) -> tuple[str, int] | None:
     """Take the oldest queued batch, or one whose worker's lease ran out.
 
-    Returns (batch id, attempt number) or None. The conditional UPDATE makes the claim
-    atomic on SQLite and PostgreSQL alike: of two workers, only one changes the row.
+    Returns (batch id, attempt number) or None. On PostgreSQL the batch's row is locked with
+    ``SELECT ... FOR UPDATE SKIP LOCKED``: workers claiming at once each get a different
+    batch, and none waits for another's transaction. SQLite has neither row locks nor SKIP
+    LOCKED (one writer at a time); there a conditional UPDATE makes the claim atomic: of two
+    workers, only one changes the row.
     """
     now = utcnow()
     claimable = or_(
@@ -98,6 +115,8 @@ def claim(sessions: sessionmaker[Session], lease_seconds: float) -> tuple[str, i
         (Batch.status == RUNNING) & (Batch.lease_until < now),
     )
     with sessions() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            return _claim_locked(session, claimable, now, lease_seconds)
         candidates = session.scalars(
             select(Batch.id).where(claimable).order_by(Batch.created_at).limit(5)
         ).all()
@@ -119,6 +138,35 @@ def claim(sessions: sessionmaker[Session], lease_seconds: float) -> tuple[str, i
             if changed == 1:
                 return batch_id, attempt + 1
     return None
+
+
+def _claim_locked(
+    session: Session, claimable: Any, now: dt.datetime, lease_seconds: float
+) -> tuple[str, int] | None:
+    """The claim on PostgreSQL: lock the oldest claimable row no one else holds, take it."""
+    with session.begin():
+        found = session.execute(
+            select(Batch.id, Batch.attempts)
+            .where(claimable)
+            .order_by(Batch.created_at)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if found is None:
+            return None
+        attempt = (found.attempts or 0) + 1
+        session.execute(
+            update(Batch)
+            .where(Batch.id == found.id)
+            .values(
+                status=RUNNING,
+                attempts=attempt,
+                started_at=now,
+                lease_until=now + dt.timedelta(seconds=lease_seconds),
+                progress=0,
+            )
+        )
+    return found.id, attempt
 
 
 def renew(
@@ -151,8 +199,10 @@ def finish(
     result_csv: str,
     coverage: dict[str, Any] | None = None,
     result_coverage: str | None = None,
+    actor: str = "worker",
 ) -> bool:
-    """Store every row and mark the batch done, in one transaction, if still ours."""
+    """Store every row and mark the batch done, in one transaction, if still ours; the
+    audit names ``actor``, the worker that checked it."""
     with sessions() as session, session.begin():
         held = _if_held(
             session,
@@ -175,11 +225,13 @@ def finish(
             return False
         session.execute(delete(BatchRow).where(BatchRow.batch_id == batch_id))
         if rows:
+            if session.get_bind().dialect.name == "postgresql":
+                rows = [_without_nul(r) for r in rows]
             session.execute(insert(BatchRow), [{**r, "batch_id": batch_id} for r in rows])
         batch = session.get(Batch, batch_id)
         audit(
             session,
-            "worker",
+            actor,
             "batch.checked",
             batch_id,
             batch.ruleset_id if batch else None,
@@ -187,6 +239,18 @@ def finish(
             summary,
         )
     return True
+
+
+_TEXT_FIELDS = ("source", "sheet", "nik", "name")
+
+
+def _without_nul(row: dict[str, Any]) -> dict[str, Any]:
+    """PostgreSQL text cannot hold NUL, which a CSV cell can: it is stored as U+FFFD
+    (the result files keep the cell as it was)."""
+    texts = {k: row[k] for k in _TEXT_FIELDS if isinstance(row.get(k), str) and "\x00" in row[k]}
+    if not texts:
+        return row
+    return {**row, **{k: v.replace("\x00", "\ufffd") for k, v in texts.items()}}
 
 
 def fail(
@@ -235,31 +299,81 @@ def expired(sessions: sessionmaker[Session], before: dt.datetime) -> list[Batch]
     with sessions() as session:
         return list(
             session.scalars(
-                select(Batch).where(
+                select(Batch)
+                .where(
                     Batch.status.in_([DONE, FAILED]),
                     Batch.finished_at < before,
                     Batch.purged_at.is_(None),
                 )
+                .order_by(Batch.finished_at)
             ).all()
         )
 
 
-def purged(sessions: sessionmaker[Session], batch_id: str) -> None:
-    """Record that a batch's personal data is gone: rows deleted, file paths cleared."""
+def purged(
+    sessions: sessionmaker[Session],
+    batch_id: str,
+    *,
+    at: dt.datetime,
+    actor: str,
+    files_deleted: int,
+    retention_days: float,
+) -> int | None:
+    """Delete a batch's rows and whatever on its record could name a person, and leave
+    an audit tombstone; the rows deleted, or None if another process purged it first.
+
+    What stays is what the audit needs and names nobody: status, counts, rule set, times,
+    the file's hash and size. The filename goes too ("gaji-budi.xlsx" names a person): it
+    becomes ``purged`` with the original suffix. (Audit records are append-only, so what
+    they hold is never purged: they must not be given personal data in the first place.)
+    """
     with sessions() as session, session.begin():
-        session.execute(delete(BatchRow).where(BatchRow.batch_id == batch_id))
-        session.execute(
+        batch = session.get(Batch, batch_id)
+        if batch is None or batch.purged_at is not None:
+            return None
+        neutral = PURGED_NAME + Path(batch.filename).suffix.lower()[:16]
+        changed = _changed(
+            session,
             update(Batch)
-            .where(Batch.id == batch_id)
+            .where(Batch.id == batch_id, Batch.purged_at.is_(None))
             .values(
-                purged_at=utcnow(),
+                purged_at=at,
+                filename=neutral,
+                stored_path="",
+                idempotency_key=None,  # chosen by the client: it may carry anything
                 result_xlsx=None,
                 result_csv=None,
                 coverage=None,  # its outreach list names workers
                 result_coverage=None,
+                sheets=[
+                    {"header_row": s.get("header_row"), "rows": s.get("rows")}
+                    for s in batch.sheets or []
+                    if isinstance(s, dict)
+                ]
+                or None,
+                error_id=None,  # a reader's message may quote the file
+                error_en=None,
+            ),
+        )
+        if changed != 1:
+            return None
+        rows = _changed(session, delete(BatchRow).where(BatchRow.batch_id == batch_id))
+        session.add(
+            AuditRecord(
+                at=at,
+                actor=actor,
+                action="batch.purged",
+                batch_id=batch_id,
+                ruleset_id=batch.ruleset_id,
+                ruleset_version=batch.ruleset_version,
+                detail={
+                    "rows_deleted": rows,
+                    "files_deleted": files_deleted,
+                    "retention_days": retention_days,
+                },
             )
         )
-        audit(session, "worker", "batch.purged", batch_id, None, None)
+    return rows
 
 
 def by_idempotency_key(session: Session, key: str) -> Batch | None:
@@ -281,3 +395,51 @@ def rows(
         counted = counted.where(BatchRow.status == status)
     page = session.scalars(query.order_by(BatchRow.position).offset(offset).limit(limit)).all()
     return list(page), int(session.scalar(counted) or 0)
+
+
+def visible_to(principal: Principal) -> Any:
+    """The condition on ``batches`` that keeps a caller to its own tenant."""
+    if principal.role is Role.LOCAL:
+        return true()
+    if principal.role is Role.EMPLOYER:
+        return Batch.employer_id == principal.employer_id
+    return Batch.branch == principal.branch
+
+
+def visible(session: Session, batch_id: str, principal: Principal) -> Batch | None:
+    """The batch if it exists and the caller may see it; None either way otherwise."""
+    return session.scalar(select(Batch).where(Batch.id == batch_id, visible_to(principal)))
+
+
+def listed(
+    session: Session, principal: Principal, status: str | None, offset: int, limit: int
+) -> tuple[list[Batch], int]:
+    """One page of the caller's batches, newest first, and how many there are."""
+    where = [visible_to(principal)]
+    if status:
+        where.append(Batch.status == status)
+    found = session.scalars(
+        select(Batch).where(*where).order_by(Batch.created_at.desc()).offset(offset).limit(limit)
+    ).all()
+    count = session.scalar(select(func.count()).select_from(Batch).where(*where))
+    return list(found), int(count or 0)
+
+
+def audit_trail(
+    session: Session, principal: Principal, batch_id: str | None, offset: int, limit: int
+) -> tuple[list[AuditRecord], int]:
+    """Audit records of the batches the caller may see (all of them for the local user)."""
+    where: list[Any] = []
+    if principal.role is not Role.LOCAL:
+        where.append(AuditRecord.batch_id.in_(select(Batch.id).where(visible_to(principal))))
+    if batch_id:
+        where.append(AuditRecord.batch_id == batch_id)
+    found = session.scalars(
+        select(AuditRecord)
+        .where(*where)
+        .order_by(AuditRecord.id.desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    count = session.scalar(select(func.count()).select_from(AuditRecord).where(*where))
+    return list(found), int(count or 0)

@@ -8,14 +8,29 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
+# How long a SQLite writer waits for the one write lock before "database is locked".
+BUSY_TIMEOUT_SECONDS = 30
+
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; a SQLite file's folder is created, and WAL mode switched on."""
+    """An engine for ``url``; a SQLite file's folder is created, and WAL mode switched on.
+
+    SQLite has one writer at a time: the others wait for the lock (busy timeout) rather than
+    fail with "database is locked". Waiting works because pysqlite begins a transaction at
+    its first write, not at its first read. SQLAlchemy's documented workaround (a ``BEGIN``
+    as each transaction starts) is left out on purpose: a transaction that reads and then
+    writes after another commit is refused at once (SQLITE_BUSY_SNAPSHOT, the timeout does
+    not apply) unless every transaction, reads too, took the lock with ``BEGIN IMMEDIATE``.
+    """
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS},
+            hide_parameters=True,
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -26,7 +41,8 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # A failed statement's text must not carry the row's values (names, wages) into logs.
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def sessions(engine: Engine) -> sessionmaker[Session]:

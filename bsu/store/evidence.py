@@ -270,7 +270,13 @@ def load(engine: Engine, niks: Iterable[str] | Callable[[], Iterable[str]]) -> E
         if not has_registry and not lists:
             return NO_EVIDENCE
         given = niks() if callable(niks) else niks
-        wanted = sorted({n for n in given if isinstance(n, str) and len(n) == 16 and n.isdigit()})
+        wanted = sorted(
+            {
+                n
+                for n in given
+                if isinstance(n, str) and len(n) == 16 and n.isascii() and n.isdigit()
+            }
+        )
         registry = None
         if has_registry:
             found: list[dict[str, Any]] = []

@@ -31,6 +31,10 @@ class Batch(Base):
     ruleset_id: Mapped[str] = mapped_column(String(64))
     ruleset_version: Mapped[str | None] = mapped_column(String(32), nullable=True)
     submitted_by: Mapped[str] = mapped_column(String(128))
+    # The tenant: the employer whose key uploaded it (None for branch staff and local use),
+    # and the BPJS Ketenagakerjaan branch whose staff may see it.
+    employer_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    branch: Mapped[str | None] = mapped_column(String(64), index=True)
     lang: Mapped[str] = mapped_column(String(2), default="id")  # language of the result files
     # The client's Idempotency-Key: a retried upload finds the batch it created.
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
@@ -93,6 +97,23 @@ class AuditRecord(Base):
     ruleset_id: Mapped[str | None] = mapped_column(String(64))
     ruleset_version: Mapped[str | None] = mapped_column(String(32))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The X-Request-ID of the API request that did it, to match the audit with logs.
+    request_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class ApiKey(Base):
+    """An API key: only its SHA-256 is kept; the key itself is shown once, at creation."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # public part of the key
+    secret_sha256: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))  # employer / staff
+    employer_id: Mapped[str | None] = mapped_column(String(64))
+    branch: Mapped[str | None] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class RegistryImport(Base):

@@ -16,8 +16,12 @@ def upgrade(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as connection:
+        # Several processes (API, workers) may start at once: one migrates, the others wait.
         if connection.dialect.name == "postgresql":
-            # Several API processes may start at once: one migrates, the others wait.
             connection.execute(text("SELECT pg_advisory_xact_lock(72217001)"))
+        elif connection.dialect.name == "sqlite":
+            # pysqlite runs DDL outside any transaction, so two processes would both create
+            # the tables: take the write lock first, which also makes the migration atomic.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
         config.attributes["connection"] = connection
         command.upgrade(config, "head")

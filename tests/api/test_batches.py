@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import openpyxl
 import pytest
 import yaml
 from openpyxl import load_workbook
@@ -180,15 +181,25 @@ def test_a_csv_roster_is_checked_too(api: Server) -> None:
     assert len(text.splitlines()) == 9
 
 
+def _workbook(rows: list[list[object]]) -> bytes:
+    """A real .xlsx (openpyxl) holding these rows, as bytes."""
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)  # type: ignore[union-attr]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(
     ("name", "content", "code", "words_id", "words_en"),
     [
         (
-            "palsu.xlsx",
-            b"NIK;Nama\n3275014101900001;Adi\n",
-            "xlsx_invalid",
-            "bukan workbook Excel",
-            "not a valid Excel workbook",
+            "tanpa-nik.xlsx",
+            _workbook([["Nama", "Upah"], ["Adi", 3000000]]),
+            "roster_no_nik_column",
+            "Tidak ada kolom NIK",
+            "NIK column",
         ),
         (
             "tanpa-nik.csv",
@@ -198,7 +209,7 @@ def test_a_csv_roster_is_checked_too(api: Server) -> None:
             "NIK column",
         ),
     ],
-    ids=["csv-named-xlsx", "csv-without-nik"],
+    ids=["xlsx-without-nik", "csv-without-nik"],
 )
 def test_a_roster_that_cannot_be_read_fails_with_a_reason(
     api: Server, tmp_path: Path, name: str, content: bytes, code: str, words_id: str, words_en: str
@@ -221,8 +232,8 @@ def test_a_roster_that_cannot_be_read_fails_with_a_reason(
 
 
 def test_a_failed_batch_does_not_ask_to_try_again_shortly(api: Server, tmp_path: Path) -> None:
-    path = tmp_path / "palsu.xlsx"
-    path.write_bytes(b"NIK;Nama\n3275014101900001;Adi\n")
+    path = tmp_path / "tanpa-nik.csv"
+    path.write_bytes(b"Nama;Upah\nAdi;3000000\n")
     batch = upload(api, path)
     with api.client() as c:
         message = c.get(f"{batch.url}/rows", headers=EN).json()["error"]["message"]

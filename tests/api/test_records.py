@@ -37,7 +37,7 @@ def test_upload_check_and_download_are_audited_with_the_rule_set(
     if isinstance(detail, str):  # SQLite hands JSON back as text through a plain query
         detail = json.loads(detail)
     assert detail == {
-        "filename": "roster-clean.xlsx",
+        "suffix": ".xlsx",
         "sha256": clean.sha256,
         "bytes": len(clean.content),
     }

@@ -58,6 +58,11 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         ["registry", "status"],
         ["exclusions", "import"],
         ["coverage"],
+        ["keys", "create"],
+        ["keys", "list"],
+        ["keys", "revoke"],
+        ["worker"],
+        ["purge"],
     )
     for command in commands:
         done = run(*command, "--help")

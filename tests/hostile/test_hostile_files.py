@@ -4,7 +4,10 @@ typed error the user can read, and the server keeps answering."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import string
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -21,61 +24,12 @@ from bsu.store import batches
 from bsu.store.db import make_engine
 from bsu.store.models import Batch
 from tests.cli.conftest import run
-from tests.servers import Server, start_server, wait_for
-
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-    'package/2006/content-types"><Default Extension="rels" ContentType="application/'
-    'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
-    '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName='
-    '"/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-    'spreadsheetml.worksheet+xml"/></Types>'
-)
-RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
-    '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-    'openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-    'Target="xl/workbook.xml"/></Relationships>'
-)
-WORKBOOK = (
-    '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
-    'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
-    'relationships"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>'
-)
-WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats'
-    '.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.'
-    'openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-    'Target="worksheets/sheet1.xml"/></Relationships>'
-)
+from tests.hostile.corpus import HEADER, WORKER, Cells, workbook
+from tests.servers import BSU, Server, start_server, wait_for
 
 
-def _cell(ref: str, text: str) -> str:
-    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
-
-
-def _workbook(path: Path, rows: list[tuple[int, list[tuple[str, str]]]]) -> Path:
-    """A minimal .xlsx written by hand, cells exactly where the test puts them."""
-    body = "".join(
-        f'<row r="{r}">' + "".join(_cell(ref, text) for ref, text in cells) + "</row>"
-        for r, cells in rows
-    )
-    sheet = (
-        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats'
-        f'.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>'
-    )
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", RELS)
-        archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        archive.writestr("xl/worksheets/sheet1.xml", sheet)
-    return path
-
-
-HEADER = (1, [("A1", "NIK"), ("B1", "Nama")])
-WORKER = (2, [("A2", "3275014101900001"), ("B2", "Adi")])
+def _workbook(path: Path, rows: Cells) -> Path:
+    return workbook(path, rows)
 
 
 @pytest.mark.parametrize(
@@ -183,15 +137,23 @@ def server(tmp_path: Path, database_url: str) -> Server:
 def test_the_server_refuses_a_hostile_upload_and_keeps_answering(
     server: Server, tmp_path: Path
 ) -> None:
+    """Refused in the request, before a batch exists: 422 with the code, nothing kept."""
     try:
         path = _workbook(tmp_path / "jauh.xlsx", [HEADER, WORKER, (1048576, [("XFD1048576", "x")])])
+        uploads = Path(server.env["BSU_DATA_DIR"]) / "uploads"
         with server.client() as c:
-            submitted = c.post("/v1/batches", files={"file": (path.name, path.read_bytes())})
-            assert submitted.status_code == 202
-            batch = wait_for(c, submitted.headers["location"], {"done", "failed"})
-            assert batch["status"] == "failed"
-            assert batch["error"]["code"] == "sheet_too_large"
+            refused = c.post("/v1/batches", files={"file": (path.name, path.read_bytes())})
+            assert refused.status_code == 422, refused.text
+            assert refused.json()["error"]["code"] == "sheet_too_large"
+            assert refused.json()["error"]["message"].startswith("jauh.xlsx: Sheet")
+            english = c.post(
+                "/v1/batches",
+                files={"file": (path.name, path.read_bytes())},
+                headers={"Accept-Language": "en"},
+            )
+            assert "reaches row 1,048,576" in english.json()["error"]["message"]
             assert c.get("/healthz").json() == {"status": "ok"}
+        assert not uploads.is_dir() or list(uploads.iterdir()) == [], "the upload is deleted"
         assert server.process.poll() is None, "the server process is still alive"
     finally:
         server.stop()
@@ -231,3 +193,71 @@ def test_a_batch_that_keeps_killing_the_checker_is_given_up(server: Server, tmp_
         assert done["status"] == "failed" and done["error"]["code"] == "check_abandoned"
     finally:
         server.stop()
+
+
+# --- the startup guard -------------------------------------------------------------------
+
+BLOCK_DEFUSEDXML = """
+import sys
+
+
+class _Blocked:
+    def find_spec(self, name, path=None, target=None):
+        if name == "defusedxml" or name.startswith("defusedxml."):
+            raise ImportError(f"{name} is blocked by the test")
+        return None
+
+
+sys.meta_path.insert(0, _Blocked())
+"""
+
+
+@pytest.mark.parametrize("how", ["defusedxml-missing", "openpyxl-told-not-to"])
+def test_the_server_will_not_start_without_defusedxml(tmp_path: Path, how: str) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": str(tmp_path),
+        "BSU_DATA_DIR": str(tmp_path / "data"),
+    }
+    if how == "defusedxml-missing":
+        (tmp_path / "blocker").mkdir()
+        (tmp_path / "blocker" / "sitecustomize.py").write_text(BLOCK_DEFUSEDXML)
+        env["PYTHONPATH"] = str(tmp_path / "blocker")
+        words = "pip install defusedxml"
+    else:
+        env["OPENPYXL_DEFUSEDXML"] = "False"
+        words = "OPENPYXL_DEFUSEDXML=False"
+    done = subprocess.run(
+        [str(BSU), "serve", "--port", "1"],  # never listens: it stops before
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode != 0
+    said = " ".join(done.stderr.split())
+    assert "bsu tidak dijalankan" in said and "bsu will not start" in said, done.stderr
+    assert words in said
+    assert "Traceback" not in done.stderr
+
+
+def test_the_app_is_not_built_without_defusedxml(monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl
+
+    from bsu.api.app import create_app
+    from bsu.errors import BsuError
+
+    monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)
+    with pytest.raises(BsuError) as refused:
+        create_app()
+    assert refused.value.code == "xml_unprotected"
+
+
+def test_the_guard_test_really_blocks_defusedxml(tmp_path: Path) -> None:
+    """The control for the test above: with the blocker, openpyxl loses defusedxml."""
+    (tmp_path / "sitecustomize.py").write_text(BLOCK_DEFUSEDXML)
+    code = "import openpyxl; print(openpyxl.DEFUSEDXML)"
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr

@@ -245,3 +245,57 @@ def test_numpy_numbers_are_numbers_too() -> None:
     text, numeric = nik.clean(raw)
     assert text.tolist() == [VALID, VALID]
     assert numeric.tolist() == [True, True]
+
+
+# --- digits of other scripts ---------------------------------------------------------------
+
+# Python's \d, str.isdigit(), int() and pydantic's default patterns all take these for
+# digits ('١' and '１' are "1"); a NIK is sixteen ASCII digits, typed or pasted, and one
+# that is not must be flagged as written, never turned into another NIK.
+_FOREIGN_DIGITS = st.characters(categories=["Nd"]).filter(lambda c: not "0" <= c <= "9")
+
+
+@pytest.mark.parametrize("dtype", [object, "str"], ids=["xlsx-cells", "csv-arrow-strings"])
+@settings(max_examples=150, deadline=None)
+@given(value=valid_niks(), position=st.integers(0, 15), digit=_FOREIGN_DIGITS)
+def test_a_digit_of_another_script_makes_a_nik_malformed(
+    dtype: object, value: str, position: int, digit: str
+) -> None:
+    typed = value[:position] + digit + value[position + 1 :]
+    assert digit.isdigit() and int(digit) in range(10)  # what a looser check would accept
+    text, numeric = nik.clean(pd.Series([typed], dtype=dtype))  # type: ignore[call-overload]
+    assert text.tolist() == [typed], "kept as typed, not normalised to ASCII"
+    assert not numeric.iloc[0]
+    flags = nik.check(text, set(PROVINCES))
+    assert flags.iloc[0].to_dict() == _flags(bad_format=True)
+
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+_ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+_WORKER_NIK = "3275014101900001"  # tests.support.VALID_WORKER's
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        _WORKER_NIK.translate(_FULL_WIDTH),
+        _WORKER_NIK.translate(_ARABIC_INDIC),
+        _WORKER_NIK[:14] + _WORKER_NIK[14:15].translate(_FULL_WIDTH) + _WORKER_NIK[15:],
+        _WORKER_NIK[:15] + _WORKER_NIK[15:].translate(_ARABIC_INDIC),
+    ],
+    ids=["full-width", "arabic-indic", "one-full-width", "one-arabic-indic"],
+)
+def test_the_engine_calls_such_a_nik_malformed(typed: str) -> None:
+    from bsu import evaluate, load_ruleset
+    from bsu.reasons import ReasonCode, codes_in
+    from bsu.records import frame
+    from tests.support import VALID_WORKER
+
+    records = frame([{**VALID_WORKER, "nik": typed}, VALID_WORKER])
+    decided = evaluate(records, load_ruleset("bsu-2025")).frame
+    reasons = [set(codes_in(int(mask))) for mask in decided["reasons"]]
+    assert ReasonCode.NIK_INVALID_FORMAT in reasons[0]
+    assert typed != VALID_WORKER["nik"] == _WORKER_NIK
+    assert ReasonCode.NIK_DUPLICATE not in reasons[0], "not read as row 2's NIK"
+    assert decided["status"].tolist()[0] != "eligible"
+    assert ReasonCode.NIK_INVALID_FORMAT not in reasons[1]

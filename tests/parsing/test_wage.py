@@ -223,3 +223,18 @@ def test_rupiah(amount: float, text: str) -> None:
 )
 def test_rupiah_carries_rounded_cents(amount: float, text: str) -> None:
     assert wage.rupiah(amount) == text
+
+
+@pytest.mark.parametrize(
+    ("amount", "text"),
+    [
+        (-1.5, "-Rp1,50"),
+        (1e20, "Rp100.000.000.000.000.000.000"),
+        # Found by schemathesis on POST /v1/check/batch: the largest float a client can
+        # send overflowed to infinity in cents and the request answered 500.
+        (1.7976931348623157e308, "Rp" + f"{int(1.7976931348623157e308):,}".replace(",", ".")),
+        (float("inf"), "Rpinf"),
+    ],
+)
+def test_rupiah_of_any_float_is_text_not_an_error(amount: float, text: str) -> None:
+    assert wage.rupiah(amount) == text

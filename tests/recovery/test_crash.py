@@ -1,5 +1,6 @@
-"""A batch acknowledged with 202 is never lost: kill the server with SIGKILL while it checks,
-start it again, and the batch completes exactly once; no partial result is ever served."""
+"""A batch acknowledged with 202 is never lost: kill the server with SIGKILL after the upload,
+while it checks, or while it writes the result files; start it again, and the batch completes
+exactly once. No partial result is ever served, nor left under a result file's name."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, func, select
 
-from bsu.store.models import Batch, BatchRow
-from tests.servers import start_server, wait_for
+from bsu.store.models import AuditRecord, Batch, BatchRow
+from tests.servers import start_server
 from tests.support import write_csv
 
 ROWS = 40_000
@@ -29,7 +30,8 @@ def _big_roster(path: Path) -> Path:
     return write_csv(path, lines)
 
 
-def _stored(database_url: str, batch_id: str) -> tuple[str, int, int]:
+def _stored(database_url: str, batch_id: str) -> tuple[str, int, int, int]:
+    """Status, attempts, stored rows and ``batch.checked`` audit records of the batch."""
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
@@ -37,9 +39,49 @@ def _stored(database_url: str, batch_id: str) -> tuple[str, int, int]:
             rows = connection.scalar(
                 select(func.count()).select_from(BatchRow).where(BatchRow.batch_id == batch_id)
             )
-            return batch.status, int(batch.attempts), int(rows or 0)
+            checked = connection.scalar(
+                select(func.count())
+                .select_from(AuditRecord)
+                .where(AuditRecord.batch_id == batch_id, AuditRecord.action == "batch.checked")
+            )
+            return batch.status, int(batch.attempts), int(rows or 0), int(checked or 0)
     finally:
         engine.dispose()
+
+
+def _files(results: Path, batch_id: str) -> list[str]:
+    """The names of every file of the batch in the results folder, temporary ones too."""
+    if not results.is_dir():
+        return []
+    return sorted(p.name for p in results.iterdir() if batch_id in p.name)
+
+
+def _writing(results: Path, batch_id: str, timeout: float = 60) -> list[str]:
+    """Wait until the batch's result is being written: the first file of it appears."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if found := _files(results, batch_id):
+            return found
+        time.sleep(0.002)
+    raise AssertionError("no result file was ever started")
+
+
+def _until_done(client: httpx.Client, url: str, timeout: float = 120) -> dict[str, Any]:
+    """Poll the batch, trying its downloads each time: 409 until it is done, then 200."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        tried = {path: client.get(url + path) for path in ("/rows", "/result.xlsx", "/result.csv")}
+        body: dict[str, Any] = client.get(url).json()  # after: a 200 above means done here
+        for path, got in tried.items():
+            if got.status_code != 200:
+                assert got.status_code == 409, (path, got.status_code, got.text)
+                assert got.json()["error"]["code"] == "batch_not_ready"
+            else:
+                assert body["status"] == "done", f"{path} was served while {body['status']}"
+        if body["status"] in {"done", "failed"}:
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"batch still {body['status']} after {timeout}s")
 
 
 def _poll_until(
@@ -54,12 +96,13 @@ def _poll_until(
     raise AssertionError(f"condition not reached: {body}")
 
 
-@pytest.mark.parametrize("stage", ["after_upload", "mid_check"])
+@pytest.mark.parametrize("stage", ["after_upload", "mid_check", "mid_write"])
 def test_a_killed_server_loses_no_acknowledged_batch(
     tmp_path: Path, database_url: str, stage: str
 ) -> None:
     roster = _big_roster(tmp_path / "kawasan-industri.csv")
     data = tmp_path / "data"
+    results = data / "results"
     first = start_server(data, database_url, BSU_WORKER_LEASE_SECONDS=LEASE)
     with first.client() as client:
         accepted = client.post(
@@ -70,22 +113,24 @@ def test_a_killed_server_loses_no_acknowledged_batch(
         batch_id = accepted.json()["id"]
         if stage == "mid_check":
             _poll_until(client, url, lambda b: b["status"] == "running" and b["progress"] >= 10)
+        if stage == "mid_write":
+            _writing(results, batch_id)
     first.kill()
 
-    status, attempts, rows = _stored(database_url, batch_id)
+    status, attempts, rows, checked = _stored(database_url, batch_id)
     assert status in {"queued", "running"}
-    assert rows == 0, "a killed check leaves no partial rows behind"
+    assert (rows, checked) == (0, 0), "a killed check leaves no partial rows behind"
     assert list((data / "uploads").glob(f"{batch_id}.*")), "the upload survived the crash"
+    finals = [f"{batch_id}.csv", f"{batch_id}.xlsx"]
+    if stage == "mid_write":
+        left = _files(results, batch_id)
+        assert left, "the server was killed while writing the result"
+        assert not set(finals) & set(left), f"a result file under its final name: {left}"
 
     second = start_server(data, database_url, BSU_WORKER_LEASE_SECONDS=LEASE)
     try:
         with second.client() as client:
-            for path in ("/rows", "/result.xlsx", "/result.csv"):
-                early = client.get(url + path)
-                if early.status_code != 200:
-                    assert early.status_code == 409
-                    assert early.json()["error"]["code"] == "batch_not_ready"
-            done = wait_for(client, url, {"done", "failed"}, timeout=120)
+            done = _until_done(client, url)
             assert done["status"] == "done", done
             assert done["summary"]["total"] == ROWS
             assert done["summary"]["eligible"] + done["summary"]["ineligible"] == ROWS
@@ -98,10 +143,14 @@ def test_a_killed_server_loses_no_acknowledged_batch(
             book = load_workbook(result, read_only=True)
             assert book.sheetnames == ["Ringkasan", "Layak", "Tidak Layak", "Perlu Perbaikan"]
             book.close()
+            table = client.get(url + "/result.csv")
+            assert table.status_code == 200
+            assert len(table.text.splitlines()) == ROWS + 1
     finally:
         second.stop()
 
-    status, attempts, rows = _stored(database_url, batch_id)
-    assert (status, rows) == ("done", ROWS), "completed exactly once: one row per roster row"
-    if stage == "mid_check":
+    status, attempts, rows, checked = _stored(database_url, batch_id)
+    assert (status, rows, checked) == ("done", ROWS, 1), "completed exactly once"
+    if stage != "after_upload":
         assert attempts == 2, "the second server took the batch over after the lease ran out"
+    assert _files(results, batch_id) == finals, "what the killed write left is gone"

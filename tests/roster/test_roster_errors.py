@@ -9,6 +9,7 @@ import pytest
 
 from bsu import roster
 from bsu.errors import BsuError, RosterError
+from tests.hostile.corpus import cfb
 from tests.support import write_xlsx
 
 GOOD_ROWS = [("NIK", "Nama", "Upah"), ("3273056010900010", "Ani", 3_500_000)]
@@ -72,26 +73,49 @@ def test_no_extension(tmp_path: Path) -> None:
     assert "no extension" in err.message("en")
 
 
-def test_csv_renamed_towrite_xlsx(tmp_path: Path) -> None:
+def test_csv_renamed_to_xlsx(tmp_path: Path) -> None:
     path = tmp_path / "sebenarnya-csv.xlsx"
     path.write_bytes(b"NIK,Nama,Upah\n3273056010900010,Ani,3500000\n")
+    err = _error(path, "xlsx_is_text")
+    assert "Rename it to .csv" in err.message("en")
+
+
+def test_html_renamed_to_xlsx(tmp_path: Path) -> None:
+    path = tmp_path / "ekspor.xlsx"
+    path.write_bytes(
+        b"\xef\xbb\xbf\r\n<html><body><table><tr><td>NIK</td></tr></table></body></html>"
+    )
+    err = _error(path, "xlsx_is_html")
+    assert "web page" in err.message("en") and "halaman web" in err.message("id")
+
+
+def test_binary_that_is_no_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "gambar.xlsx"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     _error(path, "xlsx_invalid")
 
 
-def test_old_excel_or_password_protected(tmp_path: Path) -> None:
-    # Both are OLE compound documents: they start with D0 CF 11 E0.
-    path = tmp_path / "lama.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00junk" * 200)
-    err = _error(path, "xlsx_protected_or_xls")
-    assert ".xls" in err.message("en")
-    assert "password" in err.message("en")
+def test_password_protected_workbook(tmp_path: Path) -> None:
+    # Office stores an encrypted workbook as an OLE compound file with these streams.
+    path = cfb(tmp_path / "sandi.xlsx", ["EncryptedPackage", "\x06DataSpaces", "EncryptionInfo"])
+    err = _error(path, "xlsx_password_protected")
+    assert "without a password" in err.message("en")
+    assert "tanpa kata sandi" in err.message("id")
 
 
-def test_truncatedwrite_xlsx(tmp_path: Path) -> None:
+def test_old_excel_format(tmp_path: Path) -> None:
+    # An .xls is an OLE compound file too (D0 CF 11 E0), with a Workbook stream.
+    path = cfb(tmp_path / "lama.xlsx", ["Workbook", "\x05SummaryInformation"])
+    err = _error(path, "xlsx_old_format")
+    assert ".xls" in err.message("en") and "Save As > Excel Workbook (.xlsx)" in err.message("en")
+
+
+def test_truncated_xlsx(tmp_path: Path) -> None:
     whole = write_xlsx(tmp_path / "utuh.xlsx", {"Data": GOOD_ROWS}).read_bytes()
     path = tmp_path / "terpotong.xlsx"
     path.write_bytes(whole[: len(whole) // 2])
-    _error(path, ("xlsx_invalid", "xlsx_unreadable"))
+    err = _error(path, "xlsx_truncated")
+    assert "cut short" in err.message("en")
 
 
 def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ If Chromium is missing the tests fail: CI installs it.
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwrig
 
 from bsu import roster
 from bsu.columns import field_for
-from tests.servers import Server
+from tests.servers import BSU, Server, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
@@ -34,7 +35,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WAIT_MS = 15_000
-MASKED_NIK = re.compile(r"^\d{4}\*{8}\d{4}$")
+# Only the last four digits: the first twelve are region and birth date.
+MASKED_NIK = re.compile(r"^•{12}\d{4}$")
 
 
 @pytest.fixture(scope="module")
@@ -135,10 +137,11 @@ def test_upload_clean_roster_in_indonesian(server: Server, page: Page, tmp_path:
     expect(capped).to_contain_text("melebihi batas")
     expect(capped).to_contain_text("Dewi Anggraini")
     expect(capped).to_contain_text("Tidak Layak")
-    expect(capped.locator("td.nik")).to_have_text("3275********0004")
+    expect(capped.locator("td.nik")).to_have_text("••••••••••••0004")
     niks = page.locator("#attention tbody td.nik").all_inner_texts()
     assert all(MASKED_NIK.match(n) for n in niks), niks
     assert "3275014708950004" not in page.content()
+    assert "327501470895" not in page.content(), "region and birth date are not shown"
 
     page.screenshot(path=tmp_path / "page.png", full_page=True)
     png = (tmp_path / "page.png").read_bytes()
@@ -190,7 +193,7 @@ def test_english_toggle_follows_into_the_api_and_is_remembered(server: Server, p
     expect(attention).to_contain_text("The same NIK also appears")
     expect(attention).to_contain_text("Needs data fixes")
     # A NIK quoted inside a message is masked as well.
-    expect(attention).to_contain_text("stored as a number (3578********0002)")
+    expect(attention).to_contain_text("stored as a number (••••••••••••0002)")
     assert "3578010202900002" not in page.content()
 
     # Back to Indonesian: the API's messages are fetched again in Indonesian.
@@ -278,3 +281,44 @@ def test_roster_template(server: Server, page: Page, tmp_path: Path) -> None:
     with page.expect_download() as info:
         page.click("#template-link")
     assert info.value.suggested_filename == "template-roster-bsu.xlsx"
+
+
+def test_a_server_with_keys_asks_for_one_and_the_page_works_with_it(
+    page: Page, tmp_path: Path
+) -> None:
+    """With keys required, the upload is refused until a key is typed; with it the whole
+    cycle works, the download included (a plain link could not carry the key)."""
+    data = tmp_path / "data"
+    url = f"sqlite:///{tmp_path / 'bsu.db'}"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(data), "LANG": "C.UTF-8"}
+    env |= {"BSU_DATA_DIR": str(data), "BSU_DATABASE_URL": url}
+    made = subprocess.run(
+        [str(BSU), "keys", "create", "--role", "employer", "--employer", "EMP-A", "--label", "A"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    token = made.stdout.splitlines()[0].strip()
+    server = start_server(data, url)
+    try:
+        page.goto(server.url)
+        expect(page.locator("#key-box")).to_be_hidden()
+        upload(page, SAMPLES / "roster-clean.xlsx")
+        expect(page.locator("#error")).to_contain_text("Kunci API diperlukan")
+        expect(page.locator("#key-box")).to_be_visible()
+
+        page.fill("#api-key", token)
+        page.click("#upload")
+        expect(page.locator("#summary")).to_be_visible()
+        assert summary_counts(page)["total"] == "12"
+        with page.expect_download() as info:
+            page.click("#download-xlsx")
+        assert info.value.suggested_filename == "hasil-roster-clean.xlsx"
+        saved = tmp_path / "hasil.xlsx"
+        info.value.save_as(saved)
+        assert saved.read_bytes().startswith(b"PK")
+        # The key stays in this tab only, never in localStorage.
+        assert page.evaluate("localStorage.getItem('bsu.apiKey')") is None
+    finally:
+        server.stop()

@@ -7,15 +7,20 @@ import hashlib
 import os
 import uuid
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.exc import IntegrityError
 
+from bsu import preflight
+from bsu.access import Principal, Role
+from bsu.api import request_id
+from bsu.api.auth import CallerDep
 from bsu.api.deps import LangDep, SessionDep, SettingsDep
 from bsu.api.errors import ApiError
 from bsu.api.schemas import (
+    BatchesPublic,
     BatchLinks,
     BatchPublic,
     ErrorDetail,
@@ -58,14 +63,14 @@ def _public(batch: Batch, lang: Lang) -> BatchPublic:
         status=batch.status,
         filename=batch.filename,
         progress=batch.progress,
-        created_at=_utc(batch.created_at) or batch.created_at,
-        started_at=_utc(batch.started_at),
-        finished_at=_utc(batch.finished_at),
+        created_at=as_utc(batch.created_at) or batch.created_at,
+        started_at=as_utc(batch.started_at),
+        finished_at=as_utc(batch.finished_at),
         ruleset={"id": batch.ruleset_id, "version": batch.ruleset_version},
         summary=batch.summary,
         sheets=batch.sheets,
         error=error,
-        purged_at=_utc(batch.purged_at),
+        purged_at=as_utc(batch.purged_at),
         links=BatchLinks(
             self=base,
             rows=f"{base}/rows",
@@ -75,7 +80,7 @@ def _public(batch: Batch, lang: Lang) -> BatchPublic:
     )
 
 
-def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands back naive UTC times; answer with the zone either way."""
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=dt.UTC)
@@ -96,6 +101,7 @@ def submit(
     request: Request,
     file: Annotated[UploadFile, File(description="The roster, .xlsx or .csv.")],
     session: SessionDep,
+    principal: CallerDep,
     settings: SettingsDep,
     lang: LangDep,
     ruleset: Annotated[str | None, Form(description="Rule set id, e.g. bsu-2025.")] = None,
@@ -112,7 +118,9 @@ def submit(
     background. Follow ``links.self`` until ``status`` is ``done`` or ``failed``. With an
     ``Idempotency-Key``, a retry returns the batch the key created (the same key with a
     different file is 422)."""
-    filename = Path(file.filename or "roster").name
+    # No control characters (a NUL cannot even be stored in PostgreSQL), at most 255 long.
+    filename = "".join(ch for ch in Path(file.filename or "roster").name if ch.isprintable())
+    filename = filename[-255:] or "roster"
     suffix = Path(filename).suffix.lower()
     if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
         raise ApiError(
@@ -140,6 +148,13 @@ def submit(
     if size == 0:
         target.unlink(missing_ok=True)
         raise ApiError(422, "file_empty", "Berkas kosong (0 byte).", "The file is empty (0 bytes).")
+    refused = preflight.screen(target)  # not a workbook, cut short, hostile: say so now
+    if refused is not None:
+        target.unlink(missing_ok=True)
+        error = refused.error(filename)
+        status = 413 if refused.oversize else 422
+        raise ApiError(status, error.code, error.message_id, error.message_en)
+    idempotency_key = _tenant_key(principal, idempotency_key)
     if idempotency_key:
         earlier = batches.by_idempotency_key(session, idempotency_key)
         if earlier is not None:
@@ -154,9 +169,12 @@ def submit(
         size_bytes=size,
         ruleset_id=ruleset_id,
         ruleset_version=version,
-        submitted_by="anonymous",
+        submitted_by=principal.actor,
         lang=lang,
         idempotency_key=idempotency_key,
+        employer_id=principal.employer_id,
+        branch=principal.branch,
+        request_id=request_id.of(request.state),
     )
     try:
         session.commit()
@@ -172,6 +190,19 @@ def submit(
     return JSONResponse(
         public.model_dump(mode="json"), status_code=202, headers={"Location": public.links.self}
     )
+
+
+def _tenant_key(principal: Principal, key: str | None) -> str | None:
+    """Idempotency keys are the caller's own: two employers sending the same key must
+    not meet each other's batch, so a tenant's key is stored as a hash with its tenant."""
+    if not key or principal.role is Role.LOCAL:
+        return key
+    tenant = (
+        f"employer:{principal.employer_id}"
+        if principal.role is Role.EMPLOYER
+        else f"branch:{principal.branch}"
+    )
+    return hashlib.sha256(f"{tenant}\n{key}".encode()).hexdigest()
 
 
 def _same_or_conflict(earlier: Batch, digest: str, lang: Lang) -> JSONResponse:
@@ -231,13 +262,57 @@ def _store(upload: UploadFile, target: Path, limit: int) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-@router.get("/{batch_id}", response_model=BatchPublic, responses={404: {"model": ErrorPublic}})
-def status(batch_id: str, session: SessionDep, lang: LangDep) -> BatchPublic:
-    """Status, progress (percent) and, once done, the summary."""
-    batch = batches.get(session, batch_id)
+@router.get("", response_model=BatchesPublic)
+def listed(
+    session: SessionDep,
+    lang: LangDep,
+    principal: CallerDep,
+    status: Literal["queued", "running", "done", "failed"] | None = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> BatchesPublic:
+    """Your batches, newest first: an employer's own uploads, or a branch's for its staff."""
+    found, count = batches.listed(session, principal, status, (page - 1) * page_size, page_size)
+    return BatchesPublic(
+        data=[_public(b, lang) for b in found], count=count, page=page, page_size=page_size
+    )
+
+
+def visible(session: SessionDep, batch_id: str, principal: Principal) -> Batch:
+    """The batch, if the caller may see it. Another tenant's batch is answered exactly
+    like one that does not exist, so its existence cannot be learned either."""
+    batch = batches.visible(session, batch_id, principal)
     if batch is None:
         raise _not_found(batch_id)
-    return _public(batch, lang)
+    return batch
+
+
+def audit_read(
+    session: SessionDep,
+    request: Request,
+    principal: Principal,
+    batch: Batch,
+    action: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Record a read of personal data: always for staff, downloads for everyone."""
+    batches.audit(
+        session,
+        principal.actor,
+        action,
+        batch.id,
+        batch.ruleset_id,
+        batch.ruleset_version,
+        detail,
+        request_id=request_id.of(request.state),
+    )
+    session.commit()
+
+
+@router.get("/{batch_id}", response_model=BatchPublic, responses={404: {"model": ErrorPublic}})
+def status(batch_id: str, session: SessionDep, lang: LangDep, principal: CallerDep) -> BatchPublic:
+    """Status, progress (percent) and, once done, the summary."""
+    return _public(visible(session, batch_id, principal), lang)
 
 
 @router.get(
@@ -247,15 +322,20 @@ def status(batch_id: str, session: SessionDep, lang: LangDep) -> BatchPublic:
 )
 def rows(
     batch_id: str,
+    request: Request,
     session: SessionDep,
     lang: LangDep,
+    principal: CallerDep,
     status: Literal["eligible", "ineligible", "review"] | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> RowsPublic:
     """The checked rows in roster order, optionally of one status, a page at a time."""
-    batch = _done(session, batch_id)
+    batch = done(session, batch_id, principal)
     found, count = batches.rows(session, batch.id, status, (page - 1) * page_size, page_size)
+    if principal.role is Role.STAFF:
+        detail = {"status": status, "page": page, "page_size": page_size, "rows": len(found)}
+        audit_read(session, request, principal, batch, "batch.read.rows", detail)
     data = [
         RowPublic(
             position=r.position,
@@ -286,10 +366,8 @@ def _gone() -> ApiError:
     )
 
 
-def _done(session: SessionDep, batch_id: str) -> Batch:
-    batch = batches.get(session, batch_id)
-    if batch is None:
-        raise _not_found(batch_id)
+def done(session: SessionDep, batch_id: str, principal: Principal) -> Batch:
+    batch = visible(session, batch_id, principal)
     if batch.purged_at is not None:
         raise _gone()
     if batch.status == batches.FAILED:
@@ -311,8 +389,14 @@ def _done(session: SessionDep, batch_id: str) -> Batch:
     return batch
 
 
-def _download(session: SessionDep, batch_id: str, kind: Literal["xlsx", "csv"]) -> FileResponse:
-    batch = _done(session, batch_id)
+def _download(
+    session: SessionDep,
+    request: Request,
+    principal: Principal,
+    batch_id: str,
+    kind: Literal["xlsx", "csv"],
+) -> FileResponse:
+    batch = done(session, batch_id, principal)
     path = batch.result_xlsx if kind == "xlsx" else batch.result_csv
     if not path or not Path(path).is_file():
         raise ApiError(
@@ -321,15 +405,7 @@ def _download(session: SessionDep, batch_id: str, kind: Literal["xlsx", "csv"]) 
             "Berkas hasil sudah tidak tersedia.",
             "The result file is no longer available.",
         )
-    batches.audit(
-        session,
-        batch.submitted_by,
-        f"batch.download.{kind}",
-        batch.id,
-        batch.ruleset_id,
-        batch.ruleset_version,
-    )
-    session.commit()
+    audit_read(session, request, principal, batch, f"batch.download.{kind}")
     stem = Path(batch.filename).stem
     return FileResponse(path, media_type=MEDIA[kind], filename=f"hasil-{stem}.{kind}")
 
@@ -339,9 +415,11 @@ def _download(session: SessionDep, batch_id: str, kind: Literal["xlsx", "csv"]) 
     response_class=FileResponse,
     responses={404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
 )
-def result_xlsx(batch_id: str, session: SessionDep) -> FileResponse:
+def result_xlsx(
+    batch_id: str, request: Request, session: SessionDep, principal: CallerDep
+) -> FileResponse:
     """The same workbook ``bsu check --out`` writes."""
-    return _download(session, batch_id, "xlsx")
+    return _download(session, request, principal, batch_id, "xlsx")
 
 
 @router.get(
@@ -349,5 +427,7 @@ def result_xlsx(batch_id: str, session: SessionDep) -> FileResponse:
     response_class=FileResponse,
     responses={404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
 )
-def result_csv(batch_id: str, session: SessionDep) -> FileResponse:
-    return _download(session, batch_id, "csv")
+def result_csv(
+    batch_id: str, request: Request, session: SessionDep, principal: CallerDep
+) -> FileResponse:
+    return _download(session, request, principal, batch_id, "csv")

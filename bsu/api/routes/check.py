@@ -34,11 +34,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import Engine, select
 from starlette.concurrency import run_in_threadpool
 
+from bsu.api.auth import caller
 from bsu.api.coalesce import Coalescer
 from bsu.api.errors import ApiError
 from bsu.api.lang import language_of
@@ -62,7 +63,12 @@ from bsu.store import evidence
 from bsu.store.models import ExclusionImport, RegistryImport
 
 log = logging.getLogger("bsu.api")
-router = APIRouter(prefix="/v1/check", tags=["check"])
+router = APIRouter(
+    prefix="/v1/check",
+    tags=["check"],
+    dependencies=[Depends(caller)],
+    responses={401: {"model": ErrorPublic}},
+)
 RulesQuery = Annotated[str | None, Query(description="Rule set id, e.g. bsu-2025.")]
 
 # How stale "is any evidence imported?" may be, in seconds.

@@ -11,16 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from bsu.access import Principal
+from bsu.api.auth import StaffDep
 from bsu.api.deps import SessionDep
 from bsu.api.errors import ApiError
-from bsu.api.routes.batches import MEDIA, _done
+from bsu.api.routes.batches import MEDIA, audit_read, done
 from bsu.api.schemas import ErrorPublic
 from bsu.coverage import registry_missing
-from bsu.store import batches
 from bsu.store.models import Batch
 
 router = APIRouter(prefix="/v1/batches", tags=["coverage"])
@@ -88,10 +89,10 @@ class CoveragePublic(BaseModel):
     outreach: list[dict[str, Any]]
 
 
-def _coverage_of(session: SessionDep, batch_id: str) -> Batch:
+def _coverage_of(session: SessionDep, batch_id: str, principal: Principal) -> Batch:
     """A checked batch that has coverage; 409 ``registry_missing`` when it was checked
     without a registry (coverage cannot come from the roster's own claims)."""
-    batch = _done(session, batch_id)
+    batch = done(session, batch_id, principal)
     if batch.coverage is None:
         missing = registry_missing()
         raise ApiError(409, missing.code, missing.message("id"), missing.message("en"))
@@ -99,6 +100,7 @@ def _coverage_of(session: SessionDep, batch_id: str) -> Batch:
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorPublic},
     404: {"model": ErrorPublic},
     409: {"model": ErrorPublic},
     410: {"model": ErrorPublic},
@@ -106,16 +108,22 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/{batch_id}/coverage", response_model=CoveragePublic, responses=_ERRORS)
-def coverage(batch_id: str, session: SessionDep) -> JSONResponse:
-    """Coverage per employer and work region, with the outreach list (full NIKs)."""
-    batch = _coverage_of(session, batch_id)
+def coverage(
+    batch_id: str, request: Request, session: SessionDep, principal: StaffDep
+) -> JSONResponse:
+    """Coverage per employer and work region, with the outreach list (full NIKs). Branch
+    staff only; every read is in the audit log."""
+    batch = _coverage_of(session, batch_id, principal)
+    audit_read(session, request, principal, batch, "batch.read.coverage")
     return JSONResponse(batch.coverage)
 
 
 @router.get("/{batch_id}/coverage.xlsx", response_class=FileResponse, responses=_ERRORS)
-def coverage_xlsx(batch_id: str, session: SessionDep) -> FileResponse:
+def coverage_xlsx(
+    batch_id: str, request: Request, session: SessionDep, principal: StaffDep
+) -> FileResponse:
     """The coverage workbook: summary with chart, per employer, per region, outreach list."""
-    batch = _coverage_of(session, batch_id)
+    batch = _coverage_of(session, batch_id, principal)
     path = batch.result_coverage
     if not path or not Path(path).is_file():
         raise ApiError(
@@ -124,14 +132,6 @@ def coverage_xlsx(batch_id: str, session: SessionDep) -> FileResponse:
             "Berkas cakupan sudah tidak tersedia.",
             "The coverage file is no longer available.",
         )
-    batches.audit(
-        session,
-        batch.submitted_by,
-        "batch.download.coverage",
-        batch.id,
-        batch.ruleset_id,
-        batch.ruleset_version,
-    )
-    session.commit()
+    audit_read(session, request, principal, batch, "batch.download.coverage")
     stem = Path(batch.filename).stem
     return FileResponse(path, media_type=MEDIA["xlsx"], filename=f"cakupan-{stem}.xlsx")

@@ -43,6 +43,8 @@
       noFile: "Pilih berkas roster terlebih dahulu.",
       oneFile: "Unggah satu berkas saja.",
       network: "Server tidak dapat dihubungi. Periksa koneksi, lalu coba lagi.",
+      keyLabel: "Kunci API",
+      keyHint: "Server ini meminta kunci API. Kunci hanya disimpan di tab ini.",
       unexpected: "Server memberi jawaban yang tidak dikenali (HTTP {status}). Coba lagi.",
     },
     en: {
@@ -84,10 +86,13 @@
       noFile: "Choose a roster file first.",
       oneFile: "Upload one file at a time.",
       network: "The server cannot be reached. Check the connection and try again.",
+      keyLabel: "API key",
+      keyHint: "This server asks for an API key. The key is kept in this tab only.",
       unexpected: "The server gave an answer that was not understood (HTTP {status}). Try again.",
     },
   };
   const STORE_KEY = "bsu.lang";
+  const API_KEY = "bsu.apiKey"; // sessionStorage: gone when the tab closes
   const POLL_MS = 500;
   const PAGE_SIZE = 100;
   const MAX_POLL_FAILURES = 5;
@@ -111,6 +116,8 @@
     attentionMore: $("attention-more"),
     xlsx: $("download-xlsx"),
     csv: $("download-csv"),
+    keyBox: $("key-box"),
+    key: $("api-key"),
   };
   const maxMb = document.body.dataset.maxMb || "";
 
@@ -179,9 +186,73 @@
     }
   }
 
+  // --- API key (only when the server asks for one) ------------------------------------
+
+  function apiKey() {
+    const typed = el.key.value.trim();
+    if (typed) return typed;
+    try {
+      return sessionStorage.getItem(API_KEY) || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
+  function rememberKey() {
+    const typed = el.key.value.trim();
+    if (!typed) return;
+    try {
+      sessionStorage.setItem(API_KEY, typed);
+    } catch (e) {
+      // Without storage the key stays in the field for this page only.
+    }
+  }
+
+  function askForKey() {
+    el.keyBox.hidden = false;
+    el.key.focus();
+  }
+
+  function withKey(headers) {
+    const key = apiKey();
+    return key ? Object.assign({ Authorization: "Bearer " + key }, headers) : headers;
+  }
+
+  // A plain link cannot carry the key: with a key, a download is fetched and saved.
+  async function download(event) {
+    if (!apiKey()) return;
+    event.preventDefault();
+    const link = event.currentTarget;
+    try {
+      const response = await fetch(link.href, { headers: withKey({ "Accept-Language": lang }) });
+      if (!response.ok) {
+        const body = await response.json().catch(() => null);
+        const message = body && body.error && body.error.message;
+        showError({ message: message || t("unexpected", { status: response.status }) });
+        return;
+      }
+      const blob = await response.blob();
+      const saved = document.createElement("a");
+      saved.href = URL.createObjectURL(blob);
+      const disposition = response.headers.get("content-disposition") || "";
+      const named = /filename="?([^";]+)"?/.exec(disposition);
+      saved.download = named ? named[1] : link.href.split("/").pop();
+      document.body.appendChild(saved);
+      saved.click();
+      saved.remove();
+      setTimeout(() => URL.revokeObjectURL(saved.href), 10000);
+    } catch (e) {
+      showError({ key: "network" });
+    }
+  }
+
+  el.xlsx.addEventListener("click", download);
+  el.csv.addEventListener("click", download);
+  if (apiKey()) el.keyBox.hidden = false;
+
   async function api(url, options) {
     const init = Object.assign({}, options || {});
-    init.headers = Object.assign({ Accept: "application/json", "Accept-Language": lang }, init.headers || {});
+    init.headers = withKey(Object.assign({ Accept: "application/json", "Accept-Language": lang }, init.headers || {}));
     let response;
     try {
       response = await fetch(url, init);
@@ -194,6 +265,7 @@
     } catch (e) {
       body = null;
     }
+    if (response.status === 401) askForKey();
     if (!response.ok) {
       const message = body && body.error && body.error.message;
       throw new ApiFailure(message || t("unexpected", { status: response.status }));
@@ -253,6 +325,7 @@
 
   el.form.addEventListener("submit", (event) => {
     event.preventDefault();
+    rememberKey();
     upload();
   });
 
@@ -390,18 +463,18 @@
     return String(Math.round(Number(value) || 0)).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
   }
 
-  // Show a NIK as 3275********0001: enough to find the row, not enough to copy the NIK.
+  // Show a NIK as ••••••••••••0001: the last four digits find the row; the first twelve
+  // (region and birth date) are not shown, so the screen cannot be copied into a NIK.
   function maskNik(value) {
     const text = value === null || value === undefined ? "" : String(value).trim();
     if (text === "") return "—";
-    if (text.length > 8) return text.slice(0, 4) + "*".repeat(text.length - 8) + text.slice(-4);
-    if (text.length > 2) return "*".repeat(text.length - 2) + text.slice(-2);
-    return "*".repeat(text.length);
+    if (text.length > 4) return "•".repeat(text.length - 4) + text.slice(-4);
+    return "•".repeat(text.length);
   }
 
-  // Reason messages may quote the NIK as typed; mask any long run of digits there too.
+  // Reason messages may quote a NIK or KPJ as typed; mask any long run of digits there too.
   function maskDigits(message) {
-    return String(message).replace(/\d{12,}/g, (digits) => maskNik(digits));
+    return String(message).replace(/\d{10,}/g, (digits) => maskNik(digits));
   }
 
   function renderSummary(current) {
