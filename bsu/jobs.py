@@ -56,9 +56,11 @@ class Worker:
         retention_days: float = 30,
         data_dir: Path | None = None,
         name: str = "worker",
+        budget: sandbox.Budget | None = None,
     ) -> None:
         self.sessions = sessions
         self.name = name  # who checked a batch, in its audit record
+        self.budget = budget or sandbox.Budget()
         self.engine = engine
         self.results_dir = results_dir
         self.rules_dir = rules_dir
@@ -91,6 +93,7 @@ class Worker:
             retention_days=settings.retention_days,
             data_dir=settings.data_dir,
             name=name,
+            budget=sandbox.Budget.of(settings),
         )
 
     def start(self) -> None:
@@ -196,8 +199,7 @@ class Worker:
         self._progress(batch_id, attempt, 10)
         # In a child process within the configured memory and time: a file that breaks
         # its parser fails its batch with a RosterError and leaves this process running.
-        budget = sandbox.Budget.of(Settings())
-        read = sandbox.read(Path(stored), name=filename, budget=budget, start="forkserver")
+        read = sandbox.read(Path(stored), name=filename, budget=self.budget, start="forkserver")
         self._progress(batch_id, attempt, 40)
         found = evidence.load(self.engine, lambda: clean_nik(read.records["nik"])[0].tolist())
         with paused_gc():
