@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import Engine, select
@@ -65,3 +68,40 @@ def actions(factory: sessionmaker[Session], batch_id: str) -> list[str]:
     with factory() as session:
         query = select(AuditRecord.action).where(AuditRecord.batch_id == batch_id)
         return list(session.scalars(query.order_by(AuditRecord.id)))
+
+
+def run_together(script: str, database_url: str, count: int, timeout: float) -> list[Outcome]:
+    """Run ``count`` copies of ``script`` (``python -c script database_url``) and release
+    them at the same moment: each prints "ready" once imported and connected, then waits
+    for a line on stdin. Returns each process's (stdout, stderr, exit code)."""
+    running = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, database_url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(count)
+    ]
+    try:
+        for p in running:
+            assert p.stdout is not None
+            assert p.stdout.readline().strip() == "ready", p.stderr
+        for p in running:  # all are connected: let them go together
+            assert p.stdin is not None
+            p.stdin.write("go\n")
+            p.stdin.flush()
+        return [Outcome(*p.communicate(timeout=timeout), p.returncode) for p in running]
+    finally:
+        for p in running:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+
+@dataclass
+class Outcome:
+    out: str
+    err: str
+    code: int

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bsu.store import batches
-from tests.store.conftest import fetch, queue
+from tests.store.conftest import fetch, queue, run_together
 
 LEASE = 60.0
 
@@ -110,34 +108,11 @@ def test_two_processes_never_claim_the_same_batch(
     factory: sessionmaker[Session], database_url: str
 ) -> None:
     ids = queue(factory, 10)
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-c", CLAIMER, database_url],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(2)
-    ]
-    try:
-        for p in processes:
-            assert p.stdout is not None
-            assert p.stdout.readline().strip() == "ready", p.stderr
-        for p in processes:  # both are connected; let them go together
-            assert p.stdin is not None
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        outputs = [p.communicate(timeout=60) for p in processes]
-    finally:
-        for p in processes:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
+    outcomes = run_together(CLAIMER, database_url, 2, timeout=60)
     claimed = []
-    for (out, err), p in zip(outputs, processes, strict=True):
-        assert p.returncode == 0, err
-        claimed.append(json.loads(out.strip().splitlines()[-1]))
+    for done in outcomes:
+        assert done.code == 0, done.err
+        claimed.append(json.loads(done.out.strip().splitlines()[-1]))
     first, second = claimed
     assert not set(first) & set(second), "a batch was claimed by both processes"
     assert sorted(first + second) == sorted(ids)

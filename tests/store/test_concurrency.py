@@ -4,8 +4,6 @@ than wait for it; and several processes may migrate a fresh database of each kin
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,7 @@ from bsu.store.db import make_engine, sessions
 from bsu.store.models import AuditRecord, Batch, BatchRow
 from bsu.store.schema import upgrade
 from tests.servers import fresh_postgres
-from tests.store.conftest import queue
+from tests.store.conftest import queue, run_together
 from tests.store.test_schema import TABLES, _head, _tables, db_upgrade
 
 THREADS = 8
@@ -191,32 +189,9 @@ print("migrated", flush=True)
 
 
 def test_four_processes_migrate_a_fresh_database_at_once(tmp_path: Path, database_url: str) -> None:
-    running = [
-        subprocess.Popen(
-            [sys.executable, "-c", MIGRATOR, database_url],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(4)
-    ]
-    try:
-        for p in running:
-            assert p.stdout is not None
-            assert p.stdout.readline().strip() == "ready", p.stderr
-        for p in running:  # all imported and connected: let them go together
-            assert p.stdin is not None
-            p.stdin.write("go\n")
-            p.stdin.flush()
-        outcomes = [(p.communicate(timeout=120), p.returncode) for p in running]
-    finally:
-        for p in running:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
-    for (out, err), code in outcomes:
-        assert (code, out.strip()) == (0, "migrated"), err
+    outcomes = run_together(MIGRATOR, database_url, 4, timeout=120)
+    for done in outcomes:
+        assert (done.code, done.out.strip()) == (0, "migrated"), done.err
     names, versions = _tables(database_url)
     assert names >= TABLES
     assert versions == [_head()]
