@@ -53,27 +53,27 @@ class Gate:
         return exist if time.monotonic() - checked <= self.ttl else None
 
     def principal(self, token: str) -> Principal | None:
-        """Who ``token`` stands for (None if unknown or revoked), at most ttl old."""
-        # The token itself is never a dictionary key: only its hash stays in memory.
-        fingerprint = hashlib.sha256(token.encode()).hexdigest()
-        now = time.monotonic()
-        known = self._known.get(fingerprint)
-        if known is not None and now - known[0] <= self.ttl:
-            return known[1]
+        """Who ``token`` stands for (None if unknown or revoked), asked of the store and
+        remembered for ttl."""
         with self.sessions() as session:
             found = keys.principal(session, token)
         with self._lock:
             if len(self._known) > 10_000:
                 self._known.clear()
-            self._known[fingerprint] = (now, found)
+            self._known[_fingerprint(token)] = (time.monotonic(), found)
         return found
 
     def cached(self, token: str) -> tuple[bool, Principal | None]:
         """(hit, principal) without touching the database."""
-        known = self._known.get(hashlib.sha256(token.encode()).hexdigest())
+        known = self._known.get(_fingerprint(token))
         if known is not None and time.monotonic() - known[0] <= self.ttl:
             return True, known[1]
         return False, None
+
+
+def _fingerprint(token: str) -> str:
+    """What the memory keys a token by: its hash, never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def presented(request: Request) -> str | None:
