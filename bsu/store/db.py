@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +37,7 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _wal(cursor)
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
@@ -57,3 +59,21 @@ def ping(engine: Engine) -> bool:
         return True
     except Exception:  # any driver error means "not ready"
         return False
+
+
+def _wal(cursor: Any) -> None:
+    """Switch a SQLite file to WAL. Once a file is in WAL mode it stays so, and nothing is
+    asked; on a new file, processes starting together race to switch it, and SQLite answers
+    the losers "database is locked" at once (its busy timeout does not cover this), so they
+    look again until the winner is done."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while True:
+        if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+            return
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
