@@ -49,6 +49,15 @@ class Principal:
     def is_staff(self) -> bool:
         return self.role in (Role.STAFF, Role.LOCAL)
 
+    @property
+    def evidence_scope(self) -> str | None:
+        """Whose registry rows (by NPP) the caller's checks may be judged on: an employer
+        only its own workers' ("" for an employer key without an id: nobody's); None for
+        staff and the local user: all of them (UU 27/2022)."""
+        if self.role is Role.EMPLOYER:
+            return self.employer_id or ""
+        return None
+
     def may_see(self, employer_id: str | None, branch: str | None) -> bool:
         """Whether a batch of this employer and branch is visible to the caller."""
         if self.role is Role.LOCAL:

@@ -25,11 +25,20 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from bsu import preflight, sandbox
+from bsu import preflight, sandbox, storage
 from bsu import roster as roster_io
-from bsu.cli_common import EXIT_SKIPPED, Language, err, expand, fail, lang_of, out
+from bsu.cli_common import (
+    EXIT_SKIPPED,
+    Language,
+    chosen_ruleset,
+    err,
+    expand,
+    fail,
+    lang_of,
+    out,
+)
 from bsu.cli_coverage import coverage_app
-from bsu.cli_evidence import evidence_for, exclusions_app, registry_app
+from bsu.cli_evidence import evidence_for, evidence_notice, exclusions_app, registry_app
 from bsu.cli_keys import keys_app
 from bsu.cli_purge import purge
 from bsu.cli_worker import worker
@@ -75,7 +84,7 @@ class Format(StrEnum):
 
 
 def _ruleset(name: str | None, settings: Settings) -> RuleSet:
-    return load_ruleset(name or settings.ruleset, settings.rules_dir)
+    return chosen_ruleset(name, settings)
 
 
 @app.command()
@@ -84,7 +93,12 @@ def check(
         list[Path],
         typer.Argument(help="Roster .xlsx / .csv (satu atau lebih).", show_default=False),
     ],
-    rules: Annotated[str | None, typer.Option("--rules", help="Aturan, mis. bsu-2025.")] = None,
+    rules: Annotated[
+        str | None,
+        typer.Option(
+            "--rules", help="Id aturan (mis. bsu-2025) atau jalur berkas .yaml Anda sendiri."
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Tulis hasil ke .xlsx atau .csv.")
     ] = None,
@@ -105,8 +119,10 @@ def check(
     except BsuError as error:
         raise fail(error) from None
 
+    notice = evidence_notice(result.decisions.evidence, language)
     if fmt is Format.json:
-        json.dump(to_json(result), sys.stdout, ensure_ascii=False, indent=1)
+        doc = to_json(result) if notice is None else {**to_json(result), "evidence": notice}
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     elif fmt is Format.csv:
         write_csv(result, sys.stdout)
@@ -345,6 +361,8 @@ def serve(
 
     import uvicorn
 
+    from bsu.api.timeouts import header_protocol
+
     settings = Settings()
     try:
         preflight.require_defused_xml()  # no serving uploads with an unguarded XML parser
@@ -356,6 +374,11 @@ def serve(
         else str(settings.data_dir / "bsu.db")
     )
     err_console.print(f"bsu {'—'} http://{host}:{port}/  (data: {where})")
+    storage.prepare(settings.data_dir)  # what the server writes is 0600, in 0700 folders
+    if (exposed := storage.exposed_warning(settings.data_dir)) is not None:
+        err_console.print(
+            f"PERINGATAN: {exposed[0]}\nWARNING: {exposed[1]}", soft_wrap=True, markup=False
+        )
     _access_mode(host, settings)
     # One process: the batch worker thread and the request coalescing live in it. uvloop
     # and httptools (uvicorn[standard]) when installed; per-request access lines cost
@@ -368,7 +391,9 @@ def serve(
         port=port,
         workers=1,
         loop="uvloop" if fast["uvloop"] else "asyncio",
-        http="httptools" if fast["httptools"] else "h11",
+        # A request's headers and body are due within bounds (bsu/api/timeouts.py).
+        http=header_protocol(settings.header_timeout_seconds, fast["httptools"]),
+        timeout_keep_alive=settings.keep_alive_seconds,
         access_log=access_log,
         log_level="info",
     )
@@ -377,12 +402,14 @@ def serve(
 def _access_mode(host: str, settings: Settings) -> None:
     """Keys are required on any address but loopback, and the server says which mode it
     is in: an open single-user server must never be mistaken for a protected one."""
-    from bsu.cli_keys import active_keys
+    from bsu.cli_keys import access_state
+    from bsu.store.keys import Access
 
     loopback = _is_loopback(host)
     if not loopback:
         os.environ["BSU_REQUIRE_KEYS"] = "1"
-    exist = active_keys()
+    state = access_state()
+    exist = state is Access.KEYS
     if not loopback and not exist:
         raise fail(
             BsuError(
@@ -395,6 +422,14 @@ def _access_mode(host: str, settings: Settings) -> None:
         )
     if exist or settings.require_keys or not loopback:
         err_console.print("Kunci API wajib. / API keys required.")
+    elif state is Access.CLOSED:
+        err_console.print(
+            "[bold yellow]Semua kunci dicabut:[/] server ini tertutup bagi panggilan tanpa "
+            "kunci. Buat kunci baru (bsu keys create) atau jalankan 'bsu keys open-local'. / "
+            "[bold yellow]Every key is revoked:[/] this server is closed to calls without a "
+            "key. Create a new key (bsu keys create) or run 'bsu keys open-local'.",
+            markup=True,
+        )
     else:
         err_console.print(
             "[bold yellow]Tanpa kunci API:[/] siapa pun di komputer ini dapat memakai server "
@@ -421,6 +456,7 @@ def db_upgrade() -> None:
     from bsu.store.db import make_engine
 
     settings = Settings()
+    storage.private()  # the SQLite store and its folder are its owner's alone
     engine = make_engine(settings.resolved_database_url())
     try:
         schema.upgrade(engine)

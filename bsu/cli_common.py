@@ -9,9 +9,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from bsu.errors import BsuError
+from bsu.errors import BsuError, RuleSetError
 from bsu.roster import PARQUET_SUFFIXES, XLSX_SUFFIXES
-from bsu.ruleset import Lang
+from bsu.ruleset import Lang, RuleSet, load_ruleset, load_ruleset_file
 from bsu.settings import Settings
 
 EXIT_USER_ERROR = 2
@@ -30,6 +30,26 @@ class Language(StrEnum):
 
 def lang_of(chosen: Language | None, settings: Settings) -> Lang:
     return "en" if (chosen or settings.lang) == "en" else "id"
+
+
+def chosen_ruleset(value: str | None, settings: Settings) -> RuleSet:
+    """``--rules``: an id of the rules folder (default ``BSU_RULESET``), or the path of the
+    user's own rule file, given on purpose with its ``.yaml``/``.yml`` ending. An id is
+    looked up in the folder's list and never walks directories; the user's own file is
+    theirs, so its errors may quote it."""
+    value = value or settings.ruleset
+    if not value.lower().endswith((".yaml", ".yml")):
+        return load_ruleset(value, settings.rules_dir)
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise RuleSetError(
+            f"Berkas aturan {path} tidak ada. Beri id aturan (bsu rules list) atau jalur "
+            "berkas .yaml yang ada.",
+            f"The rule file {path} does not exist. Give a rule set id (bsu rules list) or "
+            "the path of an existing .yaml file.",
+            code="ruleset_not_found",
+        )
+    return load_ruleset_file(path)
 
 
 def fail(error: BsuError) -> typer.Exit:

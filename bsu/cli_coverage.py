@@ -24,12 +24,12 @@ from rich.table import Table
 
 from bsu import coverage as cov
 from bsu import roster as roster_io
-from bsu.cli_common import Language, expand, fail, lang_of, out
+from bsu.cli_common import Language, chosen_ruleset, expand, fail, lang_of, out
 from bsu.cli_evidence import evidence_for
 from bsu.engine import evaluate
 from bsu.errors import BsuError
 from bsu.nik import clean
-from bsu.ruleset import Lang, load_ruleset
+from bsu.ruleset import Lang
 from bsu.settings import Settings
 
 coverage_app = typer.Typer(
@@ -77,7 +77,7 @@ def coverage(
                 f"--out harus berakhiran .xlsx, bukan '{out_path.suffix}'.",
                 f"--out must end in .xlsx, not '{out_path.suffix}'.",
             )
-        ruleset = load_ruleset(rules or settings.ruleset, settings.rules_dir)
+        ruleset = chosen_ruleset(rules, settings)
         files = expand(rosters, skip=out_path)
         roster = roster_io.combine(roster_io.read(p) for p in files)
         evidence = evidence_for(settings, lambda: clean(roster.records["nik"])[0].tolist())

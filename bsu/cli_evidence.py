@@ -6,13 +6,14 @@ import datetime as dt
 import getpass
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from bsu.cli_common import fail, out
+from bsu.cli_common import err, fail, out
 from bsu.errors import BsuError
-from bsu.evidence import LIST_KINDS, NO_EVIDENCE, Evidence
+from bsu.evidence import LIST_KINDS, NO_EVIDENCE, Evidence, notice_words
+from bsu.ruleset import Lang
 from bsu.settings import Settings
 
 if TYPE_CHECKING:  # SQLAlchemy loads only when a store is used: `bsu check` starts faster
@@ -69,6 +70,20 @@ def evidence_for(settings: Settings, niks: Callable[[], Iterable[str]]) -> Evide
         return evidence.load(engine, niks)
     finally:
         engine.dispose()
+
+
+def evidence_notice(found: Evidence, lang: Lang) -> dict[str, Any] | None:
+    """Say on stderr which loaded extract and lists overruled the roster (with their dates
+    and sources), so nobody is surprised by a decision the roster does not explain; the
+    same as data (with the words in ``message``) for ``--format json``. None without."""
+    notice = found.notice()
+    if notice is None:
+        return None
+    words = notice_words(notice, lang)
+    err.print(
+        f"[bold]{'Evidence' if lang == 'en' else 'Bukti'}:[/] {words}", markup=True, soft_wrap=True
+    )
+    return {**notice, "message": words}
 
 
 AsOf = Annotated[

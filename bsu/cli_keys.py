@@ -1,7 +1,9 @@
 """``bsu keys``: the server's administrator hands out and takes back API keys.
 
 A key is printed once, at creation; the store keeps only its hash. Creating the first key
-switches the server from keyless local use to keys required (within a few seconds).
+switches the server from keyless local use to keys required (within a few seconds), and
+keys stay required: revoking the last one closes the server to keyless callers until
+``bsu keys open-local`` (an operator's recorded decision) opens it again.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from bsu.settings import Settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from bsu.store.keys import Access
 
 keys_app = typer.Typer(
     help="Kunci API untuk pemberi kerja dan petugas cabang. / API keys.", no_args_is_help=True
@@ -104,6 +108,41 @@ def revoke(
     out.print(f"Kunci {key_id} dicabut. / Key {key_id} revoked.")
 
 
+@keys_app.command("open-local")
+def open_local() -> None:
+    """Buka lagi server loopback tanpa kunci setelah semua kunci dicabut. / Open a loopback
+    server to keyless local use again after every key was revoked."""
+    import getpass
+
+    from bsu.store import keys
+    from bsu.store.db import sessions
+
+    engine = _engine()
+    try:
+        with sessions(engine)() as session:
+            before = keys.open_local(session, f"local:{getpass.getuser()}"[:128])
+            session.commit()
+    finally:
+        engine.dispose()
+    if before is keys.Access.KEYS:
+        raise fail(
+            BsuError(
+                "Masih ada kunci aktif; server tetap mewajibkan kunci. Cabut dulu semua kunci "
+                "(bsu keys list, bsu keys revoke) bila server ini memang untuk satu pengguna "
+                "lokal.",
+                "Active keys remain; the server still requires keys. Revoke every key first "
+                "(bsu keys list, bsu keys revoke) if this server is really for one local user.",
+            )
+        )
+    out.print(
+        "Server pada 127.0.0.1 kini terbuka tanpa kunci: siapa pun di komputer ini dapat "
+        "memakai semua fitur dan melihat semua batch (tercatat di log audit). 'bsu keys "
+        "create' menutupnya lagi. / A server on 127.0.0.1 is now open without a key: anyone "
+        "on this computer may use everything and see every batch (recorded in the audit "
+        "log). 'bsu keys create' closes it again."
+    )
+
+
 @keys_app.command("list")
 def listed() -> None:
     """Daftar kunci (tanpa rahasianya). / List keys (never their secrets)."""
@@ -135,8 +174,8 @@ def listed() -> None:
     out.print(table)
 
 
-def active_keys() -> bool:
-    """Whether the store holds an active key (no store yet means no keys)."""
+def access_state() -> Access:
+    """Whether the store lets keyless callers in (no store yet means no keys: open)."""
     from bsu.store import keys
     from bsu.store.db import sessions
 
@@ -145,10 +184,10 @@ def active_keys() -> bool:
     except BsuError as error:
         raise fail(error) from None
     if engine is None:
-        return False
+        return keys.Access.OPEN
     try:
         with sessions(engine)() as session:
-            return keys.any_active(session)
+            return keys.access(session)
     finally:
         engine.dispose()
 

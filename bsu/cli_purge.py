@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from bsu import storage
 from bsu.cli_common import fail, out
 from bsu.cli_evidence import store_engine
 from bsu.errors import BsuError
@@ -38,6 +39,7 @@ def purge(
 ) -> None:
     """Hapus data pribadi yang melewati masa simpan. / Delete personal data past retention."""
     settings = Settings()
+    storage.private()  # nothing it writes (the store's checkpoint) is for other users
     try:
         moment = _moment(now)
         engine = store_engine(settings, create=False)

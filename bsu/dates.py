@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from bsu.text import as_text, by_unique
+from bsu.text import as_float, as_text, by_unique
 from bsu.text import is_number as numeric
 
 _MONTHS = {
@@ -65,6 +65,12 @@ _FORMATS = (
 # Excel stores dates as day counts from 1899-12-30; only plausible ones are read.
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EXCEL_MIN, _EXCEL_MAX = 20000, 80000
+# The dates a roster can mean: 1900 (where Excel's calendar starts) to 2100. Outside, a
+# date is a typing error or a placeholder ("9999-12-31"), and is unreadable. The range is
+# technical, not a rule: it keeps every date well inside what pandas holds
+# (datetime64[ns], 1677-09-22..2262-04-11), so no later step can overflow on one.
+EARLIEST = pd.Timestamp("1900-01-01")
+LATEST = pd.Timestamp("2100-12-31 23:59:59.999999")
 
 
 def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -77,35 +83,56 @@ def _parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     kinds = raw.map(type)
     is_date = kinds.isin([dt.date, dt.datetime, pd.Timestamp])
     if is_date.any():
-        out[is_date] = pd.to_datetime(raw[is_date].map(_as_datetime))
+        out[is_date] = _bounded(pd.to_datetime(raw[is_date].map(_as_datetime)))
     is_number = numeric(raw)
     if is_number.any():
-        days = pd.to_numeric(raw[is_number]).where(lambda d: d.between(_EXCEL_MIN, _EXCEL_MAX))
-        out[is_number] = _EXCEL_EPOCH + pd.to_timedelta(days.round(), unit="D")
+        days = as_float(raw[is_number]).where(lambda d: d.between(_EXCEL_MIN, _EXCEL_MAX))
+        out[is_number] = _bounded(_EXCEL_EPOCH + pd.to_timedelta(days.round(), unit="D"))
     text = as_text(raw).where(~(is_date | is_number), "")
     empty = text.eq("") & ~(is_date | is_number)
     todo = ~empty & ~(is_date | is_number)
     if todo.any():
-        words = (
-            text[todo]
-            .str.upper()
-            .str.replace(r"\s+", " ", regex=True)
-            .str.replace(
-                r"\b([A-Z]+)\b", lambda m: str(_MONTHS.get(m.group(1), m.group(1))), regex=True
-            )
-        )
-        found = pd.Series(pd.NaT, index=words.index, dtype="datetime64[ns]")
-        for fmt in _FORMATS:
-            missing = found.isna()
-            if not missing.any():
-                break
-            found[missing] = pd.to_datetime(words[missing], format=fmt, errors="coerce")
-        out[todo] = found
+        out[todo] = _parse_text(text[todo])
     return out, empty
 
 
-def _as_datetime(value: object) -> dt.datetime:
+def _parse_text(text: pd.Series) -> pd.Series:
+    """Dates typed as text, each read by the first format it fits; a date that fits one
+    but lies out of range is unreadable (no later format reinterprets it)."""
+    words = (
+        text.str.upper()
+        .str.replace(r"\s+", " ", regex=True)
+        .str.replace(
+            r"\b([A-Z]+)\b", lambda m: str(_MONTHS.get(m.group(1), m.group(1))), regex=True
+        )
+    )
+    found = pd.Series(pd.NaT, index=words.index, dtype="datetime64[ns]")
+    fitted = pd.Series(False, index=words.index)
+    for fmt in _FORMATS:
+        left = ~fitted
+        if not left.any():
+            break
+        parsed = pd.to_datetime(words[left], format=fmt, errors="coerce")
+        fitted[left] = parsed.notna()
+        found[left] = _bounded(parsed)
+    return found
+
+
+def _bounded(values: pd.Series) -> pd.Series:
+    """Dates of any resolution as datetime64[ns], those outside ``EARLIEST``..``LATEST``
+    missing: converting a year-9999 date to nanoseconds would overflow."""
+    inside = values.between(EARLIEST, LATEST).fillna(False).astype(bool)
+    return values.where(inside).astype("datetime64[ns]")
+
+
+def _as_datetime(value: object) -> dt.datetime | None:
+    """A date cell as a naive datetime (a timezone is dropped: the date as written), or
+    None outside the range, before pandas tries to hold it in nanoseconds."""
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime(warn=False)
     if isinstance(value, dt.datetime):
-        return value
-    assert isinstance(value, dt.date)
-    return dt.datetime(value.year, value.month, value.day)
+        value = value.replace(tzinfo=None)
+    else:
+        assert isinstance(value, dt.date)
+        value = dt.datetime(value.year, value.month, value.day)
+    return value if EARLIEST.year <= value.year <= LATEST.year else None

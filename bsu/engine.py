@@ -162,7 +162,7 @@ def gather(
     # Plain labels: pandas 3 would keep them as Arrow strings, copied on every insert.
     gathered.columns = pd.Index(list(gathered.columns), dtype=object)
     if evidence.registry is not None:
-        _apply_registry(gathered, evidence.registry, evidence.registry_label)
+        _apply_registry(gathered, evidence.registry, evidence.registry_label, evidence.scoped)
     for listed in evidence.lists:
         _apply_list(gathered, listed)
     return gathered
@@ -203,9 +203,15 @@ def _regional_caps(ev: dict[str, Any], records: pd.DataFrame, ruleset: RuleSet) 
         ev["region_state"] = region.UNSOURCED
 
 
-def _apply_registry(ev: pd.DataFrame, registry: pd.DataFrame, label: str) -> None:
-    """The registry outranks the roster for every NIK it can be asked about."""
+def _apply_registry(
+    ev: pd.DataFrame, registry: pd.DataFrame, label: str, scoped: bool = False
+) -> None:
+    """The registry outranks the roster for every NIK it can be asked about. A scoped
+    registry (one employer's share) could be asked only about the NIKs it holds: the rest
+    keep the roster's values, as if no registry were loaded."""
     lookable = ev["nik_valid"]
+    if scoped:
+        lookable = lookable & ev["nik"].isin(registry.index)
     found = lookable & ev["nik"].isin(registry.index)
     row = registry.reindex(ev["nik"].where(found)).set_axis(ev.index)
     ev.loc[lookable, "evidence_participation"] = "registry"

@@ -17,15 +17,19 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bsu.store import batches
+from bsu.store.db import scrub
 from bsu.store.models import Batch, utcnow
 
 log = logging.getLogger("bsu.retention")
 
 FOLDERS = ("uploads", "results")
+# The tables a purge deletes from or rewrites (rows; a batch's filename).
+SCRUBBED = ("batch_rows", "batches")
 # An upload is written before its batch is recorded: a file without a batch is left this
 # long, so that an upload in progress is never taken for a stray.
 STRAY_AFTER = dt.timedelta(days=1)
@@ -77,7 +81,20 @@ def purge(
     done.strays = _strays(sessions, data_dir, now)
     if not dry_run:
         done.strays = [path for path in done.strays if _unlink(path)]
+    if done.batches and not dry_run:
+        _scrub(sessions)
     return done
+
+
+def _scrub(sessions: sessionmaker[Session]) -> None:
+    """The purged rows' bytes go from the database files too, not only from queries."""
+    engine = sessions.kw.get("bind")
+    if not isinstance(engine, Engine):
+        return
+    try:
+        scrub(engine, SCRUBBED)
+    except SQLAlchemyError as exc:  # the rows are deleted; only their bytes may linger
+        log.warning("could not checkpoint/vacuum after the purge: %s", type(exc).__name__)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

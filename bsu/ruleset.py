@@ -254,20 +254,41 @@ def available(directory: Path | None = None) -> list[str]:
     return sorted(p.stem for p in directory.glob("*.yaml"))
 
 
-def load_ruleset(name_or_path: str | Path = "bsu-2025", directory: Path | None = None) -> RuleSet:
-    """Load a rule set by id (``bsu-2025``) or by the path of its YAML file."""
-    path = Path(name_or_path)
-    if path.suffix not in (".yaml", ".yml"):
-        directory = directory or rules_dir()
-        path = directory / f"{name_or_path}.yaml"
-        if not path.is_file():
-            known = ", ".join(available(directory)) or "-"
-            raise RuleSetError(
-                f"Aturan '{name_or_path}' tidak ada. Pilih salah satu: {known}.",
-                f"Rule set '{name_or_path}' does not exist. Choose one of: {known}.",
-                code="ruleset_not_found",
-            )
+# How much of an unknown id a message may repeat: a plain id, never a path or a long text.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+
+
+def load_ruleset(ruleset_id: str | Path = "bsu-2025", directory: Path | None = None) -> RuleSet:
+    """Load the rule set ``ruleset_id`` from ``directory`` (default: ``rules_dir()``).
+
+    An id is looked up in the folder's list, never joined into a path: a value from a
+    request or a command line cannot reach any other file. A ``Path`` (a Python caller's
+    explicit choice) is loaded as the file it names; see ``load_ruleset_file``."""
+    if isinstance(ruleset_id, Path):
+        return load_ruleset_file(ruleset_id)
+    directory = directory or rules_dir()
+    known = available(directory)
+    if ruleset_id not in known:
+        raise unknown_ruleset(ruleset_id, known)
+    return _load((directory / f"{ruleset_id}.yaml").resolve())
+
+
+def load_ruleset_file(path: Path) -> RuleSet:
+    """Load a rule set from a file the user named on purpose (their own machine, their own
+    file); its errors quote the file, which is theirs to see."""
     return _load(path.resolve())
+
+
+def unknown_ruleset(given: str, known: list[str]) -> RuleSetError:
+    """``ruleset_not_found``, naming the valid ids; the value given is repeated only when it
+    is a plain short id, so an error never echoes a path or a long text back."""
+    choices = ", ".join(known) or "-"
+    shown = f" '{given}'" if _PLAIN_ID.fullmatch(given) else ""
+    return RuleSetError(
+        f"Aturan{shown} tidak ada. Pilih salah satu: {choices}.",
+        f"Rule set{shown} does not exist. Choose one of: {choices}.",
+        code="ruleset_not_found",
+    )
 
 
 @cache

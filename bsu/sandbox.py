@@ -36,10 +36,13 @@ import resource
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkContext, ForkServerContext
 from multiprocessing.process import BaseProcess
@@ -90,11 +93,16 @@ class Budget:
 
 
 def read(
-    path: Path, name: str | None = None, budget: Budget | None = None, start: Start = "fork"
+    path: Path,
+    name: str | None = None,
+    budget: Budget | None = None,
+    start: Start = "fork",
+    cancel: threading.Event | None = None,
 ) -> roster.Roster:
     """``roster.read(path, name)`` in a child process within ``budget``. A child that is
     killed, runs out of memory or time, or fails unexpectedly becomes a ``RosterError``;
-    a ``RosterError`` raised in the child is raised here as it was."""
+    a ``RosterError`` raised in the child is raised here as it was. Setting ``cancel``
+    (the worker stops, or lost its claim) kills the child and raises ``Cancelled``."""
     name = name or path.name
     budget = budget or Budget()
     context = _context(start)
@@ -109,13 +117,14 @@ def read(
     )
     deadline = time.monotonic() + budget.timeout_seconds
     try:
-        child.start()
+        with _shielded(start):
+            child.start()
         sender.close()
-        return _receive(receiver, child, deadline, Where(name), budget, capture)
+        return _receive(receiver, child, deadline, Where(name), budget, capture, cancel)
     except BsuError:
         raise  # the child answered (or is gone already)
     except BaseException:
-        if child.pid is not None:  # Ctrl-C, or this process failing: stop the child now
+        if child.pid is not None:  # Ctrl-C, a stop, or this process failing: stop the child
             child.kill()
         raise
     finally:
@@ -127,6 +136,34 @@ def read(
                 child.kill()
                 child.join()
         Path(capture).unlink(missing_ok=True)
+
+
+class Cancelled(Exception):
+    """The caller asked the read to stop (``cancel``); the child was killed."""
+
+
+# What a server's process group is sent when it is stopped (systemd's KillMode, Ctrl-C).
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextmanager
+def _shielded(start: Start) -> Iterator[None]:
+    """Start the fork server and its children with SIGINT and SIGTERM blocked: a stop
+    signal sent to the whole process group (systemd, Ctrl-C) is the server's to handle,
+    which stops the child itself; a child killed by it would look like a file that
+    killed its reader. The mask is inherited through the fork server's exec and every
+    fork; SIGKILL (how the parent stops a child) cannot be blocked. With ``fork`` (the
+    CLI) the child dies with its parent as before."""
+    if start != "forkserver":
+        yield
+        return
+    # Started first: starting it unblocks these signals on the way out.
+    resource_tracker.ensure_running()
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 # --- in the parent -----------------------------------------------------------------------
@@ -143,12 +180,13 @@ def _receive(
     where: Where,
     budget: Budget,
     capture: str,
+    cancel: threading.Event | None = None,
 ) -> roster.Roster:
     try:
-        header = pickle.loads(_message(receiver, deadline))
+        header = pickle.loads(_message(receiver, deadline, cancel))
         kind = header[0]
         if kind == "roster":
-            return _roster(receiver, deadline, header[1], header[2])
+            return _roster(receiver, deadline, header[1], header[2], cancel)
         if kind == "roster_error":
             raise RosterError(*header[1:])
         if kind == "bsu_error":
@@ -168,21 +206,35 @@ def _receive(
         raise _died(child, where, budget, capture) from None
 
 
-def _message(receiver: Connection, deadline: float) -> bytes:
-    if not receiver.poll(max(0.0, deadline - time.monotonic())):
-        raise _TimedOut
-    return receiver.recv_bytes()
+# How often a waiting read looks at its ``cancel`` event.
+_CANCEL_POLL_SECONDS = 0.2
+
+
+def _message(receiver: Connection, deadline: float, cancel: threading.Event | None) -> bytes:
+    """The child's next message; waits in short slices so that a cancel is seen soon."""
+    while True:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled
+        left = max(0.0, deadline - time.monotonic())
+        if receiver.poll(left if cancel is None else min(left, _CANCEL_POLL_SECONDS)):
+            return receiver.recv_bytes()
+        if time.monotonic() >= deadline:
+            raise _TimedOut
 
 
 def _roster(
-    receiver: Connection, deadline: float, shell: roster.Roster, layouts: list[Any]
+    receiver: Connection,
+    deadline: float,
+    shell: roster.Roster,
+    layouts: list[Any],
+    cancel: threading.Event | None,
 ) -> roster.Roster:
     arrays: list[Any] = []
     frames = []
     for columns, index, attrs, width in layouts:
         series = []
         for _ in range(width):
-            values = _decode(_message(receiver, deadline), arrays)
+            values = _decode(_message(receiver, deadline, cancel), arrays)
             arrays.append(values)
             if isinstance(values, np.ndarray):
                 series.append(pd.Series(values, index=index, dtype=values.dtype, copy=False))

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # A running batch whose worker stops renewing its lease this long is taken over.
     worker_lease_seconds: float = 30.0
     worker_poll_seconds: float = 0.5
+    # While the database or the disk fails, the worker tries again after a pause that
+    # doubles each time, up to this many seconds.
+    worker_backoff_max_seconds: float = Field(default=30.0, gt=0)
     # Uploads, result files and checked rows are deleted this many days after a batch
     # finishes (UU 27/2022: keep personal data no longer than needed), by the server's
     # worker and by ``bsu purge``. The summary and the audit trail stay.
@@ -77,6 +80,19 @@ class Settings(BaseSettings):
     # the loop keeps reading requests and answering /healthz while the engine works, so
     # the p99 is several times lower.
     check_in_thread: bool = True
+    # /readyz answers 503 when the data folder has less free space than this (0: never).
+    # 256 MB holds a largest upload (50 MB) with its result workbook and CSV and the
+    # SQLite rows of its check, with room to spare: below it the next batch may not fit.
+    min_free_bytes: int = Field(default=256 * 1024 * 1024, ge=0)
+    # Slow clients (bsu/api/timeouts.py): a request's line and headers must arrive within
+    # header_timeout_seconds; its body may pause at most body_timeout_seconds and must
+    # average body_min_bytes_per_second after that grace (a trickle holds a connection
+    # forever otherwise); an idle keep-alive connection is closed after
+    # keep_alive_seconds. Too slow: 408 and the connection closed.
+    header_timeout_seconds: float = Field(default=20.0, gt=0)
+    body_timeout_seconds: float = Field(default=30.0, gt=0)
+    body_min_bytes_per_second: float = Field(default=500.0, ge=0)
+    keep_alive_seconds: int = Field(default=5, gt=0)
     # Benchmarks only (benchmarks/api_load.py): mount POST /_bench/echo, a minimal endpoint
     # that measures what the framework alone costs. Never set in production.
     bench_endpoint: bool = False

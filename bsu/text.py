@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 from collections.abc import Callable
@@ -137,6 +138,23 @@ def is_number(values: pd.Series) -> pd.Series:
         ).astype(bool)
         & values.notna()
     )
+
+
+def as_float(numbers: pd.Series) -> pd.Series:
+    """Number cells as float64. An integer too large for a float (a 400-digit JSON number)
+    becomes infinite, which every parser refuses as a value, instead of raising
+    ``OverflowError`` and failing the whole check with it."""
+    try:
+        return numbers.astype(float)
+    except OverflowError:  # rare: only then is each number looked at on its own
+        return numbers.map(_float).astype(float)
+
+
+def _float(value: Any) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def key(values: pd.Series) -> pd.Series:

@@ -12,7 +12,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from bsu.text import as_text, by_unique, is_number
+from bsu.text import as_float, as_text, by_unique, is_number
 
 
 class WageForm(StrEnum):
@@ -29,6 +29,11 @@ _DOT_THOUSANDS = r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]{1,2})?"
 _COMMA_THOUSANDS = r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?"
 _SPACE_THOUSANDS = r"[0-9]{1,3}(?: [0-9]{3})+"
 _MILLIONS = r"([0-9]{1,3}(?:[.,][0-9]{1,2})?) ?(?:juta|jt)\.?"
+# A wage is a rupiah amount: at least one sen, and below 2**53 sen (about Rp90 trillion),
+# the most float64 holds to the sen. Beyond that no wage is meant (1e308, 400 digits) and
+# sums, caps and printed amounts would be wrong, so such a value is invalid. A technical
+# bound, not a rule: the caps that matter are in the rule sets.
+_LEAST_SEN, _MOST_SEN = 1, 2**53
 
 
 def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -39,7 +44,7 @@ def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 def _parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     values = pd.Series(np.nan, index=raw.index, dtype=float)
     numeric = is_number(raw)
-    values[numeric] = raw[numeric].astype(float)
+    values[numeric] = as_float(raw[numeric])
 
     text = as_text(raw).where(~numeric, "")
     empty = text.eq("") & ~numeric
@@ -69,7 +74,8 @@ def _parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
             * 1_000_000
         )
 
-    valid = values.notna() & np.isfinite(values) & (values > 0)
+    sen = values * 100
+    valid = (sen >= _LEAST_SEN) & (sen < _MOST_SEN)  # NaN and infinity compare false
     form = pd.Series(WageForm.INVALID.value, index=raw.index, dtype=object)
     form[valid] = WageForm.OK.value
     form[empty] = WageForm.MISSING.value

@@ -5,17 +5,22 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from bsu import __version__, logs, preflight
-from bsu.api import errors, limits
+from bsu import __version__, logs, preflight, storage
+from bsu.api import errors, limits, timeouts
 from bsu.api.auth import Gate
+from bsu.api.lang import language_of
+from bsu.api.plain import PlainText
 from bsu.api.request_id import RequestId
 from bsu.api.routes import audit, batches, check, coverage, health, page, rulesets
 from bsu.api.routes.check import Checker
@@ -26,6 +31,7 @@ from bsu.ruleset import load_ruleset
 from bsu.settings import Settings
 from bsu.store import schema
 from bsu.store.db import make_engine, sessions
+from bsu.store.keys import Access
 
 log = logging.getLogger("bsu.api")
 
@@ -35,6 +41,7 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
     settings = settings or Settings()
     # Pseudonyms for long numbers on every handler, uvicorn's included (set up by now).
     logs.install("INFO", settings)
+    storage.make_folder(settings.data_dir)  # 0700; /readyz checks it can be written
     engine = make_engine(settings.resolved_database_url())
     session_factory = sessions(engine)
     worker = Worker.configured(settings, session_factory, engine)
@@ -45,11 +52,18 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         schema.upgrade(engine)
         await run_in_threadpool(checker.warm)
-        if not await run_in_threadpool(gate.keys_required):
+        access = await run_in_threadpool(gate.access)
+        if access is Access.OPEN:
             log.warning(
                 "tanpa kunci API: siapa pun yang dapat menghubungi server ini memakai semua "
                 "fitur (hanya untuk 127.0.0.1) / no API keys: anyone who can reach this server "
                 "may use everything (loopback only); create one with 'bsu keys create'"
+            )
+        elif access is Access.CLOSED:
+            log.warning(
+                "semua kunci dicabut: tertutup bagi panggilan tanpa kunci sampai ada kunci baru "
+                "atau 'bsu keys open-local' / every key is revoked: closed to calls without a "
+                "key until a new key is created or 'bsu keys open-local' is run"
             )
         # Everything loaded so far (libraries, rule sets, region index) lives as long as
         # the process: keep it out of the garbage collector's full passes, which otherwise
@@ -88,6 +102,10 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
     app.state.checker = checker
     app.state.gate = gate
     errors.install(app)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(InterfaceError, _database_unavailable)
+    app.add_middleware(PlainText)  # inside the limits: a bad request still counts and is bounded
+    timeouts.install(app, settings)  # innermost: its 408 goes out through the others
     limits.install(app, settings)
     app.add_middleware(RequestId)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
@@ -105,6 +123,34 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
     if settings.bench_endpoint:
         app.include_router(_bench_router())
     return app
+
+
+# Said once a minute at most, not a traceback per request: while the database is down,
+# every request that needs it fails the same way. (When it was last said.)
+_outage_said = [-60.0]
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """The database cannot be reached (stopped, restarting, out of connections): a typed
+    503 the client may retry, not a 500. The worker waits the outage out by itself."""
+    if time.monotonic() - _outage_said[0] >= 60.0:
+        _outage_said[0] = time.monotonic()
+        log.warning(
+            "database unavailable (%s) on %s %s: answering 503",
+            type(exc).__name__,
+            request.method,
+            request.url.path,
+        )
+    words = (
+        "The database cannot be reached. Try again in a moment."
+        if language_of(request) == "en"
+        else "Basis data tidak dapat dihubungi. Coba lagi sebentar lagi."
+    )
+    return JSONResponse(
+        errors.body("database_unavailable", words),
+        status_code=503,
+        headers={"Retry-After": "30"},
+    )
 
 
 def _bench_router() -> APIRouter:
@@ -141,5 +187,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def app_factory() -> FastAPI:
-    """Entry point for uvicorn (``bsu serve``): settings from the environment."""
+    """Entry point for uvicorn (``bsu serve``): settings from the environment; what the
+    process writes is 0600 in 0700 folders (not set by ``create_app``: a test or host
+    process that builds the app keeps its own umask)."""
+    storage.private()
     return create_app()

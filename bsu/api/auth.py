@@ -1,10 +1,16 @@
 """Knowing the caller: API keys when they are required, the local user when they are not.
 
 Keys are required when the server was told so (``BSU_REQUIRE_KEYS``, which ``bsu serve``
-sets for any address other than loopback) or as soon as one active key exists in the
-store. Without either, the server is the embedded single-user install and everyone who can
-reach it is the local user. Verified keys are remembered for ``auth_cache_seconds`` so that
-a check does not cost a database query; a revocation takes effect within that time.
+sets for any address other than loopback), while an active key exists, and, once keys
+have been used, after the last one is revoked too: the server stays closed to keyless
+callers until an operator runs ``bsu keys open-local`` (``bsu.store.keys.access``). Only a
+store where no key was ever made, or one an operator opened again, is the embedded
+single-user install where everyone who can reach the server is the local user. Verified
+keys are remembered for ``auth_cache_seconds`` so that a check does not cost a database
+query; a revocation takes effect within that time.
+
+The gate also remembers which keys the store has ever confirmed (``proven``): the rate
+limiter counts a request against its key only then, and against its address before.
 """
 
 from __future__ import annotations
@@ -21,46 +27,58 @@ from starlette.concurrency import run_in_threadpool
 from bsu.access import LOCAL, Principal
 from bsu.api.errors import ApiError
 from bsu.store import keys
+from bsu.store.keys import Access
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="bsu"'}
+# Keys the store confirmed, remembered at most (only real keys get in, so this is the
+# number of keys in use; past it the memory starts again).
+MAX_PROVEN = 1 << 17
 
 
 class Gate:
-    """Per-process memory of verified keys and of whether keys exist at all."""
+    """Per-process memory of verified keys and of whether keys are required."""
 
     def __init__(self, sessions: sessionmaker[Session], required: bool, ttl: float) -> None:
         self.sessions = sessions
         self.required = required
         self.ttl = ttl
         self._known: dict[str, tuple[float, Principal | None]] = {}
-        self._keys_exist: tuple[float, bool] = (0.0, False)
+        self._proven: set[str] = set()
+        self._access: tuple[float, Access] = (float("-inf"), Access.OPEN)
         self._lock = threading.Lock()
 
-    def keys_required(self) -> bool:
-        known = self.known_required()
+    def access(self) -> Access:
+        """Whether a keyless caller is the local user, asked of the store (or remembered
+        for ttl)."""
+        known = self.known_access()
         if known is not None:
             return known
         with self.sessions() as session:
-            exist = keys.any_active(session)
-        self._keys_exist = (time.monotonic(), exist)
-        return exist
+            state = keys.access(session)
+        self._access = (time.monotonic(), state)
+        return state
 
-    def known_required(self) -> bool | None:
-        """Whether keys are required, or None when that must be asked of the store."""
+    def known_access(self) -> Access | None:
+        """``access`` from memory, or None when it must be asked of the store."""
         if self.required:
-            return True
-        checked, exist = self._keys_exist
-        return exist if time.monotonic() - checked <= self.ttl else None
+            return Access.KEYS
+        checked, state = self._access
+        return state if time.monotonic() - checked <= self.ttl else None
 
     def principal(self, token: str) -> Principal | None:
         """Who ``token`` stands for (None if unknown or revoked), asked of the store and
         remembered for ttl."""
         with self.sessions() as session:
             found = keys.principal(session, token)
+        fingerprint = _fingerprint(token)
         with self._lock:
             if len(self._known) > 10_000:
                 self._known.clear()
-            self._known[_fingerprint(token)] = (time.monotonic(), found)
+            self._known[fingerprint] = (time.monotonic(), found)
+            if found is not None:
+                if len(self._proven) >= MAX_PROVEN:
+                    self._proven.clear()
+                self._proven.add(fingerprint)
         return found
 
     def cached(self, token: str) -> tuple[bool, Principal | None]:
@@ -69,6 +87,11 @@ class Gate:
         if known is not None and time.monotonic() - known[0] <= self.ttl:
             return True, known[1]
         return False, None
+
+    def proven(self, token: str) -> bool:
+        """Whether the store ever confirmed ``token`` as a key (revoked since or not): a
+        made-up key never is."""
+        return _fingerprint(token) in self._proven
 
 
 def _fingerprint(token: str) -> str:
@@ -90,19 +113,11 @@ async def caller(request: Request) -> Principal:
     gate: Gate = request.app.state.gate
     token = presented(request)
     if token is None:
-        required = gate.known_required()
-        if required is None:
-            required = await run_in_threadpool(gate.keys_required)
-        if required:
-            raise ApiError(
-                401,
-                "api_key_required",
-                "Kunci API diperlukan. Kirim header 'Authorization: Bearer <kunci>'; minta "
-                "kunci kepada petugas BPJS Ketenagakerjaan atau admin server ini.",
-                "An API key is required. Send the header 'Authorization: Bearer <key>'; ask "
-                "BPJS Ketenagakerjaan staff or this server's administrator for a key.",
-                headers=_CHALLENGE,
-            )
+        state = gate.known_access()
+        if state is None:
+            state = await run_in_threadpool(gate.access)
+        if state is not Access.OPEN:
+            raise _key_required(state)
         found: Principal | None = LOCAL
     else:
         hit, found = gate.cached(token)
@@ -118,6 +133,31 @@ async def caller(request: Request) -> Principal:
         )
     request.state.principal = found
     return found
+
+
+def _key_required(state: Access) -> ApiError:
+    """401 for a call without a key, saying why when every key was revoked."""
+    if state is Access.CLOSED:
+        return ApiError(
+            401,
+            "api_key_required",
+            "Kunci API diperlukan: semua kunci dicabut, jadi server ini tertutup. Buat kunci "
+            "baru (bsu keys create) atau jalankan 'bsu keys open-local' untuk membukanya lagi "
+            "bagi pengguna lokal.",
+            "An API key is required: every key has been revoked, so this server is closed. "
+            "Create a new key (bsu keys create) or run 'bsu keys open-local' to open it to "
+            "the local user again.",
+            headers=_CHALLENGE,
+        )
+    return ApiError(
+        401,
+        "api_key_required",
+        "Kunci API diperlukan. Kirim header 'Authorization: Bearer <kunci>'; minta "
+        "kunci kepada petugas BPJS Ketenagakerjaan atau admin server ini.",
+        "An API key is required. Send the header 'Authorization: Bearer <key>'; ask "
+        "BPJS Ketenagakerjaan staff or this server's administrator for a key.",
+        headers=_CHALLENGE,
+    )
 
 
 async def staff(principal: Annotated[Principal, Depends(caller)]) -> Principal:

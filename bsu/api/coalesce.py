@@ -16,8 +16,10 @@ every future with its own result.
   reaches previous + already pending), but never longer than ``max_wait`` nor than
   ``wait_fraction`` of the previous round's duration, so the wait stays small next to
   the cost it saves.
-- A failing group fails its own items only (each future gets the exception); the other
-  groups of the same round are unaffected.
+- A failing group fails its own items only; the other groups of the same round are
+  unaffected. And a group that fails as a whole is handled again in halves, down to
+  single items, so only the item that breaks it fails (each other caller gets its own
+  result): one caller's request can never fail the others'.
 - Nothing hangs: every future taken is resolved or failed in a ``finally``, and ``close``
   fails whatever is still queued.
 """
@@ -42,8 +44,11 @@ class CoalescerClosed(RuntimeError):
 class Coalescer(Generic[K, T, R]):
     """Batches concurrent ``submit`` calls into grouped ``handle`` calls.
 
-    ``handle(key, items)`` must return one result per item, in order; it may raise, which
-    fails exactly the items of that group.
+    ``handle(key, items)`` must return one result per item, in order, the same whatever
+    items it is given together; it may raise, and only an item that raises when handled
+    alone gets the error. ``split_on(error)`` says whether an error may be an item's
+    doing; one that cannot (the database is down) fails the group at once, as handling
+    its halves would only repeat it.
     """
 
     def __init__(
@@ -53,6 +58,7 @@ class Coalescer(Generic[K, T, R]):
         max_items: int = 256,
         max_wait: float = 0.002,
         wait_fraction: float = 0.25,
+        split_on: Callable[[Exception], bool] = lambda _: True,
     ) -> None:
         if max_items < 1:
             raise ValueError("max_items must be at least 1")
@@ -61,6 +67,7 @@ class Coalescer(Generic[K, T, R]):
         self._max_items = max_items
         self._max_wait = max_wait
         self._wait_fraction = wait_fraction
+        self._split_on = split_on
         self._wanted = 0  # while gathering: wake up once this many items are pending
         self._enough = asyncio.Event()
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
@@ -69,6 +76,7 @@ class Coalescer(Generic[K, T, R]):
         # Sizes of the groups handled so far: how well coalescing works (for tests, logs).
         self.groups = 0
         self.items = 0
+        self.split = 0  # groups that failed as a whole and were handled again in halves
 
     async def submit(self, item: T) -> R:
         """The result for ``item``, computed together with whatever else is pending."""
@@ -136,23 +144,35 @@ class Coalescer(Generic[K, T, R]):
             for key, members in groups.items():
                 self.groups += 1
                 self.items += len(members)
-                try:
-                    results = await self._handle(key, [item for item, _ in members])
-                    if len(results) != len(members):
-                        raise RuntimeError(
-                            f"coalesced handler gave {len(results)} results for "
-                            f"{len(members)} items"
-                        )
-                except Exception as exc:  # this group's callers get the error, no one else
-                    for _, future in members:
-                        if not future.done():
-                            future.set_exception(exc)
-                else:
-                    for (_, future), result in zip(members, results, strict=True):
-                        if not future.done():
-                            future.set_result(result)
+                await self._settle(key, members)
         finally:
             self._fail(taken)
+
+    async def _settle(self, key: K, members: list[tuple[T, asyncio.Future[R]]]) -> None:
+        """Hand ``members`` to the handler and resolve their futures. If they fail as a
+        whole, each half is handled again on its own, down to single items: one item
+        that breaks its group (a value no parser foresaw) fails only its own caller, at
+        the cost of about two calls per halving instead of one call per member."""
+        try:
+            results = await self._handle(key, [item for item, _ in members])
+            if len(results) != len(members):
+                raise RuntimeError(
+                    f"coalesced handler gave {len(results)} results for {len(members)} items"
+                )
+        except Exception as exc:
+            if len(members) > 1 and self._split_on(exc):
+                self.split += 1
+                half = len(members) // 2
+                await self._settle(key, members[:half])
+                await self._settle(key, members[half:])
+                return
+            for _, future in members:  # one item alone: its caller gets the error
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for (_, future), result in zip(members, results, strict=True):
+            if not future.done():
+                future.set_result(result)
 
     @staticmethod
     def _fail(taken: list[tuple[T, asyncio.Future[R]]]) -> None:

@@ -10,6 +10,7 @@ last four digits).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from fastapi import FastAPI, Request
@@ -18,7 +19,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bsu.api.lang import language_of
-from bsu.errors import BsuError
+from bsu.errors import BsuError, RuleSetError
+from bsu.logs import Repeats
 from bsu.privacy import mask_numbers
 
 log = logging.getLogger("bsu.api")
@@ -64,6 +66,47 @@ _MALFORMED = (
 )
 
 
+_RULESET_BROKEN = (
+    "Aturan ini tidak dapat dimuat di server ini. Admin server perlu memeriksa folder "
+    "aturannya (lihat log server).",
+    "This rule set cannot be loaded on this server. The server's administrator needs to "
+    "check its rules folder (see the server log).",
+)
+
+
+def ruleset_error(request: Request, exc: RuleSetError) -> JSONResponse:
+    """An unknown id is the caller's 422 (its message names only the valid ids); a rule
+    file that does not load is the server's fault: its message quotes the file, so it
+    goes to the log and the caller gets a fixed 500."""
+    if exc.code == "ruleset_not_found":
+        return JSONResponse(body(exc.code, exc.message(language_of(request))), status_code=422)
+    log.error("rule set cannot be loaded: %s", exc.message("en"))
+    words = _RULESET_BROKEN[1] if language_of(request) == "en" else _RULESET_BROKEN[0]
+    return JSONResponse(body("ruleset_invalid", words), status_code=500)
+
+
+_REPORTED = "bsu_reported"
+# An unexpected error is logged with its traceback at most once per this many seconds;
+# its repeats meanwhile are counted (bsu.logs.Repeats).
+REPEAT_WINDOW_SECONDS = 60.0
+
+
+class _Reported(logging.Filter):
+    """Drops the server's own "Exception in ASGI application" record of an error the
+    500 handler has logged already (Starlette re-raises it after the handler answered):
+    a second traceback per 500, and one no repeat counting would reach."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not getattr(error, _REPORTED, False)
+
+
+def _quiet_reraise() -> None:
+    server = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _Reported) for f in server.filters):
+        server.addFilter(_Reported())
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
@@ -73,6 +116,10 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(BsuError)
     async def _bsu_error(request: Request, exc: BsuError) -> JSONResponse:
         return JSONResponse(body(exc.code, exc.message(language_of(request))), status_code=422)
+
+    @app.exception_handler(RuleSetError)
+    async def _ruleset_error(request: Request, exc: RuleSetError) -> JSONResponse:
+        return ruleset_error(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -87,9 +134,14 @@ def install(app: FastAPI) -> None:
             message = "Permintaan tidak sah: " + "; ".join(problems)
         return JSONResponse(body("validation_error", message), status_code=422)
 
+    repeats = Repeats(log, REPEAT_WINDOW_SECONDS)
+    _quiet_reraise()
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        repeats.error("unexpected error on %s %s", request.method, request.url.path, exc=exc)
+        with contextlib.suppress(AttributeError):
+            setattr(exc, _REPORTED, True)
         en = language_of(request) == "en"
         message = (
             "Something went wrong on our side. Try again later."

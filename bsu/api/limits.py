@@ -3,11 +3,17 @@
 Two pure ASGI middlewares, installed by ``install`` (outermost first):
 
 - ``RateLimit``: a token bucket per caller and per budget, in this process's memory. The
-  caller is the API key presented (``Authorization: Bearer <key>`` or ``X-API-Key``),
-  known only by a keyed hash of it (the key itself is never kept, and is not validated
-  here: ``bsu.api.auth`` does that), or the client address without one. Uploads
-  (``POST /v1/batches``) spend their own, smaller budget; ``/healthz`` and ``/readyz``
-  none. An empty bucket is answered at once: 429, ``Retry-After`` and the error body.
+  caller is the client address until the store has confirmed the API key presented
+  (``Authorization: Bearer <key>`` or ``X-API-Key``; ``bsu.api.auth.Gate.proven``), and
+  from then on that key, known only by a keyed hash of it (the key itself is never
+  kept). A made-up key therefore gets no bucket of its own: a new one on every request
+  still spends the address's budget. A request that passed on its address's budget and
+  whose key the app then confirmed is moved to the key's bucket (the address gets its
+  token back); and when the address's budget is spent, a key not yet confirmed is looked
+  up once (as authentication would) so that a real key's first request from a busy
+  address is not refused for others' traffic. Uploads (``POST /v1/batches``) spend their
+  own, smaller budget; ``/healthz`` and ``/readyz`` none. An empty bucket is answered at
+  once: 429, ``Retry-After`` and the error body.
 - ``BodyLimit``: the request body may be ``Settings.max_upload_bytes`` plus the multipart
   framing on an upload, ``max_batch_workers x batch_bytes_per_worker`` on
   ``POST /v1/check/batch``, ``max_request_bytes`` anywhere else. A ``Content-Length`` over
@@ -36,9 +42,12 @@ from collections import OrderedDict
 
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bsu.access import split
 from bsu.api import errors, lang
+from bsu.api.auth import Gate
 from bsu.settings import Settings
 
 UPLOAD_PATH = "/v1/batches"
@@ -80,7 +89,7 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
     return None
 
 
-async def _refuse(
+async def refuse(
     scope: Scope,
     send: Send,
     status: int,
@@ -127,6 +136,12 @@ class TokenBuckets:
             self._buckets.popitem(last=False)
         return wait
 
+    def give_back(self, caller: bytes) -> None:
+        """Return a token taken from ``caller`` (the request was another caller's)."""
+        found = self._buckets.get(caller)
+        if found is not None:
+            self._buckets[caller] = (min(self.burst, found[0] + 1.0), found[1])
+
     def __len__(self) -> int:
         return len(self._buckets)
 
@@ -157,9 +172,23 @@ class RateLimit:
             return
         upload = scope["method"] == "POST" and scope["path"].rstrip("/") == UPLOAD_PATH
         buckets = self.budgets["upload" if upload else "api"]
-        wait = buckets.take(self.caller(scope)) if buckets is not None else 0.0
+        if buckets is None:
+            await self.app(scope, receive, send)
+            return
+        key = _presented(scope)
+        gate = _gate(scope)
+        proven = key is not None and gate is not None and gate.proven(_text(key))
+        caller = self.key_caller(key) if proven and key is not None else self.address(scope)
+        wait = buckets.take(caller)
+        if wait > 0.0 and not proven and key is not None and await _confirm(gate, key):
+            proven, caller = True, self.key_caller(key)  # a real key, first seen here
+            wait = buckets.take(caller)
         if wait <= 0.0:
             await self.app(scope, receive, send)
+            if not proven and key is not None and gate is not None and gate.proven(_text(key)):
+                # The app confirmed the key: the request was the key's, not the address's.
+                buckets.give_back(caller)
+                buckets.take(self.key_caller(key))
             return
         seconds = max(1, math.ceil(wait))
         headers = {"Retry-After": str(seconds)}
@@ -169,7 +198,7 @@ class RateLimit:
             # instead, and the client reliably reads the 429 on a connection that stays.
             headers["Connection"] = "close"
         what = ("unggahan", "uploads") if upload else ("permintaan", "requests")
-        await _refuse(
+        await refuse(
             scope,
             send,
             429,
@@ -188,17 +217,42 @@ class RateLimit:
         declared = _content_length(_header(scope, b"content-length")) or 0
         return declared > (self.upload_bytes if upload else self.request_bytes)
 
-    def caller(self, scope: Scope) -> bytes:
-        """Whom a request is counted against: a hash of its key, else its address."""
-        key = _presented(scope)
-        if key is not None:
-            return b"k" + hashlib.blake2b(key, key=self._pepper, digest_size=16).digest()
+    def key_caller(self, key: bytes) -> bytes:
+        """The bucket of a confirmed key: a keyed hash of it, never the key."""
+        return b"k" + hashlib.blake2b(key, key=self._pepper, digest_size=16).digest()
+
+    @staticmethod
+    def address(scope: Scope) -> bytes:
+        """The bucket of the client's address (every caller without a confirmed key)."""
         client = scope.get("client")
         return b"a" + (client[0] if client else "unknown").encode()
 
 
 def _buckets(per_minute: float, burst: int) -> TokenBuckets | None:
     return TokenBuckets(per_minute, burst) if per_minute > 0 else None
+
+
+def _gate(scope: Scope) -> Gate | None:
+    """The app's key gate (``bsu.api.auth``), if it has one."""
+    app = scope.get("app")
+    gate = getattr(getattr(app, "state", None), "gate", None)
+    return gate if isinstance(gate, Gate) else None
+
+
+def _text(key: bytes) -> str:
+    """A header value as the framework reads it (``bsu.api.auth`` sees this string)."""
+    return key.decode("latin-1")
+
+
+async def _confirm(gate: Gate | None, key: bytes) -> bool:
+    """Whether ``key`` is a real key, asked of the gate's memory and else of the store;
+    only for keys shaped like ours, so junk costs no lookup."""
+    if gate is None or split(_text(key)) is None:
+        return False
+    hit, found = gate.cached(_text(key))
+    if not hit:
+        found = await run_in_threadpool(gate.principal, _text(key))
+    return found is not None
 
 
 def _presented(scope: Scope) -> bytes | None:
@@ -286,7 +340,7 @@ class BodyLimit:
         limit, code, words = self.limit(scope, form is not None)
         declared = _content_length(headers.get(b"content-length"))
         if declared is not None and declared > limit:
-            await _refuse(scope, send, 413, code, words, {"Connection": "close"})
+            await refuse(scope, send, 413, code, words, {"Connection": "close"})
             return
 
         received = 0
@@ -312,7 +366,7 @@ class BodyLimit:
             refused = True
             if started:  # the app answers while reading: all that is left is to stop it
                 raise _Refused
-            await _refuse(scope, send, 413, problem[0], problem[1], {"Connection": "close"})
+            await refuse(scope, send, 413, problem[0], problem[1], {"Connection": "close"})
             raise _Refused
 
         async def guarded_send(message: Message) -> None:

@@ -209,6 +209,12 @@ class BatchPublic(BaseModel):
     purged_at: dt.datetime | None = Field(
         default=None, description="When the rows and files were deleted (retention period)."
     )
+    evidence: dict[str, Any] | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Loaded evidence that outranked the roster (registry extracts, lists, "
+        "their dates, a message); absent when none was used. Status route only.",
+    )
     links: BatchLinks
 
 

@@ -9,6 +9,7 @@ the current claim, so a result is complete or absent, never partial or doubled.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,8 @@ from bsu.access import Principal, Role
 from bsu.store.models import AuditRecord, Batch, BatchRow, utcnow
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+# The audit action of an attempt given back to the queue (see ``release``).
+INTERRUPTED = "batch.interrupted"
 # What a purged batch's filename becomes (with the original suffix).
 PURGED_NAME = "purged"
 
@@ -278,6 +281,50 @@ def fail(
     return held == 1
 
 
+def release(
+    sessions: sessionmaker[Session],
+    batch_id: str,
+    attempt: int,
+    cause: str,
+    actor: str = "worker",
+) -> bool:
+    """Give a batch back to the queue: its check was interrupted by a stop, a database
+    outage or a full disk, none of them the file's fault. The attempt is recorded as
+    interrupted (``batch.interrupted``), so it is not counted among the deaths that
+    abandon a batch; that is recorded even when another worker took the batch over while
+    this one could not reach the database. True if the batch went back to the queue."""
+    with sessions() as session, session.begin():
+        held = _if_held(session, batch_id, attempt, status=QUEUED, lease_until=None, progress=0)
+        pending = held == 1 or (
+            session.scalar(
+                select(func.count())
+                .select_from(Batch)
+                .where(
+                    Batch.id == batch_id,
+                    Batch.attempts > attempt,
+                    Batch.status.in_([QUEUED, RUNNING]),
+                )
+            )
+            == 1
+        )
+        if pending:
+            detail = {"attempt": attempt, "cause": cause}
+            audit(session, actor, INTERRUPTED, batch_id, None, None, detail)
+    return held == 1
+
+
+def deaths(sessions: sessionmaker[Session], batch_id: str, attempt: int) -> int:
+    """How many attempts before ``attempt`` ended without a word: their process died (the
+    OS killed it, or a file killed its checker). Interrupted attempts are not counted."""
+    with sessions() as session:
+        interrupted = session.scalar(
+            select(func.count())
+            .select_from(AuditRecord)
+            .where(AuditRecord.batch_id == batch_id, AuditRecord.action == INTERRUPTED)
+        )
+    return max(0, attempt - 1 - int(interrupted or 0))
+
+
 def _if_held(session: Session, batch_id: str, attempt: int, **values: Any) -> int:
     """Update the batch only if this attempt still holds its claim; rows changed (0 or 1)."""
     return _changed(
@@ -406,8 +453,20 @@ def visible_to(principal: Principal) -> Any:
     return Batch.branch == principal.branch
 
 
+# How every batch id is written (str(uuid4())): anything else names no batch, and is
+# answered without a query (a NUL or a stray byte never reaches the database).
+_BATCH_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def is_batch_id(text: str) -> bool:
+    """Whether ``text`` could name a batch at all."""
+    return _BATCH_ID.fullmatch(text) is not None
+
+
 def visible(session: Session, batch_id: str, principal: Principal) -> Batch | None:
     """The batch if it exists and the caller may see it; None either way otherwise."""
+    if not is_batch_id(batch_id):
+        return None
     return session.scalar(select(Batch).where(Batch.id == batch_id, visible_to(principal)))
 
 
@@ -429,6 +488,8 @@ def audit_trail(
     session: Session, principal: Principal, batch_id: str | None, offset: int, limit: int
 ) -> tuple[list[AuditRecord], int]:
     """Audit records of the batches the caller may see (all of them for the local user)."""
+    if batch_id and not is_batch_id(batch_id):
+        return [], 0  # no batch has that id
     where: list[Any] = []
     if principal.role is not Role.LOCAL:
         where.append(AuditRecord.batch_id.in_(select(Batch.id).where(visible_to(principal))))

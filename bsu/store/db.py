@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -9,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger("bsu.store")
 
 # How long a SQLite writer waits for the one write lock before "database is locked".
 BUSY_TIMEOUT_SECONDS = 30
@@ -27,7 +32,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(path))
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_SECONDS},
@@ -39,6 +44,8 @@ def make_engine(url: str) -> Engine:
             cursor = dbapi_connection.cursor()
             _wal(cursor)
             cursor.execute("PRAGMA synchronous=FULL")
+            # A deleted row's bytes are overwritten, not left in the page's free space.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
@@ -47,8 +54,37 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
+def _private_file(path: Path) -> None:
+    """Make the SQLite file 0600 (its folder 0700) before SQLite does, whatever the
+    process's umask: SQLite gives its -wal and -shm the mode of the database file."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):  # an empty file is an empty database
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def sessions(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def scrub(engine: Engine, tables: tuple[str, ...]) -> None:
+    """After rows of personal data were deleted (a purge), make their bytes go from disk.
+
+    SQLite overwrites deleted rows (``secure_delete``) but keeps every changed page, the
+    rows' earlier versions included, in ``-wal`` until a checkpoint: ``TRUNCATE`` copies
+    the pages into the file and empties the WAL, waiting (busy timeout) for readers.
+    PostgreSQL keeps deleted rows as dead tuples until VACUUM, run here on ``tables``;
+    their bytes can still linger in free space, the WAL segments and backups (SECURITY.md).
+    """
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").scalar()
+        if busy:
+            log.warning("checkpoint after purge was blocked by a reader; -wal not emptied yet")
+        return
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            for table in tables:
+                connection.exec_driver_sql(f"VACUUM {table}")
 
 
 def ping(engine: Engine) -> bool:

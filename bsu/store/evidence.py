@@ -22,9 +22,19 @@ from sqlalchemy.orm import Session
 
 from bsu import dates, nik, roster, vocabulary, wage
 from bsu.errors import BsuError
-from bsu.evidence import LIST_KINDS, NO_EVIDENCE, Evidence, ExclusionList, registry_frame
+from bsu.evidence import (
+    LIST_KINDS,
+    NO_EVIDENCE,
+    Evidence,
+    ExclusionList,
+    Source,
+    notice_words,
+    registry_frame,
+)
+from bsu.ruleset import Lang
 from bsu.store.batches import audit
 from bsu.store.models import (
+    AuditRecord,
     ExclusionEntry,
     ExclusionImport,
     RegistryImport,
@@ -251,9 +261,17 @@ def import_exclusions(
         return Imported(record.id, len(entries), int((~usable).sum()), already=False)
 
 
-def load(engine: Engine, niks: Iterable[str] | Callable[[], Iterable[str]]) -> Evidence:
+def load(
+    engine: Engine,
+    niks: Iterable[str] | Callable[[], Iterable[str]],
+    employer_id: str | None = None,
+) -> Evidence:
     """The evidence for these NIKs: registry rows (if any extract was imported) and every
     exclusion list (its NIKs among these). Reads in chunks of a few thousand NIKs.
+
+    With ``employer_id`` (an employer's key), only that employer's share: the registry
+    rows whose NPP is ``employer_id`` and list entries of those workers
+    (``Evidence.scoped_to``); the other NIKs are not even looked up.
 
     ``niks`` may be a function giving them, called only when the store holds evidence:
     cleaning a million NIKs costs about a second, wasted when there is nothing to ask.
@@ -269,6 +287,8 @@ def load(engine: Engine, niks: Iterable[str] | Callable[[], Iterable[str]]) -> E
         ).all()
         if not has_registry and not lists:
             return NO_EVIDENCE
+        if employer_id is not None and not has_registry:
+            return NO_EVIDENCE  # no registry places anyone at an employer
         given = niks() if callable(niks) else niks
         wanted = sorted(
             {
@@ -277,18 +297,12 @@ def load(engine: Engine, niks: Iterable[str] | Callable[[], Iterable[str]]) -> E
                 if isinstance(n, str) and len(n) == 16 and n.isascii() and n.isdigit()
             }
         )
-        registry = None
+        registry: pd.DataFrame | None = None
+        sources: list[Source] = []
         if has_registry:
-            found: list[dict[str, Any]] = []
-            for start in range(0, len(wanted), CHUNK):
-                chunk = wanted[start : start + CHUNK]
-                result = session.execute(
-                    select(RegistryParticipant).where(RegistryParticipant.nik.in_(chunk))
-                )
-                found += [_participant(p) for (p,) in result]
-            registry = registry_frame(
-                pd.DataFrame(found, columns=["nik", *_PARTICIPANT_FIELDS, "label"])
-            )
+            registry, sources = _registry_for(session, wanted, employer_id)
+            if employer_id is not None:
+                wanted = sorted(registry.index)  # the lists are asked about these only
         excluded = []
         for listed in lists:
             hits: list[str] = []
@@ -301,12 +315,49 @@ def load(engine: Engine, niks: Iterable[str] | Callable[[], Iterable[str]]) -> E
                 ).all()
             label = f"{listed.list.upper()} {listed.as_of.isoformat()} ({listed.source})"
             excluded.append(ExclusionList(listed.list, pd.Index(hits, dtype=object), label))
+            sources.append(Source(listed.list, listed.as_of, listed.filename, listed.source))
         latest = session.scalar(select(func.max(RegistryImport.as_of)))
-    return Evidence(
+    found = Evidence(
         registry=registry,
         lists=tuple(excluded),
         registry_label=latest.isoformat() if latest else "",
+        sources=tuple(sources),
+        looked_up=len(wanted),
     )
+    return found.scoped_to(employer_id) if employer_id is not None else found
+
+
+def _registry_for(
+    session: Session, wanted: Sequence[str], employer_id: str | None
+) -> tuple[pd.DataFrame, list[Source]]:
+    """The registry rows of these NIKs (at ``employer_id`` only, when given), and the
+    extracts they came from plus the latest one (which a NIK is absent from)."""
+    found: list[dict[str, Any]] = []
+    imports: set[int] = set()
+    for start in range(0, len(wanted), CHUNK):
+        query = select(RegistryParticipant).where(
+            RegistryParticipant.nik.in_(wanted[start : start + CHUNK])
+        )
+        if employer_id is not None:
+            query = query.where(RegistryParticipant.employer_id == employer_id)
+        for (p,) in session.execute(query):
+            found.append(_participant(p))
+            imports.add(p.import_id)
+    if employer_id is None:
+        newest = session.scalar(
+            select(RegistryImport.id).order_by(
+                RegistryImport.as_of.desc(), RegistryImport.id.desc()
+            )
+        )
+        imports.add(int(newest or 0))
+    extracts = session.scalars(
+        select(RegistryImport)
+        .where(RegistryImport.id.in_(sorted(imports)))
+        .order_by(RegistryImport.as_of, RegistryImport.id)
+    ).all()
+    sources = [Source("registry", e.as_of, e.filename) for e in extracts]
+    frame = registry_frame(pd.DataFrame(found, columns=["nik", *_PARTICIPANT_FIELDS, "label"]))
+    return frame, sources
 
 
 _PARTICIPANT_FIELDS = (
@@ -340,3 +391,65 @@ def summary(engine: Engine) -> dict[str, Any]:
             for kind in LIST_KINDS
         }
     return {"participants": participants or 0, "registry_as_of": latest, "lists": lists}
+
+
+# --- who used the evidence -------------------------------------------------------------
+
+EVIDENCE_USED = "check.evidence"
+
+
+@dataclass(frozen=True)
+class Use:
+    """One check that was judged against loaded evidence, as its audit record says it:
+    who, which request or batch, how many NIKs, and (for API checks) their pseudonyms."""
+
+    actor: str
+    niks: int
+    pseudonyms: Sequence[str] | None = None  # keyed pseudonyms (bsu.privacy), never NIKs
+    request_id: str | None = None
+    batch_id: str | None = None
+
+
+def record_uses(engine: Engine, found: Evidence, uses: Sequence[Use]) -> None:
+    """Audit each check that read registry or list data (UU 27/2022: who looked at whose
+    data, and when), in one transaction, before any answer leaves the server."""
+    notice = found.notice()
+    if notice is None or not uses:
+        return
+    with Session(engine) as session, session.begin():
+        for use in uses:
+            detail: dict[str, Any] = {"niks": use.niks, **notice}
+            if use.pseudonyms is not None:
+                detail["pseudonyms"] = list(use.pseudonyms)
+            audit(
+                session,
+                use.actor,
+                EVIDENCE_USED,
+                use.batch_id,
+                None,
+                None,
+                detail,
+                request_id=use.request_id,
+            )
+
+
+def notice_of(session: Session, batch_id: str) -> dict[str, Any] | None:
+    """What evidence was in force when the batch was checked (its latest check), as the
+    batch's status shows it; None if none was."""
+    detail = session.scalar(
+        select(AuditRecord.detail)
+        .where(AuditRecord.batch_id == batch_id, AuditRecord.action == EVIDENCE_USED)
+        .order_by(AuditRecord.id.desc())
+        .limit(1)
+    )
+    if not detail:
+        return None
+    return {k: detail[k] for k in ("scope", "registry", "lists") if k in detail}
+
+
+def evidence_notice(session: Session, batch_id: str, lang: Lang) -> dict[str, Any] | None:
+    """``notice_of`` with its ``message`` in ``lang``."""
+    notice = notice_of(session, batch_id)
+    if notice is None:
+        return None
+    return {**notice, "message": notice_words(notice, lang)}

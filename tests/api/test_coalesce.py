@@ -89,10 +89,11 @@ def test_each_group_is_one_call_and_a_failing_group_fails_only_its_items() -> No
         )
 
     results = run(main())
-    assert sorted(handler.calls) == [
-        ("even", list(range(0, 20, 2))),
-        ("odd", list(range(1, 20, 2))),
-    ]
+    # Each group in one call; the failing one is then handled again in halves, down to
+    # single items, each of which fails alone (tests/api/test_poison.py).
+    assert sorted(handler.calls)[0] == ("even", list(range(0, 20, 2)))
+    assert ("odd", list(range(1, 20, 2))) in handler.calls
+    assert all(key == "odd" for key, _ in handler.calls if key != "even")
     for i, result in enumerate(results):
         if i % 2:
             assert isinstance(result, ValueError) and str(result) == "group odd failed"

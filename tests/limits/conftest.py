@@ -17,6 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bsu.access import Role
+from bsu.store import keys, schema
+from bsu.store.db import make_engine, sessions
 from tests.servers import Server, database, start_server
 
 UPLOAD_LIMIT = 1_000_000  # BSU_MAX_UPLOAD_BYTES of the ``limited`` server
@@ -49,14 +52,38 @@ def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def throttled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Small budgets: 5 requests at once then one every 2 s; 2 uploads then one every 10 s."""
-    yield from _serve(
-        tmp_path_factory.mktemp("throttled"),
-        BSU_RATE_LIMIT_PER_MINUTE=str(API_PER_MINUTE),
-        BSU_RATE_LIMIT_BURST=str(API_BURST),
-        BSU_UPLOAD_RATE_LIMIT_PER_MINUTE=str(UPLOAD_PER_MINUTE),
-        BSU_UPLOAD_RATE_LIMIT_BURST=str(UPLOAD_BURST),
-    )
+    """Small budgets: 5 requests at once then one every 2 s; 2 uploads then one every 10 s.
+    A key exists from the start, so keys are required (a bucket is per real key: see
+    ``real_key``)."""
+    tmp = tmp_path_factory.mktemp("throttled")
+    with database("sqlite", tmp) as url:
+        real_key(url)
+        running = start_server(
+            tmp / "data",
+            url,
+            BSU_RATE_LIMIT_PER_MINUTE=str(API_PER_MINUTE),
+            BSU_RATE_LIMIT_BURST=str(API_BURST),
+            BSU_UPLOAD_RATE_LIMIT_PER_MINUTE=str(UPLOAD_PER_MINUTE),
+            BSU_UPLOAD_RATE_LIMIT_BURST=str(UPLOAD_BURST),
+        )
+        try:
+            yield running
+        finally:
+            running.stop()
+
+
+def real_key(database_url: str) -> str:
+    """A new key in the store (a branch staff key): its own rate-limit bucket once the
+    server has confirmed it."""
+    engine = make_engine(database_url)
+    try:
+        schema.upgrade(engine)
+        with sessions(engine)() as session:
+            made = keys.create(session, Role.STAFF, "rate test", branch="JKT01")
+            session.commit()
+        return made.token
+    finally:
+        engine.dispose()
 
 
 def still_answers(server: Server) -> None:

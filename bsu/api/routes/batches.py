@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
+import sqlite3
 import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bsu import preflight
+from bsu import preflight, storage
 from bsu.access import Principal, Role
 from bsu.api import request_id
 from bsu.api.auth import CallerDep
+from bsu.api.data_folder import upload_refused
 from bsu.api.deps import LangDep, SessionDep, SettingsDep
 from bsu.api.errors import ApiError
 from bsu.api.schemas import (
@@ -29,10 +32,12 @@ from bsu.api.schemas import (
     RowsPublic,
 )
 from bsu.roster import CSV_SUFFIXES, XLSX_SUFFIXES
-from bsu.ruleset import Lang, available, load_ruleset, rules_dir
+from bsu.ruleset import Lang, load_ruleset
 from bsu.store import batches
+from bsu.store.evidence import evidence_notice
 from bsu.store.models import Batch
 
+log = logging.getLogger("bsu.api")
 router = APIRouter(prefix="/v1/batches", tags=["batches"])
 CHUNK = 1024 * 1024
 MEDIA = {
@@ -95,6 +100,12 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
         413: {"model": ErrorPublic},
         415: {"model": ErrorPublic},
         422: {"model": ErrorPublic},
+        507: {
+            "model": ErrorPublic,
+            "description": "Penyimpanan penuh atau tidak dapat ditulisi; tidak ada yang "
+            "tersimpan / Storage full or not writable (`storage_full`, `storage_unwritable`); "
+            "nothing was kept",
+        },
     },
 )
 def submit(
@@ -132,19 +143,11 @@ def submit(
             ".xlsx or .csv.",
         )
     ruleset_id = ruleset or settings.ruleset
-    if ruleset_id not in available(settings.rules_dir or rules_dir()):
-        raise ApiError(
-            422,
-            "ruleset_not_found",
-            f"Aturan '{ruleset_id}' tidak ada.",
-            f"Rule set '{ruleset_id}' does not exist.",
-        )
+    # By id from the rules folder only (422 ruleset_not_found naming the valid ids).
     version = load_ruleset(ruleset_id, settings.rules_dir).version
     batch_id = str(uuid.uuid4())
-    uploads = settings.data_dir / "uploads"
-    uploads.mkdir(parents=True, exist_ok=True)
-    target = uploads / f"{batch_id}{suffix}"
-    digest, size = _store(file, target, settings.max_upload_bytes)
+    target = settings.data_dir / "uploads" / f"{batch_id}{suffix}"
+    digest, size = _stored(file, target, settings.max_upload_bytes)
     if size == 0:
         target.unlink(missing_ok=True)
         raise ApiError(422, "file_empty", "Berkas kosong (0 byte).", "The file is empty (0 bytes).")
@@ -186,6 +189,13 @@ def submit(
         if earlier is None:
             raise
         return _same_or_conflict(earlier, digest, lang)
+    except OperationalError as exc:
+        session.rollback()
+        target.unlink(missing_ok=True)  # no batch: the file would be a stray
+        if _database_full(exc):
+            log.error("upload not recorded: the database has no room (%s)", type(exc).__name__)
+            raise upload_refused("full") from None
+        raise
     public = _public(batch, lang)
     return JSONResponse(
         public.model_dump(mode="json"), status_code=202, headers={"Location": public.links.self}
@@ -229,6 +239,29 @@ def _size(n: int) -> str:
     return f"{n} byte"
 
 
+def _stored(upload: UploadFile, target: Path, limit: int) -> tuple[str, int]:
+    """``_store``, with a data folder that is full, read-only or not ours answered 507
+    (logged for the operator with the folder, never to the caller) and nothing left."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return _store(upload, target, limit)
+    except OSError as exc:
+        problem = storage.problem_of(exc)
+        if problem is None:
+            raise
+        target.unlink(missing_ok=True)  # the fsync of its folder may be what failed
+        log.error("upload not stored in %s: %s", target.parent, os.strerror(exc.errno or 0))
+        raise upload_refused(problem) from None
+
+
+def _database_full(exc: OperationalError) -> bool:
+    """SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100): the store has no room."""
+    orig = exc.orig
+    return getattr(orig, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or (
+        getattr(orig, "sqlstate", None) == "53100"
+    )
+
+
 def _store(upload: UploadFile, target: Path, limit: int) -> tuple[str, int]:
     """Copy the upload to its place, hashing it; fsync file and folder before answering."""
     digest = hashlib.sha256()
@@ -264,6 +297,7 @@ def _store(upload: UploadFile, target: Path, limit: int) -> tuple[str, int]:
 
 @router.get("", response_model=BatchesPublic)
 def listed(
+    request: Request,
     session: SessionDep,
     lang: LangDep,
     principal: CallerDep,
@@ -273,6 +307,23 @@ def listed(
 ) -> BatchesPublic:
     """Your batches, newest first: an employer's own uploads, or a branch's for its staff."""
     found, count = batches.listed(session, principal, status, (page - 1) * page_size, page_size)
+    if principal.role is Role.STAFF and found:
+        # Each batch shown names a file and an employer: one record per batch, so that
+        # "who saw this batch" is answered from its own audit trail.
+        # At most page_size (100) records, inserted in one flush.
+        detail = {"status": status, "page": page, "page_size": page_size}
+        for batch in found:
+            batches.audit(
+                session,
+                principal.actor,
+                "batch.read.list",
+                batch.id,
+                batch.ruleset_id,
+                batch.ruleset_version,
+                detail,
+                request_id=request_id.of(request.state),
+            )
+        session.commit()
     return BatchesPublic(
         data=[_public(b, lang) for b in found], count=count, page=page, page_size=page_size
     )
@@ -310,9 +361,18 @@ def audit_read(
 
 
 @router.get("/{batch_id}", response_model=BatchPublic, responses={404: {"model": ErrorPublic}})
-def status(batch_id: str, session: SessionDep, lang: LangDep, principal: CallerDep) -> BatchPublic:
+def status(
+    batch_id: str, request: Request, session: SessionDep, lang: LangDep, principal: CallerDep
+) -> BatchPublic:
     """Status, progress (percent) and, once done, the summary."""
-    return _public(visible(session, batch_id, principal), lang)
+    batch = visible(session, batch_id, principal)
+    # The filename and employer are the employer's data; a staff key polling the batch it
+    # uploaded itself (the upload page asks twice a second) reads nothing it did not send.
+    if principal.role is Role.STAFF and batch.submitted_by != principal.actor:
+        audit_read(session, request, principal, batch, "batch.read.status")
+    public = _public(batch, lang)
+    public.evidence = evidence_notice(session, batch.id, lang)  # which data overruled it
+    return public
 
 
 @router.get(

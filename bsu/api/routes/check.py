@@ -14,7 +14,11 @@ How ``/v1/check`` stays fast on one process (see ``benchmarks/api_load.py``):
   is committed. The embedded default store has no evidence, so the usual request touches
   no database at all. With evidence loaded, each coalesced group makes one
   ``evidence.load`` (a few indexed ``IN`` lookups for all the group's NIKs together) in
-  the thread pool.
+  the thread pool, and records who used it (``check.evidence`` audit records).
+- Evidence is scoped to the caller (UU 27/2022): an employer's key gets registry and list
+  data only for the workers the registry places at its NPP (``Principal.evidence_scope``).
+  Requests of different scopes are never in one group (the coalescer's key holds the
+  scope), so no request is judged on evidence loaded for another caller.
 - Concurrent ``/v1/check`` requests are coalesced (``bsu.api.coalesce``): everything
   pending is judged in one ``evaluate(..., separate_sources=True)`` call per rule set,
   each request its own source, so two requests with the same NIK are never duplicates
@@ -28,7 +32,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,8 +41,11 @@ import pandas as pd
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
+from bsu.access import LOCAL, Principal
+from bsu.api import request_id
 from bsu.api.auth import caller
 from bsu.api.coalesce import Coalescer
 from bsu.api.errors import ApiError
@@ -55,6 +62,7 @@ from bsu.engine import Decisions, evaluate
 from bsu.evidence import NO_EVIDENCE, Evidence
 from bsu.explain import explain
 from bsu.nik import clean as clean_nik
+from bsu.privacy import log_key, pseudonym
 from bsu.records import COLUMNS, ROW, SOURCE
 from bsu.report import plain
 from bsu.ruleset import Lang, RuleSet, load_ruleset
@@ -79,6 +87,10 @@ THREAD_ABOVE_WORKERS = 1000
 JSON = "application/json"
 
 
+# Who sent a request: the principal and the request's X-Request-ID (for the audit).
+Caller = tuple[Principal, str | None]
+
+
 @dataclass(frozen=True)
 class _Pending:
     """One ``/v1/check`` request waiting for its group."""
@@ -86,6 +98,12 @@ class _Pending:
     record: dict[str, Any]
     ruleset: RuleSet
     lang: Lang
+    caller: Caller = (LOCAL, None)
+
+    @property
+    def group(self) -> tuple[Path, str | None]:
+        """Requests judged together: one rule set and one evidence scope."""
+        return self.ruleset.path, self.caller[0].evidence_scope
 
 
 class Checker:
@@ -98,15 +116,18 @@ class Checker:
         self._rulesets: dict[str, RuleSet] = {}
         self._has_evidence = False
         self._evidence_checked = float("-inf")
-        self.coalescer: Coalescer[Path, _Pending, bytes] = Coalescer(
+        self._log_key: bytes | None = None
+        self.coalescer: Coalescer[tuple[Path, str | None], _Pending, bytes] = Coalescer(
             self._judge_group,
-            key=lambda pending: pending.ruleset.path,
+            key=lambda pending: pending.group,
             max_items=settings.check_coalesce_max,
+            split_on=_may_be_one_request,
         )
 
     def ruleset(self, name: str | None) -> RuleSet:
-        """The rule set ``name`` (default: the configured one), loaded once. An unknown
-        name raises ``RuleSetError`` (422 ``ruleset_not_found``) and is not remembered."""
+        """The rule set ``name`` (default: the configured one), loaded once. ``name`` is an
+        id of the rules folder, never a path: anything else raises ``RuleSetError`` (422
+        ``ruleset_not_found`` naming the valid ids) and is not remembered."""
         name = name or self.settings.ruleset
         found = self._rulesets.get(name)
         if found is None:
@@ -127,13 +148,48 @@ class Checker:
     async def close(self) -> None:
         await self.coalescer.close()
 
-    async def evidence_for(self, records: pd.DataFrame) -> Evidence:
-        """The stored evidence for these records' NIKs; none without reading the database
-        when nothing has been imported."""
+    async def evidence_for(self, records: pd.DataFrame, callers: Mapping[str, Caller]) -> Evidence:
+        """The stored evidence for these records' NIKs that the callers may be judged on
+        (``callers``: who sent the rows of each source; one evidence scope for all), with
+        each caller's use of it audited; none without reading the database when nothing
+        has been imported."""
         if not await self._evidence_loaded():
             return NO_EVIDENCE
+        scopes = {principal.evidence_scope for principal, _ in callers.values()}
+        if len(scopes) != 1:
+            raise RuntimeError("requests of different evidence scopes judged together")
         niks, _ = clean_nik(records["nik"])
-        return await run_in_threadpool(evidence.load, self.store, niks.tolist())
+        found = await run_in_threadpool(evidence.load, self.store, niks.tolist(), scopes.pop())
+        if not found.empty:
+            uses = self._uses(records, niks, found, callers)
+            await run_in_threadpool(evidence.record_uses, self.store, found, uses)
+        return found
+
+    def _uses(
+        self,
+        records: pd.DataFrame,
+        niks: pd.Series,
+        found: Evidence,
+        callers: Mapping[str, Caller],
+    ) -> list[evidence.Use]:
+        """Per caller, the NIKs whose evidence was consulted, as keyed pseudonyms (as the
+        logs name them: an auditor finds a worker by its pseudonym, never by its NIK)."""
+        if self._log_key is None:
+            secret = self.settings.log_key
+            self._log_key = log_key(
+                secret.get_secret_value() if secret else "", self.settings.data_dir
+            )
+        consulted = niks.str.fullmatch(r"[0-9]{16}").fillna(False).to_numpy(dtype=bool)
+        if found.scoped and found.registry is not None:
+            consulted = consulted & niks.isin(found.registry.index).to_numpy()
+        sources = records[SOURCE].to_numpy()
+        uses = []
+        for source, (principal, rid) in callers.items():
+            mine = sorted(set(niks[consulted & (sources == source)]))
+            if mine:
+                named = [pseudonym(n, self._log_key) for n in mine]
+                uses.append(evidence.Use(principal.actor, len(mine), named, rid))
+        return uses
 
     async def _evidence_loaded(self) -> bool:
         if time.monotonic() - self._evidence_checked >= EVIDENCE_RECHECK_SECONDS:
@@ -144,18 +200,28 @@ class Checker:
     async def check_one(self, pending: _Pending) -> bytes:
         return await self.coalescer.submit(pending)
 
-    async def _judge_group(self, _path: Path, group: list[_Pending]) -> list[bytes]:
-        """One coalesced group (same rule set): one evaluation, each request its own
-        source; the answers as JSON bytes, each in its caller's language."""
+    async def _judge_group(
+        self, _key: tuple[Path, str | None], group: list[_Pending]
+    ) -> list[bytes]:
+        """One coalesced group (same rule set, same evidence scope): one evaluation, each
+        request its own source; the answers as JSON bytes, each in its caller's language."""
         ruleset = group[0].ruleset
         records = _records(
             {**p.record, SOURCE: f"request-{i}", ROW: 1} for i, p in enumerate(group)
         )
-        found = await self.evidence_for(records)
+        found = await self.evidence_for(
+            records, {f"request-{i}": p.caller for i, p in enumerate(group)}
+        )
         langs = [p.lang for p in group]
         if self.settings.check_in_thread:
             return await run_in_threadpool(_judged_json, records, ruleset, found, langs)
         return _judged_json(records, ruleset, found, langs)
+
+
+def _may_be_one_request(error: Exception) -> bool:
+    """Whether a failed group is worth judging again in parts (``Coalescer``): a database
+    or OS error is the server's, not one request's, and would only repeat."""
+    return not isinstance(error, SQLAlchemyError | OSError)
 
 
 def _any_evidence(store: Engine) -> bool:
@@ -215,6 +281,12 @@ def _checker(request: Request) -> Checker:
     return checker
 
 
+def _caller(request: Request) -> Caller:
+    """The request's principal (set by the ``caller`` dependency) and its request id."""
+    principal: Principal = getattr(request.state, "principal", LOCAL)
+    return principal, request_id.of(request.state)
+
+
 def _id_number(n: int) -> str:
     """10.000 the Indonesian way (dots between thousands)."""
     return f"{n:,}".replace(",", ".")
@@ -233,7 +305,9 @@ async def check_one(
 ) -> Response:
     """Check one worker. A malformed NIK or wage is a result (``review``), not an error."""
     checker = _checker(request)
-    pending = _Pending(worker.record(), checker.ruleset(rules), language_of(request))
+    pending = _Pending(
+        worker.record(), checker.ruleset(rules), language_of(request), _caller(request)
+    )
     return Response(await checker.check_one(pending), media_type=JSON)
 
 
@@ -269,7 +343,7 @@ async def check_many(
         records = _records(
             {**w.record(), SOURCE: "request", ROW: i + 1} for i, w in enumerate(workers)
         )
-        found = await checker.evidence_for(records)
+        found = await checker.evidence_for(records, {"request": _caller(request)})
         if len(workers) > THREAD_ABOVE_WORKERS:
             data = await run_in_threadpool(_judged, records, ruleset, found, lang)
         else:

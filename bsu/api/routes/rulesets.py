@@ -1,7 +1,14 @@
-"""The rule sets, with criteria, parameters and citations."""
+"""The rule sets, with criteria, parameters and citations.
+
+A rule set is named by its id in the server's rules folder (``BSU_RULES_DIR`` or the
+shipped copy), never by a path. A rule file there that does not load is the operator's to
+fix: the list leaves it out and logs why; asking for it is a fixed 500 that quotes nothing
+of the file.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import APIRouter
@@ -10,8 +17,9 @@ from bsu.api.deps import LangDep, SettingsDep
 from bsu.api.errors import ApiError
 from bsu.api.schemas import ErrorPublic, RuleSetsPublic, RuleSetSummary
 from bsu.errors import RuleSetError
-from bsu.ruleset import available, load_ruleset, rules_dir
+from bsu.ruleset import available, load_ruleset, rules_dir, unknown_ruleset
 
+log = logging.getLogger("bsu.api")
 router = APIRouter(prefix="/v1/rulesets", tags=["rulesets"])
 
 
@@ -20,7 +28,11 @@ def list_rulesets(settings: SettingsDep, lang: LangDep) -> RuleSetsPublic:
     directory = settings.rules_dir or rules_dir()
     data = []
     for name in available(directory):
-        rs = load_ruleset(name, directory)
+        try:
+            rs = load_ruleset(name, directory)
+        except RuleSetError as exc:  # the operator's to fix; the others are still listed
+            log.error("rule set %s left out of the list: %s", name, exc.message("en"))
+            continue
         data.append(
             RuleSetSummary(
                 id=rs.id,
@@ -33,21 +45,15 @@ def list_rulesets(settings: SettingsDep, lang: LangDep) -> RuleSetsPublic:
     return RuleSetsPublic(data=data, count=len(data))
 
 
-@router.get("/{ruleset_id}", responses={404: {"model": ErrorPublic}})
+@router.get("/{ruleset_id}", responses={404: {"model": ErrorPublic}, 500: {"model": ErrorPublic}})
 def get_ruleset(ruleset_id: str, settings: SettingsDep) -> dict[str, Any]:
     """The whole rule set as its YAML file states it, with each reason's full citation."""
     directory = settings.rules_dir or rules_dir()
-    if ruleset_id not in available(directory):
-        raise ApiError(
-            404,
-            "ruleset_not_found",
-            f"Aturan '{ruleset_id}' tidak ada.",
-            f"Rule set '{ruleset_id}' does not exist.",
-        )
-    try:
-        rs = load_ruleset(ruleset_id, directory)
-    except RuleSetError as exc:  # pragma: no cover - shipped rule sets load
-        raise ApiError(500, "ruleset_invalid", exc.message("id"), exc.message("en")) from exc
+    known = available(directory)
+    if ruleset_id not in known:
+        missing = unknown_ruleset(ruleset_id, known)
+        raise ApiError(404, missing.code, missing.message("id"), missing.message("en"))
+    rs = load_ruleset(ruleset_id, directory)  # a broken file: RuleSetError, a fixed 500
     spec = rs.spec.model_dump(mode="json", by_alias=True)
     spec["citations"] = {code.value: reason.citation for code, reason in rs.reasons.items()}
     return spec

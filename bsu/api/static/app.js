@@ -111,6 +111,7 @@
     progressText: $("progress-text"),
     summary: $("summary"),
     summaryFile: $("summary-file"),
+    evidence: $("evidence-notice"),
     attention: $("attention"),
     attentionEmpty: $("attention-empty"),
     attentionMore: $("attention-more"),
@@ -487,6 +488,11 @@
     const rules = current.ruleset || {};
     const ruleset = [rules.id, rules.version ? "v" + rules.version : ""].filter(Boolean).join(" ");
     el.summaryFile.textContent = t("summaryFile", { name: current.filename || "", ruleset: ruleset });
+    // Loaded registry or list data outranked the roster: say which, so that no decision
+    // the roster cannot explain comes as a surprise (worded by the server, in this language).
+    const notice = current.evidence && current.evidence.message;
+    el.evidence.textContent = notice || "";
+    el.evidence.hidden = !notice;
     el.xlsx.href = current.links.result_xlsx;
     el.csv.href = current.links.result_csv;
   }
