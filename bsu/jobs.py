@@ -34,12 +34,13 @@ from bsu.coverage import compute as compute_coverage
 from bsu.coverage_report import chart_path
 from bsu.coverage_report import write_xlsx as write_coverage
 from bsu.durable import part, publish
-from bsu.engine import evaluate
+from bsu.engine import Decisions, evaluate
 from bsu.errors import BsuError
 from bsu.explain import explain
 from bsu.nik import clean as clean_nik
 from bsu.report import Result, decided_rows, write_csv, write_xlsx
-from bsu.ruleset import LANGS, Lang, load_ruleset
+from bsu.roster import Roster
+from bsu.ruleset import LANGS, Lang, RuleSet, load_ruleset
 from bsu.runtime import paused_gc
 from bsu.settings import Settings
 from bsu.store import batches, evidence
@@ -421,6 +422,7 @@ class Worker:
         with paused_gc():
             decisions = evaluate(read.records, ruleset, found)
             result = Result.of(read, decisions, lang)
+            counted = decisions if scope is None else self._for_coverage(read, ruleset, niks)
         self._progress(batch_id, attempt, 60)
         clear_results(self.results_dir, batch_id)
         xlsx = self.results_dir / f"{batch_id}.xlsx"
@@ -434,9 +436,9 @@ class Worker:
             with paused_gc():
                 write_xlsx(result, part(xlsx, attempt))
                 write_csv(result, part(csv, attempt))
-            if decisions.evidence.registry is not None:
+            if counted is not None and counted.evidence.registry is not None:
                 # With a registry, the batch also gets its Universal Coverage Jamsostek report.
-                coverage = compute_coverage(decisions, lang)
+                coverage = compute_coverage(counted, lang)
                 coverage_xlsx = self.results_dir / f"{batch_id}-cakupan.xlsx"
                 draft = part(coverage_xlsx, attempt)
                 moves += [(draft, coverage_xlsx), (chart_path(draft), chart_path(coverage_xlsx))]
@@ -469,6 +471,18 @@ class Worker:
         if not finished:
             raise LostClaim(batch_id)
         log.info("batch %s done: %s", batch_id, result.summary())
+
+    def _for_coverage(
+        self, read: Roster, ruleset: RuleSet, niks: Callable[[], list[str]]
+    ) -> Decisions | None:
+        """An employer's upload judged on the whole registry, for its coverage report only:
+        coverage is branch staff's (an employer's key gets 403), and a worker protected
+        through another employer's NPP is protected all the same. The employer's own
+        results stay judged on its share. None without a registry."""
+        full = evidence.load(self.engine, niks)
+        if full.registry is None:
+            return None
+        return evaluate(read.records, ruleset, full)
 
 
 class _Lease:

@@ -207,6 +207,30 @@ def test_an_employers_upload_is_scoped_like_its_checks(scoped: Scoped) -> None:
     assert "NPP Anda" in notice["message"]
 
 
+def test_staff_coverage_of_an_employers_upload_counts_the_whole_registry(
+    scoped: Scoped,
+) -> None:
+    """The employer's rows are judged on its share, but the coverage report (staff only)
+    counts its workers against the whole registry: a worker protected through another
+    NPP is protected all the same, and a worker absent from the registry is named."""
+    roster = SAMPLES / "roster-clean.xlsx"  # the workers of NPP_A (and Eko)
+    with scoped.client("employer_b") as c:
+        theirs = _upload(c, roster)
+        assert c.get(f"/v1/batches/{theirs['id']}/coverage").status_code == 403
+    with scoped.client("staff") as c:
+        own = _upload(c, roster)
+        got = c.get(f"/v1/batches/{theirs['id']}/coverage")
+        want = c.get(f"/v1/batches/{own['id']}/coverage")
+    assert got.status_code == 200, got.text
+    assert want.status_code == 200, want.text
+    totals = got.json()["totals"]
+    assert totals == want.json()["totals"]
+    assert totals["active"] > 0 and totals["inactive"] > 0 and totals["not_registered"] > 0
+    outreach = {r["name"]: r["why"] for r in got.json()["outreach"]}
+    assert outreach["Eko Saputra"] == "not_registered"
+    assert outreach["Bunga Lestari"] == "inactive"
+
+
 def test_a_staff_upload_names_every_extract_and_list_in_force(scoped: Scoped) -> None:
     roster = SAMPLES / "roster-clean.xlsx"
     with scoped.client("staff") as c:
