@@ -1,7 +1,7 @@
 """A data folder that cannot take a file: the upload is a typed 507 leaving nothing behind
 (no partial file, no batch), ``/readyz`` says 503 with the reason, and both recover once
 there is room again. The data folder is a small tmpfs (skipped where mounting is not
-permitted); the SQLite store lives in another folder so that it still answers."""
+permitted); the store (SQLite in another folder, or PostgreSQL) still answers."""
 
 from __future__ import annotations
 
@@ -39,11 +39,12 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 
 
 @pytest.fixture
-def server(tmp_path: Path, small_disk: Path) -> Iterator[Server]:
-    """A server whose data folder is the tmpfs; ready below 1 MB free."""
+def server(tmp_path: Path, small_disk: Path, database_url: str) -> Iterator[Server]:
+    """A server whose data folder is the tmpfs (its store, SQLite or PostgreSQL, lives
+    elsewhere and keeps answering); ready below 1 MB free."""
     running = start_server(
         tmp_path / "run",
-        f"sqlite:///{tmp_path / 'store' / 'bsu.db'}",
+        database_url,
         BSU_DATA_DIR=str(small_disk / "data"),
         BSU_MIN_FREE_BYTES=str(1024 * 1024),
     )
