@@ -78,8 +78,12 @@ class Server:
                 self.kill()
 
 
-def start_server(data_dir: Path, database_url: str, *args: str, **extra_env: str) -> Server:
-    """``bsu serve`` with ``args`` added (e.g. ``--access-log``) and ``extra_env`` set."""
+def start_server(
+    data_dir: Path, database_url: str, *args: str, own_group: bool = False, **extra_env: str
+) -> Server:
+    """``bsu serve`` with ``args`` added (e.g. ``--access-log``) and ``extra_env`` set;
+    with ``own_group``, as the leader of a new process group (its pgid is its pid), so that
+    a test can signal the whole group as systemd and a terminal's Ctrl-C do."""
     port = free_port()
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -97,9 +101,10 @@ def start_server(data_dir: Path, database_url: str, *args: str, **extra_env: str
         env=env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
+        start_new_session=own_group,
     )
     server = Server(url=f"http://127.0.0.1:{port}", process=process, env=env, log=log)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"server exited: {log.read_text(errors='replace')}")

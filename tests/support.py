@@ -1,12 +1,17 @@
-"""What several test layers need: real roster files written on disk, and a valid worker."""
+"""What several test layers need: real roster files written on disk, a valid worker, and a
+small filesystem that can be filled."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import subprocess
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import pytest
 
 Rows = Sequence[Sequence[Any]]
 
@@ -42,3 +47,38 @@ def write_csv(
 ) -> Path:
     path.write_bytes(newline.join(lines).encode(encoding) + newline.encode())
     return path
+
+
+@contextmanager
+def small_tmpfs(folder: Path, size: int) -> Iterator[Path]:
+    """``folder`` as a tmpfs of ``size`` bytes (mode 0700), unmounted afterwards; the test
+    is skipped where mounting is not permitted (it needs root)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Fill the filesystem of ``folder`` to the last byte; the file that does it."""
+    filler = folder / "filler.bin"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        for size in (65536, 4096, 1):
+            try:
+                while os.write(fd, b"\0" * size):
+                    pass
+            except OSError:
+                pass
+    finally:
+        os.close(fd)
+    return filler

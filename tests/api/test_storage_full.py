@@ -15,27 +15,16 @@ import pytest
 
 from tests.api.conftest import CLEAN, EN, error_of
 from tests.servers import Server, start_server
+from tests.support import fill, small_tmpfs
 
 DISK_BYTES = 8 * 1024 * 1024
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """An 8 MB tmpfs, unmounted afterwards."""
-    folder = tmp_path / "disk"
-    folder.mkdir()
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={DISK_BYTES},mode=0700", "tmpfs", str(folder)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    try:
+    """An 8 MB tmpfs."""
+    with small_tmpfs(tmp_path / "disk", DISK_BYTES) as folder:
         yield folder
-    finally:
-        subprocess.run(["umount", "-l", str(folder)], check=False)
 
 
 @pytest.fixture
@@ -52,22 +41,6 @@ def server(tmp_path: Path, small_disk: Path, database_url: str) -> Iterator[Serv
         yield running
     finally:
         running.stop()
-
-
-def _fill(folder: Path) -> Path:
-    """Fill the filesystem of ``folder`` to the last byte."""
-    filler = folder / "filler.bin"
-    fd = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        for size in (65536, 4096, 1):
-            try:
-                while os.write(fd, b"\0" * size):
-                    pass
-            except OSError:
-                pass
-    finally:
-        os.close(fd)
-    return filler
 
 
 def _upload(c: httpx.Client, **headers: str) -> httpx.Response:
@@ -87,7 +60,7 @@ def test_a_full_data_folder_refuses_uploads_typed_and_says_so_in_readyz(
         assert c.get("/readyz").status_code == 200
         documented = c.get("/openapi.json").json()["paths"]["/v1/batches"]["post"]["responses"]
         assert "507" in documented
-        filler = _fill(small_disk)
+        filler = fill(small_disk)
 
         message = error_of(_upload(c), 507, "storage_full")
         assert message.startswith("Penyimpanan server penuh")
@@ -110,7 +83,7 @@ def test_a_full_data_folder_refuses_uploads_typed_and_says_so_in_readyz(
 
 def test_a_nearly_full_data_folder_is_not_ready(server: Server, small_disk: Path) -> None:
     with server.client() as c:
-        filler = _fill(small_disk)
+        filler = fill(small_disk)
         with filler.open("r+b") as f:  # leave 512 KB: below the 1 MB threshold
             f.truncate(max(0, filler.stat().st_size - 512 * 1024))
         error_of(c.get("/readyz"), 503, "storage_low")
@@ -150,7 +123,7 @@ def test_a_store_that_cannot_grow_refuses_the_upload_and_keeps_no_file(
     )
     try:
         with server.client() as c:
-            filler = _fill(small_disk)
+            filler = fill(small_disk)
             os.truncate(filler, filler.stat().st_size - 4096)  # one page for the upload
             sent = c.post("/v1/batches", files={"file": (roster.name, roster.read_bytes())})
             error_of(sent, 507, "storage_full")

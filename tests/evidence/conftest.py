@@ -11,7 +11,6 @@ in no registry.
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,26 +21,13 @@ import pytest
 from bsu.store import schema
 from bsu.store.db import make_engine
 from bsu.store.evidence import import_exclusions, import_registry
-from tests.servers import BSU, Server, database, start_server
+from tests.access.conftest import create_key, env_for
+from tests.servers import Server, database, start_server
 
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
 NPP_A, NPP_B = "NPP-32750001", "NPP-32160002"
-
-
-def bsu(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BSU), *args], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-
-
-def create_key(env: dict[str, str], *args: str) -> str:
-    made = bsu(env, "keys", "create", *args)
-    assert made.returncode == 0, made.stderr + made.stdout
-    token = made.stdout.splitlines()[0].strip()
-    assert token.startswith("bsu_"), made.stdout
-    return token
 
 
 def load_evidence(url: str) -> None:
@@ -70,16 +56,6 @@ class Scoped:
         return self.server.client(headers={"Authorization": f"Bearer {self.keys[who]}", **headers})
 
 
-def key_env(data: Path, url: str) -> dict[str, str]:
-    return {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(data),
-        "LANG": "C.UTF-8",
-        "BSU_DATA_DIR": str(data),
-        "BSU_DATABASE_URL": url,
-    }
-
-
 @pytest.fixture(scope="package", params=DATABASES)
 def scoped(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -87,7 +63,7 @@ def scoped(
     tmp = tmp_path_factory.mktemp(f"scoped-{request.param}")
     with database(request.param, tmp) as url, database(request.param, tmp / "bare") as bare_url:
         data = tmp / "data"
-        env = key_env(data, url)
+        env = env_for(data, url)
         load_evidence(url)
         employer = ("--role", "employer", "--branch", "JKT01")
         keys = {

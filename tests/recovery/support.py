@@ -17,7 +17,7 @@ import httpx
 from sqlalchemy import create_engine, func, select
 
 from bsu.store.models import AuditRecord, Batch, BatchRow
-from tests.servers import BSU, Server, free_port
+from tests.servers import BSU, Server, start_server
 from tests.support import write_csv
 
 ROWS = 40_000
@@ -80,30 +80,7 @@ def environment(data: Path, database_url: str, **extra: str) -> dict[str, str]:
 
 def serve_in_group(data: Path, database_url: str, **extra: str) -> Server:
     """``bsu serve`` as the leader of a new process group (its pgid is its pid)."""
-    data.mkdir(parents=True, exist_ok=True)
-    port = free_port()
-    env = environment(data, database_url, **extra)
-    log = data / f"server-{port}.log"
-    process = subprocess.Popen(
-        [str(BSU), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    server = Server(url=f"http://127.0.0.1:{port}", process=process, env=env, log=log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited: {log.read_text(errors='replace')}")
-        try:
-            if httpx.get(f"{server.url}/readyz", timeout=1).status_code == 200:
-                return server
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    stop_group(process)
-    raise RuntimeError(f"server did not become ready: {log.read_text(errors='replace')}")
+    return start_server(data, database_url, own_group=True, **extra)
 
 
 def worker_in_group(

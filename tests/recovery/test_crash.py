@@ -12,41 +12,11 @@ from typing import Any
 import httpx
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import create_engine, func, select
 
-from bsu.store.models import AuditRecord, Batch, BatchRow
+from tests.recovery.support import ROWS, big_roster, stored
 from tests.servers import start_server
-from tests.support import write_csv
 
-ROWS = 40_000
 LEASE = "2"
-
-
-def _big_roster(path: Path) -> Path:
-    lines = ["NIK;Nama;Upah;Status Kepesertaan;Tgl Daftar;Kab/Kota"]
-    for i in range(ROWS):
-        wage = "Rp 3.500.000" if i % 3 else "5.800.000"
-        lines.append(f"32750141019{i:05d};Pekerja {i};{wage};Aktif;15/01/2024;Kota Bekasi")
-    return write_csv(path, lines)
-
-
-def _stored(database_url: str, batch_id: str) -> tuple[str, int, int, int]:
-    """Status, attempts, stored rows and ``batch.checked`` audit records of the batch."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            batch = connection.execute(select(Batch).where(Batch.id == batch_id)).one()
-            rows = connection.scalar(
-                select(func.count()).select_from(BatchRow).where(BatchRow.batch_id == batch_id)
-            )
-            checked = connection.scalar(
-                select(func.count())
-                .select_from(AuditRecord)
-                .where(AuditRecord.batch_id == batch_id, AuditRecord.action == "batch.checked")
-            )
-            return batch.status, int(batch.attempts), int(rows or 0), int(checked or 0)
-    finally:
-        engine.dispose()
 
 
 def _files(results: Path, batch_id: str) -> list[str]:
@@ -100,7 +70,7 @@ def _poll_until(
 def test_a_killed_server_loses_no_acknowledged_batch(
     tmp_path: Path, database_url: str, stage: str
 ) -> None:
-    roster = _big_roster(tmp_path / "kawasan-industri.csv")
+    roster = big_roster(tmp_path / "kawasan-industri.csv", ROWS)
     data = tmp_path / "data"
     results = data / "results"
     first = start_server(data, database_url, BSU_WORKER_LEASE_SECONDS=LEASE)
@@ -117,9 +87,9 @@ def test_a_killed_server_loses_no_acknowledged_batch(
             _writing(results, batch_id)
     first.kill()
 
-    status, attempts, rows, checked = _stored(database_url, batch_id)
-    assert status in {"queued", "running"}
-    assert (rows, checked) == (0, 0), "a killed check leaves no partial rows behind"
+    before = stored(database_url, batch_id)
+    assert before.status in {"queued", "running"}
+    assert (before.rows, before.checked) == (0, 0), "a killed check leaves no partial rows behind"
     assert list((data / "uploads").glob(f"{batch_id}.*")), "the upload survived the crash"
     finals = [f"{batch_id}.csv", f"{batch_id}.xlsx"]
     if stage == "mid_write":
@@ -149,8 +119,8 @@ def test_a_killed_server_loses_no_acknowledged_batch(
     finally:
         second.stop()
 
-    status, attempts, rows, checked = _stored(database_url, batch_id)
-    assert (status, rows, checked) == ("done", ROWS, 1), "completed exactly once"
+    after = stored(database_url, batch_id)
+    assert (after.status, after.rows, after.checked) == ("done", ROWS, 1), "done exactly once"
     if stage != "after_upload":
-        assert attempts == 2, "the second server took the batch over after the lease ran out"
+        assert after.attempts == 2, "the second server took the batch over after the lease ran out"
     assert _files(results, batch_id) == finals, "what the killed write left is gone"

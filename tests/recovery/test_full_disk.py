@@ -4,8 +4,6 @@ there is room it completes, exactly once. The results folder is a small tmpfs fi
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,47 +12,23 @@ import pytest
 
 from tests.recovery.support import big_roster, poll_batch, stored
 from tests.servers import start_server
+from tests.support import fill, small_tmpfs
 
 ROWS = 5_000
 
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """``data/results`` on a 4 MB tmpfs (skipped where mounting is not permitted)."""
-    results = tmp_path / "data" / "results"
-    results.mkdir(parents=True)
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", str(results)],
-        capture_output=True,
-        text=True,
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
-    try:
+    """``data/results`` on a 4 MB tmpfs."""
+    with small_tmpfs(tmp_path / "data" / "results", 4 * 1024 * 1024) as results:
         yield results
-    finally:
-        subprocess.run(["umount", "-l", str(results)], check=False)
-
-
-def _fill(folder: Path) -> Path:
-    """Fill the filesystem of ``folder`` to the last byte."""
-    filler = folder / "filler.bin"
-    with filler.open("wb") as out:
-        try:
-            while True:
-                out.write(b"\0" * 65536)
-                out.flush()
-        except OSError:
-            pass
-    os.sync()
-    return filler
 
 
 def test_a_full_results_disk_delays_the_batch_and_never_fails_it(
     tmp_path: Path, database_url: str, small_disk: Path
 ) -> None:
     roster = big_roster(tmp_path / "pabrik.csv", ROWS)
-    filler = _fill(small_disk)
+    filler = fill(small_disk)
     server = start_server(tmp_path / "data", database_url, BSU_WORKER_BACKOFF_MAX_SECONDS="1")
     try:
         with server.client() as client:
