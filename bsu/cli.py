@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-import os
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -25,8 +24,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from bsu import preflight, sandbox, storage
-from bsu import roster as roster_io
+from bsu import pipeline, preflight, sandbox, storage
 from bsu.cli_common import (
     EXIT_SKIPPED,
     Language,
@@ -42,17 +40,16 @@ from bsu.cli_evidence import evidence_for, evidence_notice, exclusions_app, regi
 from bsu.cli_keys import keys_app
 from bsu.cli_purge import purge
 from bsu.cli_worker import worker
-from bsu.engine import evaluate
 from bsu.errors import BsuError, RosterError
 from bsu.explain import format_date, scalar
-from bsu.nik import clean as clean_nik
 from bsu.nik import mask
+from bsu.numbers import rupiah
 from bsu.reasons import STATUS_LABELS, Status
 from bsu.report import Result, to_json, write_csv, write_xlsx
+from bsu.roster import Roster
 from bsu.ruleset import Lang, RuleSet, available, load_ruleset, rules_dir
 from bsu.runtime import paused_gc
 from bsu.settings import Settings
-from bsu.wage import rupiah
 
 app = typer.Typer(
     name="bsu",
@@ -143,7 +140,7 @@ def _run(
     paths: list[Path], ruleset: RuleSet, lang: Lang, out: Path | None, quiet: bool
 ) -> tuple[Result, list[RosterError]]:
     """Read every roster (skipping, with its reason, any that cannot be read), check them
-    together against the store's evidence, and write the results."""
+    together against the store's evidence (``bsu.pipeline``), and write the results."""
     files = expand(paths)
     progress = Progress(
         SpinnerColumn(),
@@ -155,51 +152,49 @@ def _run(
         transient=True,
         disable=quiet,
     )
-    skipped: list[RosterError] = []
+    settings = Settings()
     with progress:
         overall = progress.add_task("Semua berkas / all files", total=len(files))
-        parts = []
-        for path in files:
-            one = progress.add_task(f"  {path.name}", total=1)
-            try:
-                parts.append(sandbox.read(path, budget=sandbox.Budget.of(Settings())))
-            except RosterError as error:
-                skipped.append(error)
-            progress.update(one, completed=1)
-            progress.advance(overall)
-        if not parts:
-            if len(skipped) == 1:
-                raise skipped[0]
-            raise BsuError(
-                "Tidak ada roster yang dapat dibaca:\n" + "\n".join(e.message_id for e in skipped),
-                "No roster could be read:\n" + "\n".join(e.message_en for e in skipped),
-            )
-        roster = roster_io.combine(parts)
-        task = progress.add_task(f"Memeriksa / checking {len(roster):,} baris", total=None)
-        evidence = evidence_for(Settings(), lambda: clean_nik(roster.records["nik"])[0].tolist())
-        with paused_gc():
-            decisions = evaluate(roster.records, ruleset, evidence)
-            result = Result.of(roster, decisions, lang)
-            progress.update(task, description="Menulis hasil / writing result")
-            if out is not None:
-                _write(result, out)
+        task = progress.add_task("Membaca / reading", total=None)
+
+        def read(roster: Roster) -> None:
+            progress.update(task, description=f"Memeriksa / checking {len(roster):,} baris")
+
+        checked = pipeline.check_files(
+            files,
+            ruleset,
+            lambda _records, niks: evidence_for(settings, niks.tolist),
+            budget=sandbox.Budget.of(settings),
+            skip_unreadable=True,
+            watch=pipeline.Watch(lambda _path: progress.advance(overall), read),
+        )
+        result = checked.result(lang)
+        progress.update(task, description="Menulis hasil / writing result")
+        if out is not None:
+            with paused_gc():
+                _write(result, out, settings.xlsx_writer)
                 sources = result.sources()
                 if len(sources) > 1:
                     for source in sources:
-                        _write(result.only(source), _per_employer(out, source))
-    return result, skipped
+                        _write(
+                            result.only(source),
+                            _per_employer(out, source),
+                            settings.xlsx_writer,
+                        )
+    return result, checked.skipped
 
 
 def _per_employer(out: Path, source: str) -> Path:
     return out.with_name(f"{out.stem}-{Path(source).stem}{out.suffix}")
 
 
-def _write(result: Result, out: Path) -> None:
+def _write(result: Result, out: Path, writer: str) -> None:
+    """``writer``: the xlsx library wanted (``Settings.xlsx_writer``)."""
     try:
         if out.suffix.lower() == ".csv":
             write_csv(result, out)
         else:
-            write_xlsx(result, out)
+            write_xlsx(result, out, writer=writer)
     except OSError as exc:
         raise BsuError(
             f"Hasil tidak dapat ditulis ke {out} ({exc.strerror or exc}). Periksa bahwa folder "
@@ -357,10 +352,12 @@ def serve(
     ] = False,
 ) -> None:
     """Jalankan API dan halaman unggah. / Run the API and the upload page."""
+    import functools
     import importlib.util
 
     import uvicorn
 
+    from bsu.api.app import app_factory
     from bsu.api.timeouts import header_protocol
 
     settings = Settings()
@@ -379,13 +376,14 @@ def serve(
         err_console.print(
             f"PERINGATAN: {exposed[0]}\nWARNING: {exposed[1]}", soft_wrap=True, markup=False
         )
-    _access_mode(host, settings)
+    settings = _access_mode(host, settings)
     # One process: the batch worker thread and the request coalescing live in it. uvloop
     # and httptools (uvicorn[standard]) when installed; per-request access lines cost
-    # throughput, so they are off unless asked for. Application logging stays on.
+    # throughput, so they are off unless asked for. Application logging stays on. The app
+    # is built from these settings, handed over as an argument (not through the environment).
     fast = {name: importlib.util.find_spec(name) is not None for name in ("uvloop", "httptools")}
     uvicorn.run(
-        "bsu.api.app:app_factory",
+        functools.partial(app_factory, settings),
         factory=True,
         host=host,
         port=port,
@@ -399,15 +397,16 @@ def serve(
     )
 
 
-def _access_mode(host: str, settings: Settings) -> None:
+def _access_mode(host: str, settings: Settings) -> Settings:
     """Keys are required on any address but loopback, and the server says which mode it
-    is in: an open single-user server must never be mistaken for a protected one."""
+    is in: an open single-user server must never be mistaken for a protected one. Returns
+    the settings to serve with (off loopback, ``require_keys`` on)."""
     from bsu.cli_keys import access_state
     from bsu.store.keys import Access
 
     loopback = _is_loopback(host)
     if not loopback:
-        os.environ["BSU_REQUIRE_KEYS"] = "1"
+        settings = settings.model_copy(update={"require_keys": True})
     state = access_state()
     exist = state is Access.KEYS
     if not loopback and not exist:
@@ -438,6 +437,7 @@ def _access_mode(host: str, settings: Settings) -> None:
             "turns keys on.",
             markup=True,
         )
+    return settings
 
 
 def _is_loopback(host: str) -> bool:

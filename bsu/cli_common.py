@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from bsu.errors import BsuError, RuleSetError
+from bsu.errors import BsuError, RuleSetNotFound
 from bsu.roster import PARQUET_SUFFIXES, XLSX_SUFFIXES
 from bsu.ruleset import Lang, RuleSet, load_ruleset, load_ruleset_file
 from bsu.settings import Settings
@@ -42,21 +42,30 @@ def chosen_ruleset(value: str | None, settings: Settings) -> RuleSet:
         return load_ruleset(value, settings.rules_dir)
     path = Path(value).expanduser()
     if not path.is_file():
-        raise RuleSetError(
+        raise RuleSetNotFound(
             f"Berkas aturan {path} tidak ada. Beri id aturan (bsu rules list) atau jalur "
             "berkas .yaml yang ada.",
             f"The rule file {path} does not exist. Give a rule set id (bsu rules list) or "
             "the path of an existing .yaml file.",
-            code="ruleset_not_found",
         )
     return load_ruleset_file(path)
 
 
+# The exit code of each kind of error (``bsu.errors``), the nearest class in the tree
+# deciding: every error a person can act on ends a command with 2 today.
+EXIT_CODES: dict[type[BsuError], int] = {BsuError: EXIT_USER_ERROR}
+
+
+def exit_code(error: BsuError) -> int:
+    """The exit code ``error`` ends a command with: its nearest class in ``EXIT_CODES``."""
+    return next(EXIT_CODES[c] for c in type(error).__mro__ if c in EXIT_CODES)
+
+
 def fail(error: BsuError) -> typer.Exit:
-    """Say what went wrong (Indonesian, then English) and end with exit code 2."""
+    """Say what went wrong (Indonesian, then English) and end with its exit code."""
     err.print(f"[bold red]Galat:[/] {error.message('id')}", markup=True)
     err.print(f"[dim]Error: {error.message('en')}[/]", markup=True)
-    return typer.Exit(EXIT_USER_ERROR)
+    return typer.Exit(exit_code(error))
 
 
 def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:

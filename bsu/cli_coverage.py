@@ -23,12 +23,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from bsu import coverage as cov
-from bsu import roster as roster_io
+from bsu import pipeline, sandbox
 from bsu.cli_common import Language, chosen_ruleset, expand, fail, lang_of, out
 from bsu.cli_evidence import evidence_for
-from bsu.engine import evaluate
 from bsu.errors import BsuError
-from bsu.nik import clean
 from bsu.ruleset import Lang
 from bsu.settings import Settings
 
@@ -79,11 +77,15 @@ def coverage(
             )
         ruleset = chosen_ruleset(rules, settings)
         files = expand(rosters, skip=out_path)
-        roster = roster_io.combine(roster_io.read(p) for p in files)
-        evidence = evidence_for(settings, lambda: clean(roster.records["nik"])[0].tolist())
-        if evidence.registry is None:
+        checked = pipeline.check_files(
+            files,
+            ruleset,
+            lambda _records, niks: evidence_for(settings, niks.tolist),
+            budget=sandbox.Budget.of(settings),
+        )
+        if checked.decisions.evidence.registry is None:
             raise cov.registry_missing()
-        result = cov.compute(evaluate(roster.records, ruleset, evidence), language)
+        result = cov.compute(checked.decisions, language)
         if out_path is not None:
             _write(result, out_path)
     except BsuError as error:

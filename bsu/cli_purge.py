@@ -17,6 +17,7 @@ from bsu import storage
 from bsu.cli_common import fail, out
 from bsu.cli_evidence import store_engine
 from bsu.errors import BsuError
+from bsu.numbers import id_number
 from bsu.settings import Settings
 
 
@@ -71,7 +72,7 @@ def purge(
             table.add_row(batch_id)
         out.print(table)
     n, rows, files, strays = len(done.batches), done.rows, done.files, len(done.strays)
-    baris = f"{rows:,}".replace(",", ".")  # 1.234 baris
+    baris = id_number(rows)  # 1.234 baris
     out.print(
         f"{'Akan dihapus' if dry_run else 'Dihapus'}: {n} batch ({baris} baris, {files} "
         f"berkas) dan {strays} berkas tanpa batch; masa simpan {days} hari."

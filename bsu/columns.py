@@ -1,7 +1,8 @@
 """Which roster header means which canonical field.
 
-Headers are compared after lower-casing and dropping everything but letters and digits,
-so "No. KTP/NIK", "NO KTP NIK" and "no_ktp_nik" are one header.
+Headers are compared after case-folding and dropping everything but ASCII letters and
+digits, so "No. KTP/NIK", "NO KTP NIK" and "no_ktp_nik" are one header. ``header_key`` is
+the one comparison: registry extracts match their extra columns with it too.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 
 def header_key(text: object) -> str:
+    """A header as compared: case-folded, ASCII letters and digits only."""
     return re.sub(r"[^0-9a-z]+", "", str(text).casefold())
 
 

@@ -11,8 +11,9 @@ Every roster row falls in exactly one class:
 - ``inactive``: found in the registry but not active (status inactive, or no status in
   the extract: not shown to be protected);
 - ``not_registered``: a well-formed NIK the registry does not hold;
-- ``nik_unusable``: a NIK that cannot be looked up (missing, not 16 digits, or typed as a
-  number that lost digits). Counted apart: these may well be registered.
+- ``nik_unusable``: a NIK the engine does not look up (missing, not 16 digits, typed as a
+  number that lost digits, or naming no province or birth date: ``nik_valid``). Counted
+  apart: these may well be registered.
 
 **Coverage % = registered and active ÷ workers on the rosters × 100** (``active /
 workers``), rounded down to one decimal so that 100% means every worker. The denominator

@@ -25,7 +25,8 @@ from bsu.coverage import (
     REGION_COLUMNS,
     Coverage,
 )
-from bsu.report import atomic
+from bsu.durable import atomic
+from bsu.numbers import count, percent
 
 SUMMARY = "Ringkasan"
 BY_EMPLOYER = "Per Pemberi Kerja"
@@ -257,8 +258,8 @@ def chart_png(coverage: Coverage) -> bytes:
     figure.suptitle(
         text["chart_title"].format(
             pct=_pct_text(pct, coverage.lang),
-            active=f"{totals['active']:,}",
-            workers=f"{totals['workers']:,}",
+            active=count(totals["active"], coverage.lang),
+            workers=count(totals["workers"], coverage.lang),
         ),
         fontsize=12,
         fontweight="bold",
@@ -345,5 +346,4 @@ def _short(name: str, limit: int = 42) -> str:
 def _pct_text(value: float | None, lang: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
-    text = f"{float(value):.1f}%"
-    return text.replace(".", ",") if lang == "id" else text
+    return percent(float(value), lang)

@@ -19,7 +19,7 @@ import pandas as pd
 from bsu import dates, nik, region, vocabulary, wage
 from bsu.errors import RuleSetError
 from bsu.evidence import NO_EVIDENCE, Evidence, ExclusionList
-from bsu.reasons import Outcome, ReasonCode, Status
+from bsu.reasons import CRITERION_REASONS, Outcome, ReasonCode, Status
 from bsu.records import FIELDS, LOCATION, ROW, SHEET, SOURCE, conform
 from bsu.ruleset import RuleSet
 from bsu.text import as_text
@@ -29,16 +29,15 @@ Check = Callable[[pd.DataFrame, RuleSet], Flags]
 CHECKS: dict[str, Check] = {}
 
 
-CHECK_CODES: dict[str, frozenset[ReasonCode]] = {}
-
-
-def check(criterion_id: str, *codes: ReasonCode) -> Callable[[Check], Check]:
-    """Register the implementation of a criterion named in a rule set, with the reasons it
-    can give (a rule set that lists the criterion must word each of them)."""
+def check(criterion_id: str) -> Callable[[Check], Check]:
+    """Register the implementation of a criterion named in a rule set. The reasons it can
+    give are declared in ``reasons.CRITERION_REASONS`` (a rule set that lists the criterion
+    must word each of them), which the rule-set loader reads without importing the engine."""
+    if criterion_id not in CRITERION_REASONS:
+        raise KeyError(f"{criterion_id}: declare its reasons in bsu.reasons.CRITERION_REASONS")
 
     def register(fn: Check) -> Check:
         CHECKS[criterion_id] = fn
-        CHECK_CODES[criterion_id] = frozenset(codes)
         return fn
 
     return register
@@ -73,14 +72,17 @@ def evaluate(
     evidence: Evidence = NO_EVIDENCE,
     *,
     separate_sources: bool = False,
+    niks: tuple[pd.Series, pd.Series] | None = None,
 ) -> Decisions:
     """Judge every record against every criterion of ``ruleset``, using ``evidence``
     (registry rows, exclusion lists) where it is given: it outranks the roster.
 
     With ``separate_sources`` each source is an unrelated request (the API checks many
-    callers' workers in one pass): a NIK repeated in two sources is no duplicate."""
+    callers' workers in one pass): a NIK repeated in two sources is no duplicate.
+    ``niks``: ``nik.clean`` of the records' NIKs, when the caller has it already (the
+    pipeline cleans them once, for the evidence lookup and for this)."""
     records = conform(records)
-    gathered = gather(records, ruleset, evidence)
+    gathered = gather(records, ruleset, evidence, niks)
     if separate_sources:
         gathered["duplicate_scope"] = records[SOURCE].astype(str)
     mask = np.zeros(len(records), dtype=np.int64)
@@ -126,7 +128,10 @@ def _outcome_bits(ruleset: RuleSet) -> tuple[int, int]:
 
 
 def gather(
-    records: pd.DataFrame, ruleset: RuleSet, evidence: Evidence = NO_EVIDENCE
+    records: pd.DataFrame,
+    ruleset: RuleSet,
+    evidence: Evidence = NO_EVIDENCE,
+    niks: tuple[pd.Series, pd.Series] | None = None,
 ) -> pd.DataFrame:
     """Parse every field into typed evidence; keep the raw text for messages."""
     # Columns are gathered in a dict and framed once: adding some fifty columns one by
@@ -135,7 +140,7 @@ def gather(
     for column in FIELDS:
         ev[f"{column}_raw"] = as_text(records[column], remember=column not in PERSONAL)
 
-    ev["nik"], ev["nik_numeric"] = nik.clean(records["nik"])
+    ev["nik"], ev["nik_numeric"] = nik.clean(records["nik"]) if niks is None else niks
     # What to show for a NIK: the cleaned digits, or as typed when it was a number.
     ev["nik_display"] = ev["nik"].where(~ev["nik_numeric"], ev["nik_raw"])
     problems = nik.check(ev["nik"], _province_codes(ruleset))
@@ -266,16 +271,7 @@ def _index_for(ruleset: RuleSet) -> region.RegionIndex:
 # --- the criteria, named as the rule sets name them -------------------------------------
 
 
-@check(
-    "citizen_with_nik",
-    ReasonCode.NIK_MISSING,
-    ReasonCode.NIK_PRECISION_LOST,
-    ReasonCode.NIK_INVALID_FORMAT,
-    ReasonCode.NIK_INVALID_REGION,
-    ReasonCode.NIK_INVALID_BIRTHDATE,
-    ReasonCode.NIK_DUPLICATE,
-    ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS,
-)
+@check("citizen_with_nik")
 def citizen_with_nik(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     valid = ev["nik_valid"]
     keyed = ev["nik"].astype(object)
@@ -355,15 +351,7 @@ def _nonempty(lists: pd.Series) -> pd.Series:
     return pd.Series(out, index=lists.index)
 
 
-@check(
-    "active_participant",
-    ReasonCode.PARTICIPANT_NOT_FOUND,
-    ReasonCode.PARTICIPATION_UNKNOWN,
-    ReasonCode.PARTICIPANT_NOT_ACTIVE,
-    ReasonCode.REGISTRATION_DATE_MISSING,
-    ReasonCode.REGISTRATION_DATE_INVALID,
-    ReasonCode.PARTICIPANT_JOINED_AFTER_CUTOFF,
-)
+@check("active_participant")
 def active_participant(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     cutoff = pd.Timestamp(rules.param("participation_cutoff"))
     status = ev["status_value"]
@@ -381,7 +369,7 @@ def active_participant(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     }
 
 
-@check("wage_earner_category", ReasonCode.CATEGORY_UNKNOWN, ReasonCode.CATEGORY_NOT_PU)
+@check("wage_earner_category")
 def wage_earner_category(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     required = str(rules.param("participant_category"))
     category = ev["category_value"]
@@ -391,13 +379,7 @@ def wage_earner_category(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     return {ReasonCode.CATEGORY_UNKNOWN: unknown, ReasonCode.CATEGORY_NOT_PU: other}
 
 
-@check(
-    "wage_within_cap",
-    ReasonCode.WAGE_MISSING,
-    ReasonCode.WAGE_INVALID,
-    ReasonCode.WAGE_ABOVE_CAP,
-    ReasonCode.REGION_UNKNOWN,
-)
+@check("wage_within_cap")
 def wage_within_cap(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     pay = ev["wage"]
     form = ev["wage_form"]
@@ -416,13 +398,13 @@ def wage_within_cap(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     }
 
 
-@check("not_asn_tni_polri", ReasonCode.EXCLUDED_ASN_TNI_POLRI)
+@check("not_asn_tni_polri")
 def not_asn_tni_polri(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     excluded = list(rules.param("excluded_employment"))
     return {ReasonCode.EXCLUDED_ASN_TNI_POLRI: ev["employment_class"].isin(excluded)}
 
 
-@check("not_pkh_recipient", ReasonCode.PKH_UNKNOWN, ReasonCode.EXCLUDED_PKH_RECIPIENT)
+@check("not_pkh_recipient")
 def not_pkh_recipient(ev: pd.DataFrame, rules: RuleSet) -> Flags:
     pkh = ev["pkh"]
     return {

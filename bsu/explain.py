@@ -18,11 +18,11 @@ import pandas as pd
 
 from bsu.engine import Decisions, More
 from bsu.evidence import NO_EVIDENCE, Evidence
+from bsu.numbers import rupiah
 from bsu.reasons import ReasonCode
 from bsu.region import AMBIGUOUS, CONFLICT, MISSING, TOO_COARSE, UNRECOGNISED, UNSOURCED
 from bsu.ruleset import Lang, RuleSet
 from bsu.text import by_unique
-from bsu.wage import rupiah
 
 SEPARATOR = " | "
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

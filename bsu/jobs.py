@@ -25,21 +25,20 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bsu import retention, sandbox
+from bsu import pipeline, retention, sandbox
 from bsu.coverage import compute as compute_coverage
 from bsu.coverage_report import chart_path
 from bsu.coverage_report import write_xlsx as write_coverage
 from bsu.durable import part, publish
-from bsu.engine import Decisions, evaluate
+from bsu.engine import Decisions
 from bsu.errors import BsuError
-from bsu.explain import explain
-from bsu.nik import clean as clean_nik
-from bsu.report import Result, decided_rows, write_csv, write_xlsx
-from bsu.roster import Roster
+from bsu.evidence import Evidence
+from bsu.report import decided_rows, write_csv, write_xlsx
 from bsu.ruleset import LANGS, Lang, RuleSet, load_ruleset
 from bsu.runtime import paused_gc
 from bsu.settings import Settings
@@ -135,6 +134,7 @@ class Worker:
         name: str = "worker",
         budget: sandbox.Budget | None = None,
         backoff_max_seconds: float = 30.0,
+        xlsx_writer: str = "auto",
     ) -> None:
         self.sessions = sessions
         self.name = name  # who checked a batch, in its audit record
@@ -142,6 +142,7 @@ class Worker:
         self.engine = engine
         self.results_dir = results_dir
         self.rules_dir = rules_dir
+        self.xlsx_writer = xlsx_writer  # the library wanted (Settings.xlsx_writer)
         self.lease_seconds = lease_seconds
         self.poll_seconds = poll_seconds
         self.retention_days = retention_days
@@ -181,6 +182,7 @@ class Worker:
             name=name,
             budget=sandbox.Budget.of(settings),
             backoff_max_seconds=settings.worker_backoff_max_seconds,
+            xlsx_writer=settings.xlsx_writer,
         )
 
     def start(self) -> None:
@@ -405,24 +407,26 @@ class Worker:
             scope, actor = batch.employer_id, batch.submitted_by
         ruleset = load_ruleset(ruleset_id, self.rules_dir)
         self._progress(batch_id, attempt, 10)
+
+        def found(_records: pd.DataFrame, niks: pd.Series) -> Evidence:
+            loaded = evidence.load(self.engine, niks.tolist, employer_id=scope)
+            use = evidence.Use(actor, loaded.looked_up, batch_id=batch_id)
+            evidence.record_uses(self.engine, loaded, [use])  # also the batch's notice
+            return loaded
+
         # In a child process within the configured memory and time: a file that breaks
         # its parser fails its batch with a RosterError and leaves this process running.
-        read = sandbox.read(
-            Path(stored),
-            name=filename,
+        checked = pipeline.check_files(
+            [pipeline.Source(Path(stored), filename)],
+            ruleset,
+            found,
             budget=self.budget,
             start="forkserver",
             cancel=self._lease.cancel if self._lease else None,
+            watch=pipeline.Watch(roster_read=lambda _: self._progress(batch_id, attempt, 40)),
         )
-        self._progress(batch_id, attempt, 40)
-        niks = lambda: clean_nik(read.records["nik"])[0].tolist()  # noqa: E731
-        found = evidence.load(self.engine, niks, employer_id=scope)
-        use = evidence.Use(actor, found.looked_up, batch_id=batch_id)
-        evidence.record_uses(self.engine, found, [use])  # also the batch's notice
-        with paused_gc():
-            decisions = evaluate(read.records, ruleset, found)
-            result = Result.of(read, decisions, lang)
-            counted = decisions if scope is None else self._for_coverage(read, ruleset, niks)
+        read, result = checked.roster, checked.result(lang)
+        counted = checked.decisions if scope is None else self._for_coverage(checked, ruleset)
         self._progress(batch_id, attempt, 60)
         clear_results(self.results_dir, batch_id)
         xlsx = self.results_dir / f"{batch_id}.xlsx"
@@ -434,7 +438,7 @@ class Worker:
         moves = [(part(xlsx, attempt), xlsx), (part(csv, attempt), csv)]
         try:
             with paused_gc():
-                write_xlsx(result, part(xlsx, attempt))
+                write_xlsx(result, part(xlsx, attempt), writer=self.xlsx_writer)
                 write_csv(result, part(csv, attempt))
             if counted is not None and counted.evidence.registry is not None:
                 # With a registry, the batch also gets its Universal Coverage Jamsostek report.
@@ -449,7 +453,7 @@ class Worker:
         finally:
             for draft, _ in moves:
                 draft.unlink(missing_ok=True)  # gone once published; else never served
-        stored_rows = rows_for_store(result)
+        stored_rows = rows_for_store(checked)
         sheets = [
             {"source": s.source, "sheet": s.sheet, "header_row": s.header_row, "rows": s.rows}
             for s in read.sheets
@@ -472,17 +476,15 @@ class Worker:
             raise LostClaim(batch_id)
         log.info("batch %s done: %s", batch_id, result.summary())
 
-    def _for_coverage(
-        self, read: Roster, ruleset: RuleSet, niks: Callable[[], list[str]]
-    ) -> Decisions | None:
+    def _for_coverage(self, checked: pipeline.CheckResult, ruleset: RuleSet) -> Decisions | None:
         """An employer's upload judged on the whole registry, for its coverage report only:
         coverage is branch staff's (an employer's key gets 403), and a worker protected
         through another employer's NPP is protected all the same. The employer's own
         results stay judged on its share. None without a registry."""
-        full = evidence.load(self.engine, niks)
+        full = evidence.load(self.engine, checked.checked.niks[0].tolist)
         if full.registry is None:
             return None
-        return evaluate(read.records, ruleset, full)
+        return checked.checked.judged_again(ruleset, full)
 
 
 class _Lease:
@@ -535,13 +537,14 @@ def clear_results(folder: Path, batch_id: str) -> None:
         path.unlink(missing_ok=True)
 
 
-def rows_for_store(result: Result) -> list[dict[str, Any]]:
-    """Each decision as a row of the store, with its reasons worded in both languages."""
-    explained = {lang: explain(result.decisions, lang) for lang in LANGS}
+def rows_for_store(checked: pipeline.CheckResult) -> list[dict[str, Any]]:
+    """Each decision as a row of the store, with its reasons worded in both languages
+    (each explained once: the result's own language is reused)."""
+    explained = {lang: checked.checked.explained(lang) for lang in LANGS}
     words = {lang: e.rows() for lang, e in explained.items()}
     sources = (
         {lang: e.evidence_rows() for lang, e in explained.items()}
-        if not result.decisions.evidence.empty
+        if not checked.decisions.evidence.empty
         else None
     )
     return [
@@ -552,5 +555,5 @@ def rows_for_store(result: Result) -> list[dict[str, Any]]:
             "reasons_en": words["en"][i],
             "evidence": {lang: sources[lang][i] for lang in LANGS} if sources else None,
         }
-        for i, row in enumerate(decided_rows(result))
+        for i, row in enumerate(decided_rows(checked.result("id")))
     ]

@@ -4,6 +4,10 @@ A NIK is 16 digits ``PP KK CC DDMMYY SSSS``: province, regency, district, birth 
 (women have 40 added to the day; the century is not encoded) and a serial number.
 Excel keeps only 15 significant digits, so a NIK that arrives as a number has lost its
 last digit: it can never be trusted, only flagged.
+
+``usable`` is the one definition of a NIK that can be a key (stored, looked up, logged as
+consulted): 16 ASCII digits, not typed as a number. The engine asks more of a NIK before
+it identifies a worker (``check``: a real province, a real birth date).
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ def clean(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = as_text(raw)
     # Most NIKs are 16 digits already: only the others are looked at further (a regex
     # in Python costs about a microsecond a cell).
-    odd = ~text.str.fullmatch(_WELL_FORMED).fillna(False).astype(bool).to_numpy()
+    odd = ~_sixteen_digits(text).to_numpy()
     scientific = np.zeros(len(text), dtype=bool)
     cleaned = text.copy()
     if odd.any():
@@ -37,6 +41,22 @@ def clean(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         scientific[odd] = rest.str.fullmatch(_SCIENTIFIC).fillna(False).astype(bool).to_numpy()
         cleaned[odd] = rest.str.replace(_STRIPPED, "", regex=True)
     return cleaned, numeric | pd.Series(scientific, index=text.index)
+
+
+def usable(niks: pd.Series, numeric: pd.Series | None = None) -> pd.Series:
+    """Whether each cleaned NIK can be a key: 16 ASCII digits and, where ``numeric``
+    (from ``clean``) is given, not typed as a number whose last digit Excel lost."""
+    ok = _sixteen_digits(niks)
+    return ok if numeric is None else ok & ~numeric.to_numpy(dtype=bool)
+
+
+def _sixteen_digits(values: pd.Series) -> pd.Series:
+    """16 ASCII digits, as a plain boolean column; anything that is not text is not."""
+    try:
+        matched = values.str.fullmatch(_WELL_FORMED)
+    except AttributeError:  # no text at all: a column of numbers, or an empty float one
+        return pd.Series(False, index=values.index, dtype=bool)
+    return matched.fillna(False).astype(bool)
 
 
 def check(nik: pd.Series, province_codes: set[str]) -> pd.DataFrame:
@@ -47,7 +67,7 @@ def check(nik: pd.Series, province_codes: set[str]) -> pd.DataFrame:
     later checks are only true where the format is right.
     """
     missing = nik.eq("").fillna(False).astype(bool)
-    well_formed = nik.str.fullmatch(_WELL_FORMED).fillna(False).astype(bool)
+    well_formed = _sixteen_digits(nik)
     bad_format = ~missing & ~well_formed
 
     # Sixteen ASCII digits per row as one byte matrix: digit arithmetic without strings.

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from bsu.errors import BsuError, RosterError, Where
+from bsu.numbers import id_number as _id
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
@@ -185,9 +186,10 @@ def require_defused_xml() -> None:
     bsu's second reader of workbooks (and the tests'); without defusedxml it expands the
     entities of any XML it is given. ``preflight`` already refuses DOCTYPEs; this keeps a
     missing package, or ``OPENPYXL_DEFUSEDXML=False``, from quietly removing the second
-    guard. Raises ``BsuError`` (code ``xml_unprotected``)."""
+    guard. Reads openpyxl's own verdict (``openpyxl.DEFUSEDXML``, which it takes from that
+    variable when imported), not the environment. Raises ``BsuError`` (code
+    ``xml_unprotected``)."""
     import importlib.util
-    import os
 
     import openpyxl
 
@@ -203,10 +205,11 @@ def require_defused_xml() -> None:
             "the defusedxml package is not installed; install it with 'pip install defusedxml'",
         )
     else:
-        setting = os.environ.get("OPENPYXL_DEFUSEDXML", "")
+        # Installed, yet unused: openpyxl was told so, by any value but True.
         why = (
-            f"OPENPYXL_DEFUSEDXML={setting} mematikannya; hapus pengaturan itu",
-            f"OPENPYXL_DEFUSEDXML={setting} turns it off; remove that setting",
+            "OPENPYXL_DEFUSEDXML=False (atau nilai lain selain True) mematikannya; hapus "
+            "pengaturan itu",
+            "OPENPYXL_DEFUSEDXML=False (or any value but True) turns it off; remove that setting",
         )
     raise BsuError(
         "bsu tidak dijalankan: openpyxl tidak membaca XML melalui defusedxml, sehingga "
@@ -607,11 +610,6 @@ def _area(part: str, chunks: Iterable[bytes]) -> Refusal | None:
             ),
         )
     return None
-
-
-def _id(n: int) -> str:
-    """12.345 the Indonesian way."""
-    return f"{n:,}".replace(",", ".")
 
 
 def _column(letters: bytes) -> int:

@@ -19,10 +19,17 @@ class Status(StrEnum):
     REVIEW = "review"
 
 
+# The one wording of each status: its label in each language, and the name of the result
+# workbook's sheet that lists its rows (Indonesian in both languages, as employers know
+# them; the review sheet is "Perlu Perbaikan", shorter than its label).
 STATUS_LABELS: dict[Status, dict[str, str]] = {
-    Status.ELIGIBLE: {"id": "Layak", "en": "Eligible"},
-    Status.INELIGIBLE: {"id": "Tidak Layak", "en": "Ineligible"},
-    Status.REVIEW: {"id": "Perlu Perbaikan Data", "en": "Needs data fixes"},
+    Status.ELIGIBLE: {"id": "Layak", "en": "Eligible", "sheet": "Layak"},
+    Status.INELIGIBLE: {"id": "Tidak Layak", "en": "Ineligible", "sheet": "Tidak Layak"},
+    Status.REVIEW: {
+        "id": "Perlu Perbaikan Data",
+        "en": "Needs data fixes",
+        "sheet": "Perlu Perbaikan",
+    },
 }
 
 
@@ -66,6 +73,46 @@ class ReasonCode(StrEnum):
 
 
 _BITS = {code: 1 << i for i, code in enumerate(ReasonCode)}
+
+
+# The reasons each criterion can give, by the criterion's id in the rule sets. The rule-set
+# loader checks that a rule set words every one of them, and the engine that each check
+# (``engine.CHECKS``) gives no other: here, so that both read it and neither imports the
+# other.
+CRITERION_REASONS: dict[str, frozenset[ReasonCode]] = {
+    "citizen_with_nik": frozenset(
+        {
+            ReasonCode.NIK_MISSING,
+            ReasonCode.NIK_PRECISION_LOST,
+            ReasonCode.NIK_INVALID_FORMAT,
+            ReasonCode.NIK_INVALID_REGION,
+            ReasonCode.NIK_INVALID_BIRTHDATE,
+            ReasonCode.NIK_DUPLICATE,
+            ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS,
+        }
+    ),
+    "active_participant": frozenset(
+        {
+            ReasonCode.PARTICIPANT_NOT_FOUND,
+            ReasonCode.PARTICIPATION_UNKNOWN,
+            ReasonCode.PARTICIPANT_NOT_ACTIVE,
+            ReasonCode.REGISTRATION_DATE_MISSING,
+            ReasonCode.REGISTRATION_DATE_INVALID,
+            ReasonCode.PARTICIPANT_JOINED_AFTER_CUTOFF,
+        }
+    ),
+    "wage_earner_category": frozenset({ReasonCode.CATEGORY_UNKNOWN, ReasonCode.CATEGORY_NOT_PU}),
+    "wage_within_cap": frozenset(
+        {
+            ReasonCode.WAGE_MISSING,
+            ReasonCode.WAGE_INVALID,
+            ReasonCode.WAGE_ABOVE_CAP,
+            ReasonCode.REGION_UNKNOWN,
+        }
+    ),
+    "not_asn_tni_polri": frozenset({ReasonCode.EXCLUDED_ASN_TNI_POLRI}),
+    "not_pkh_recipient": frozenset({ReasonCode.PKH_UNKNOWN, ReasonCode.EXCLUDED_PKH_RECIPIENT}),
+}
 
 
 def codes_in(mask: int) -> list[ReasonCode]:

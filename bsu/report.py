@@ -11,9 +11,7 @@ import datetime as dt
 import math
 import os
 import re
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import repeat
 from pathlib import Path
@@ -23,6 +21,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
+from bsu.durable import atomic
 from bsu.engine import Decisions
 from bsu.explain import Explanation, explain
 from bsu.reasons import STATUS_LABELS, ReasonCode, Status
@@ -30,11 +29,7 @@ from bsu.roster import Roster
 from bsu.ruleset import Lang
 from bsu.text import as_text, distinct
 
-SHEETS = {
-    Status.ELIGIBLE: "Layak",
-    Status.INELIGIBLE: "Tidak Layak",
-    Status.REVIEW: "Perlu Perbaikan",
-}
+SHEETS = {s: STATUS_LABELS[s]["sheet"] for s in Status}
 HEADERS = {
     "id": {
         "source": "Berkas",
@@ -299,7 +294,7 @@ def _quoted(texts: list[str]) -> list[str]:
 # --- xlsx --------------------------------------------------------------------------------
 
 SUMMARY_SHEET = "Ringkasan"
-XLSX_WRITER_ENV = "BSU_XLSX_WRITER"
+XLSX_WRITER_SETTING = "BSU_XLSX_WRITER"  # Settings.xlsx_writer, named as people set it
 _TEXT_LIMIT = 32_767  # characters Excel keeps in a cell; XlsxWriter cuts longer text too
 _EXACT_LIMIT = 10**15  # Excel keeps 15 digits: a whole number this large is written as text
 _DATE_FORMAT = "dd/mm/yyyy"
@@ -312,18 +307,19 @@ _MESSAGES = {HEADERS[lang]["messages"] for lang in HEADERS}
 Kind = Literal["nik", "money", "messages", ""]
 
 
-def xlsx_writer() -> Literal["rustpy", "xlsxwriter"]:
-    """The library that writes result workbooks.
+def xlsx_writer(wanted: str = "auto") -> Literal["rustpy", "xlsxwriter"]:
+    """The library that writes result workbooks, for the ``wanted`` one (the caller's
+    ``Settings.xlsx_writer``, ``BSU_XLSX_WRITER``).
 
     rustpy-xlsxwriter (Rust, several times faster) when it can be imported; XlsxWriter
-    (pure Python) when it cannot, or when ``BSU_XLSX_WRITER=xlsxwriter`` asks for it.
-    ``BSU_XLSX_WRITER=rustpy`` insists on the first; empty or ``auto`` is the default.
+    (pure Python) when it cannot, or when ``xlsxwriter`` is wanted. ``rustpy`` insists on
+    the first; empty or ``auto`` is the default.
     """
-    wanted = os.environ.get(XLSX_WRITER_ENV, "").strip().lower()
+    wanted = wanted.strip().lower()
     if wanted == "xlsxwriter":
         return "xlsxwriter"
     if wanted not in ("", "auto", "rustpy"):
-        raise ValueError(f"{XLSX_WRITER_ENV}={wanted!r}: expected auto, rustpy or xlsxwriter")
+        raise ValueError(f"{XLSX_WRITER_SETTING}={wanted!r}: expected auto, rustpy or xlsxwriter")
     try:
         import rustpy_xlsxwriter  # noqa: F401
     except ImportError:
@@ -333,19 +329,20 @@ def xlsx_writer() -> Literal["rustpy", "xlsxwriter"]:
     return "rustpy"
 
 
-def write_xlsx(result: Result, path: Path) -> None:
+def write_xlsx(result: Result, path: Path, *, writer: str = "auto") -> None:
     """The workbook an employer works from: a summary, then one sheet per status.
 
-    Both writers (see ``xlsx_writer``) are given the same prepared cells, so their files
-    hold the same values, types and formats: a NIK as text, money as ``#,##0``, dates as
-    dates, text never as a formula, a missing value as an empty cell. A roster column with
-    dates and numbers side by side goes to XlsxWriter (see ``_Sheet.dates_among_numbers``).
+    ``writer``: the library wanted (``Settings.xlsx_writer``; see ``xlsx_writer``). Both
+    writers are given the same prepared cells, so their files hold the same values, types
+    and formats: a NIK as text, money as ``#,##0``, dates as dates, text never as a formula,
+    a missing value as an empty cell. A roster column with dates and numbers side by side
+    goes to XlsxWriter (see ``_Sheet.dates_among_numbers``).
     """
-    writer = xlsx_writer()
+    library = xlsx_writer(writer)
     summary = _summary(result)
     sheets = _sheets(result)
     with atomic(path) as tmp:
-        if writer == "rustpy" and not any(s.dates_among_numbers for s in sheets):
+        if library == "rustpy" and not any(s.dates_among_numbers for s in sheets):
             _write_rustpy(tmp, summary, sheets)
         else:
             _write_xlsxwriter(tmp, summary, sheets)
@@ -719,22 +716,3 @@ def _write_summary(book: Any, fmt: _Formats, summary: _Summary) -> None:
             else:
                 cell_format = None
             _write_cell(sheet, fmt, i, j, value, cell_format)
-
-
-@contextmanager
-def atomic(path: Path) -> Iterator[Path]:  # shared by the other writers
-    """Write to a temporary file beside ``path`` and move it into place only on success."""
-    path = path.resolve()
-    fd, name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=path.suffix or ".tmp", dir=path.parent
-    )
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        umask = os.umask(0)
-        os.umask(umask)
-        tmp.chmod(0o666 & ~umask)  # mkstemp makes 0600; a result is an ordinary file
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)

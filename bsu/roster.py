@@ -25,6 +25,7 @@ import pyarrow as pa
 from bsu import preflight, records
 from bsu.columns import field_for
 from bsu.errors import RosterError, Where
+from bsu.numbers import id_number
 from bsu.text import distinct
 
 HEADER_SEARCH_ROWS = 30
@@ -226,8 +227,8 @@ def _narrow(width: int, name: str) -> int:
         "csv_too_many_columns",
         Where(name),
         (
-            f"Sebuah baris berisi {width:,} kolom; tabel roster paling lebar "
-            f"{preflight.MAX_COLUMNS:,} kolom.".replace(",", "."),
+            f"Sebuah baris berisi {id_number(width)} kolom; tabel roster paling lebar "
+            f"{id_number(preflight.MAX_COLUMNS)} kolom.",
             f"A line holds {width:,} fields; a roster table is at most "
             f"{preflight.MAX_COLUMNS:,} columns wide.",
         ),

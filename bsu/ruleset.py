@@ -9,7 +9,6 @@ English, and the reference tables (regions, minimum wages). A typo in a rule fil
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,8 +27,8 @@ from pydantic import (
     model_validator,
 )
 
-from bsu.errors import RuleSetError
-from bsu.reasons import Outcome, ReasonCode
+from bsu.errors import RuleSetError, RuleSetNotFound
+from bsu.reasons import CRITERION_REASONS, Outcome, ReasonCode
 
 Lang = Literal["id", "en"]
 LANGS: tuple[Lang, ...] = ("id", "en")
@@ -238,10 +237,9 @@ _UniqueKeyLoader.yaml_implicit_resolvers = {
 
 
 def rules_dir() -> Path:
-    """Where rule sets live: ``BSU_RULES_DIR``, else the copy shipped in the package."""
-    override = os.environ.get("BSU_RULES_DIR")
-    if override:
-        return Path(override)
+    """The rule sets shipped with bsu: the package's copy, else the repository's. The
+    default folder; another (``BSU_RULES_DIR``, ``Settings.rules_dir``) is the caller's to
+    pass, so that the library never reads the environment."""
     packaged = Path(__file__).resolve().parent / "_rules"
     if packaged.is_dir():
         return packaged
@@ -279,15 +277,14 @@ def load_ruleset_file(path: Path) -> RuleSet:
     return _load(path.resolve())
 
 
-def unknown_ruleset(given: str, known: list[str]) -> RuleSetError:
+def unknown_ruleset(given: str, known: list[str]) -> RuleSetNotFound:
     """``ruleset_not_found``, naming the valid ids; the value given is repeated only when it
     is a plain short id, so an error never echoes a path or a long text back."""
     choices = ", ".join(known) or "-"
     shown = f" '{given}'" if _PLAIN_ID.fullmatch(given) else ""
-    return RuleSetError(
+    return RuleSetNotFound(
         f"Aturan{shown} tidak ada. Pilih salah satu: {choices}.",
         f"Rule set{shown} does not exist. Choose one of: {choices}.",
-        code="ruleset_not_found",
     )
 
 
@@ -355,12 +352,10 @@ def _check_complete(path: Path, spec: RuleSetFile) -> None:
         if param is not None and not _is(param.value, kind):
             problems.append(f"parameters.{name}: wrong type {type(param.value).__name__}")
     # A round may leave criteria out; those it lists must word every reason they give.
-    from bsu.engine import CHECK_CODES  # the engine imports this module: import late
-
     for criterion in spec.criteria:
-        codes = CHECK_CODES.get(criterion.id)
+        codes = CRITERION_REASONS.get(criterion.id)
         if codes is None:
-            known = ", ".join(sorted(CHECK_CODES))
+            known = ", ".join(sorted(CRITERION_REASONS))
             problems.append(f"criteria.{criterion.id}: unknown criterion (known: {known})")
             continue
         problems += [

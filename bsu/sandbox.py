@@ -55,6 +55,7 @@ import pandas as pd
 
 from bsu import roster
 from bsu.errors import BsuError, RosterError, Where
+from bsu.numbers import id_number
 
 log = logging.getLogger("bsu.sandbox")
 
@@ -285,7 +286,7 @@ def _too_complex(where: Where, budget: Budget) -> RosterError:
         where,
         (
             f"Berkas ini terlalu berat untuk dibaca: pembacaannya memerlukan lebih dari "
-            f"{budget.memory_mb:,} MB memori atau menghentikan pembacanya.".replace(",", "."),
+            f"{id_number(budget.memory_mb)} MB memori atau menghentikan pembacanya.",
             f"This file is too heavy to read: reading it needed more than "
             f"{budget.memory_mb:,} MB of memory or stopped the reader.",
         ),

@@ -1,4 +1,10 @@
-"""Settings read from the environment (prefix ``BSU_``), only by the CLI and the API."""
+"""Settings read from the environment (prefix ``BSU_``), once, at the edge.
+
+The one module that reads the environment: the CLI commands, the API's app factory and the
+worker build a ``Settings`` and pass its values down as arguments, so the library below
+them does what it is told and a test can tell it anything without touching ``os.environ``
+(``tests/architecture/test_settings.py`` holds every other module to that).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ def _default_data_dir() -> Path:
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BSU_")
 
+    # The folder of rule sets; empty: the ones shipped with bsu (``ruleset.rules_dir()``).
     rules_dir: Path | None = None
     ruleset: str = "bsu-2025"
     lang: Literal["id", "en"] = "id"
@@ -96,6 +103,15 @@ class Settings(BaseSettings):
     # Benchmarks only (benchmarks/api_load.py): mount POST /_bench/echo, a minimal endpoint
     # that measures what the framework alone costs. Never set in production.
     bench_endpoint: bool = False
+    # Which library writes result workbooks (``report.xlsx_writer``): ``auto`` (the Rust
+    # rustpy-xlsxwriter when installed, else XlsxWriter), ``rustpy`` or ``xlsxwriter``.
+    # Checked when a workbook is written (a command that writes none never fails on it).
+    xlsx_writer: str = "auto"
+
+    @field_validator("rules_dir", mode="before")
+    @classmethod
+    def _empty_is_shipped(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -6,7 +6,6 @@ Accepted forms: 2750000, 2750000.0, "Rp 2.750.000", "Rp2.750.000,00", "2.750.000
 
 from __future__ import annotations
 
-import math
 from enum import StrEnum
 
 import numpy as np
@@ -89,16 +88,3 @@ def regional_cap(minimum_wage: pd.Series, general_cap: float, rounding: float) -
         index=minimum_wage.index,
     )
     return rounded.where(minimum_wage > general_cap, float(general_cap))
-
-
-def rupiah(amount: float) -> str:
-    """Rp2.750.000 or Rp5.690.752,95: the way Indonesian documents print money."""
-    if not math.isfinite(amount):
-        return f"Rp{amount}"
-    if amount < 0:
-        return "-" + rupiah(-amount)
-    scaled = amount * 100
-    # A typed 1e308 overflows to infinity in cents; it has no cents worth printing anyway.
-    whole, cents = divmod(round(scaled), 100) if math.isfinite(scaled) else (int(amount), 0)
-    text = f"Rp{whole:,}".replace(",", ".")
-    return f"{text},{cents:02d}" if cents else text

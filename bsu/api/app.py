@@ -25,6 +25,7 @@ from bsu.api.request_id import RequestId
 from bsu.api.routes import audit, batches, check, coverage, health, page, rulesets
 from bsu.api.routes.check import Checker
 from bsu.api.schemas import CITATION_PLACEHOLDER, ErrorPublic
+from bsu.errors import Unavailable
 from bsu.jobs import Worker
 from bsu.reasons import ReasonCode
 from bsu.ruleset import load_ruleset
@@ -141,16 +142,13 @@ async def _database_unavailable(request: Request, exc: Exception) -> JSONRespons
             request.method,
             request.url.path,
         )
-    words = (
-        "The database cannot be reached. Try again in a moment."
-        if language_of(request) == "en"
-        else "Basis data tidak dapat dihubungi. Coba lagi sebentar lagi."
-    )
-    return JSONResponse(
-        errors.body("database_unavailable", words),
-        status_code=503,
+    unavailable = Unavailable(
+        "Basis data tidak dapat dihubungi. Coba lagi sebentar lagi.",
+        "The database cannot be reached. Try again in a moment.",
+        "database_unavailable",
         headers={"Retry-After": "30"},
     )
+    return errors.answer(unavailable, language_of(request))
 
 
 def _bench_router() -> APIRouter:
@@ -186,9 +184,10 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
-def app_factory() -> FastAPI:
-    """Entry point for uvicorn (``bsu serve``): settings from the environment; what the
-    process writes is 0600 in 0700 folders (not set by ``create_app``: a test or host
-    process that builds the app keeps its own umask)."""
+def app_factory(settings: Settings | None = None) -> FastAPI:
+    """Entry point for uvicorn (``bsu serve`` passes the settings it read and decided on,
+    e.g. keys required off loopback; none: read from the environment here, at the edge);
+    what the process writes is 0600 in 0700 folders (not set by ``create_app``: a test or
+    host process that builds the app keeps its own umask)."""
     storage.private()
-    return create_app()
+    return create_app(settings)

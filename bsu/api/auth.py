@@ -1,13 +1,13 @@
 """Knowing the caller: API keys when they are required, the local user when they are not.
 
-Keys are required when the server was told so (``BSU_REQUIRE_KEYS``, which ``bsu serve``
-sets for any address other than loopback), while an active key exists, and, once keys
-have been used, after the last one is revoked too: the server stays closed to keyless
-callers until an operator runs ``bsu keys open-local`` (``bsu.store.keys.access``). Only a
-store where no key was ever made, or one an operator opened again, is the embedded
-single-user install where everyone who can reach the server is the local user. Verified
-keys are remembered for ``auth_cache_seconds`` so that a check does not cost a database
-query; a revocation takes effect within that time.
+Keys are required when the server was told so (``Settings.require_keys``: from
+``BSU_REQUIRE_KEYS``, or set by ``bsu serve`` for any address other than loopback), while
+an active key exists, and, once keys have been used, after the last one is revoked too: the
+server stays closed to keyless callers until an operator runs ``bsu keys open-local``
+(``bsu.store.keys.access``). Only a store where no key was ever made, or one an operator
+opened again, is the embedded single-user install where everyone who can reach the server
+is the local user. Verified keys are remembered for ``auth_cache_seconds`` so that a check
+does not cost a database query; a revocation takes effect within that time.
 
 The gate also remembers which keys the store has ever confirmed (``proven``): the rate
 limiter counts a request against its key only then, and against its address before.
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from bsu.access import LOCAL, Principal
-from bsu.api.errors import ApiError
+from bsu.errors import Forbidden, Unauthorized
 from bsu.store import keys
 from bsu.store.keys import Access
 
@@ -124,23 +124,20 @@ async def caller(request: Request) -> Principal:
         if not hit:
             found = await run_in_threadpool(gate.principal, token)
     if found is None:
-        raise ApiError(
-            401,
-            "api_key_invalid",
+        raise Unauthorized(
             "Kunci API tidak dikenal atau sudah dicabut. Periksa kuncinya atau minta kunci baru.",
             "The API key is unknown or has been revoked. Check the key or ask for a new one.",
+            "api_key_invalid",
             headers=_CHALLENGE,
         )
     request.state.principal = found
     return found
 
 
-def _key_required(state: Access) -> ApiError:
+def _key_required(state: Access) -> Unauthorized:
     """401 for a call without a key, saying why when every key was revoked."""
     if state is Access.CLOSED:
-        return ApiError(
-            401,
-            "api_key_required",
+        return Unauthorized(
             "Kunci API diperlukan: semua kunci dicabut, jadi server ini tertutup. Buat kunci "
             "baru (bsu keys create) atau jalankan 'bsu keys open-local' untuk membukanya lagi "
             "bagi pengguna lokal.",
@@ -149,9 +146,7 @@ def _key_required(state: Access) -> ApiError:
             "the local user again.",
             headers=_CHALLENGE,
         )
-    return ApiError(
-        401,
-        "api_key_required",
+    return Unauthorized(
         "Kunci API diperlukan. Kirim header 'Authorization: Bearer <kunci>'; minta "
         "kunci kepada petugas BPJS Ketenagakerjaan atau admin server ini.",
         "An API key is required. Send the header 'Authorization: Bearer <key>'; ask "
@@ -163,11 +158,10 @@ def _key_required(state: Access) -> ApiError:
 async def staff(principal: Annotated[Principal, Depends(caller)]) -> Principal:
     """Branch staff (or the local user) only: an employer's key gets 403."""
     if not principal.is_staff:
-        raise ApiError(
-            403,
-            "staff_only",
+        raise Forbidden(
             "Hanya petugas cabang BPJS Ketenagakerjaan yang boleh memakai fitur ini.",
             "Only BPJS Ketenagakerjaan branch staff may use this.",
+            "staff_only",
         )
     return principal
 

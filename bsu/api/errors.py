@@ -1,6 +1,13 @@
 """One error shape for every failure: ``{"error": {"code", "message"}}``, in the caller's
 language (Bahasa Indonesia unless ``Accept-Language`` asks for English).
 
+Every failure is a ``bsu.errors.BsuError``, which carries its status, code and headers:
+routes raise them, the framework's own errors (validation, unparsable bodies, unknown
+addresses, methods) are translated into them here, and ``answer`` turns any of them into
+the response, for the exception handler and for the middlewares that refuse a request
+before the app sees it. An error whose message is private (a broken rule file quotes
+server paths) goes to the log; the caller gets its fixed public words.
+
 An error names the field and the problem, never the value: an error body is logged and
 cached by proxies and clients as a result is not, so a NIK, account number or wage sent
 in a request must not come back in one (validation errors leave out pydantic's ``input``,
@@ -12,37 +19,27 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Message, Scope, Send
 
+from bsu.api import lang
 from bsu.api.lang import language_of
-from bsu.errors import BsuError, RuleSetError
+from bsu.api.schemas import ErrorPublic
+from bsu.errors import BsuError, NotAllowed, NotFound, TooLarge
 from bsu.logs import Repeats
 from bsu.privacy import mask_numbers
 
 log = logging.getLogger("bsu.api")
-
-
-class ApiError(Exception):
-    """An error the API answers with: status, stable code, message in both languages."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message_id: str,
-        message_en: str,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message_en)
-        self.status = status
-        self.code = code
-        self.message_id = message_id
-        self.message_en = message_en
-        self.headers = headers
+# The OpenAPI entry of the 404 every route that takes a rule set id may answer.
+RULESET_NOT_FOUND: dict[str, Any] = {
+    "model": ErrorPublic,
+    "description": "Aturan tidak ada / No such rule set (`ruleset_not_found`)",
+}
 
 
 def body(code: str, message: str) -> dict[str, dict[str, str]]:
@@ -50,39 +47,78 @@ def body(code: str, message: str) -> dict[str, dict[str, str]]:
     return {"error": {"code": code, "message": mask_numbers(message)}}
 
 
-_STATUS_WORDS = {
-    404: ("not_found", "Alamat tidak ditemukan.", "Not found."),
-    405: ("method_not_allowed", "Metode tidak diizinkan.", "Method not allowed."),
-    413: ("payload_too_large", "Data yang dikirim terlalu besar.", "The request is too large."),
+def answer(error: BsuError, language: str) -> JSONResponse:
+    """The response for ``error`` in ``language``: its status, code, public words and
+    headers (the one translation of an error into HTTP)."""
+    if error.public_words is not None:
+        log.error("%s (not shown to the caller): %s", error.code, error.message("en"))
+    return JSONResponse(
+        body(error.code, error.public_message(language)),
+        status_code=error.status,
+        headers=error.headers,
+    )
+
+
+async def refuse(scope: Scope, send: Send, error: BsuError) -> None:
+    """Answer ``error`` from a middleware, before the app has seen the request."""
+    accept = next((v for k, v in scope["headers"] if k == b"accept-language"), None)
+    chosen = lang.parse(accept.decode("latin-1") if accept else None)
+
+    async def nothing() -> Message:  # a finished response never reads the request
+        return {"type": "http.disconnect"}
+
+    await answer(error, chosen)(scope, nothing, send)
+
+
+# The framework's own refusals, as the errors this package answers with.
+_STATUS_ERRORS: dict[int, BsuError] = {
+    404: NotFound("Alamat tidak ditemukan.", "Not found."),
+    405: NotAllowed("Metode tidak diizinkan.", "Method not allowed."),
+    413: TooLarge("Data yang dikirim terlalu besar.", "The request is too large."),
 }
 
 
-_MALFORMED = (
-    "request_malformed",
+_MALFORMED = BsuError(
     "Isi permintaan tidak dapat dibaca: JSON harus UTF-8 dan sah, unggahan harus form "
     "multipart yang utuh. Periksa cara data dikirim, lalu coba lagi.",
     "The request body cannot be read: JSON must be valid UTF-8, an upload an intact "
     "multipart form. Check how the data is sent and try again.",
+    "request_malformed",
+)
+
+_UNEXPECTED = (
+    "Terjadi kesalahan di sisi server. Coba lagi nanti.",
+    "Something went wrong on our side. Try again later.",
 )
 
 
-_RULESET_BROKEN = (
-    "Aturan ini tidak dapat dimuat di server ini. Admin server perlu memeriksa folder "
-    "aturannya (lihat log server).",
-    "This rule set cannot be loaded on this server. The server's administrator needs to "
-    "check its rules folder (see the server log).",
-)
+def http_error(exc: StarletteHTTPException) -> BsuError:
+    """The framework's HTTPException as an error of this package, keeping its headers
+    (``Allow`` on a 405). Its 400 ("error parsing the body": not UTF-8, broken JSON or
+    multipart) is the same documented 422 as any other request the API cannot accept."""
+    if exc.status_code == 400:
+        return _MALFORMED
+    known = _STATUS_ERRORS.get(exc.status_code)
+    if known is None:
+        error = BsuError(str(exc.detail), str(exc.detail), "http_error", headers=exc.headers)
+        error.status = exc.status_code
+        return error
+    return type(known)(known.message_id, known.message_en, known.code, headers=exc.headers)
 
 
-def ruleset_error(request: Request, exc: RuleSetError) -> JSONResponse:
-    """An unknown id is the caller's 422 (its message names only the valid ids); a rule
-    file that does not load is the server's fault: its message quotes the file, so it
-    goes to the log and the caller gets a fixed 500."""
-    if exc.code == "ruleset_not_found":
-        return JSONResponse(body(exc.code, exc.message(language_of(request))), status_code=422)
-    log.error("rule set cannot be loaded: %s", exc.message("en"))
-    words = _RULESET_BROKEN[1] if language_of(request) == "en" else _RULESET_BROKEN[0]
-    return JSONResponse(body("ruleset_invalid", words), status_code=500)
+def invalid(exc: RequestValidationError) -> BsuError:
+    """A request the schema refuses: where and what only (``err["input"]`` is the value
+    sent, never repeated)."""
+    problems = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
+        problems.append(f"{where}: {err.get('msg', '')}")
+    joined = "; ".join(problems)
+    return BsuError(
+        "Permintaan tidak sah: " + joined,
+        "The request is not valid: " + joined,
+        "validation_error",
+    )
 
 
 _REPORTED = "bsu_reported"
@@ -108,31 +144,17 @@ def _quiet_reraise() -> None:
 
 
 def install(app: FastAPI) -> None:
-    @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        message = exc.message_en if language_of(request) == "en" else exc.message_id
-        return JSONResponse(body(exc.code, message), status_code=exc.status, headers=exc.headers)
-
     @app.exception_handler(BsuError)
     async def _bsu_error(request: Request, exc: BsuError) -> JSONResponse:
-        return JSONResponse(body(exc.code, exc.message(language_of(request))), status_code=422)
-
-    @app.exception_handler(RuleSetError)
-    async def _ruleset_error(request: Request, exc: RuleSetError) -> JSONResponse:
-        return ruleset_error(request, exc)
+        return answer(exc, language_of(request))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
-        en = language_of(request) == "en"
-        problems = []
-        for err in exc.errors():  # where and what only: err["input"] is the value sent
-            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body") or "body"
-            problems.append(f"{where}: {err.get('msg', '')}")
-        if en:
-            message = "The request is not valid: " + "; ".join(problems)
-        else:
-            message = "Permintaan tidak sah: " + "; ".join(problems)
-        return JSONResponse(body("validation_error", message), status_code=422)
+        return answer(invalid(exc), language_of(request))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return answer(http_error(exc), language_of(request))
 
     repeats = Repeats(log, REPEAT_WINDOW_SECONDS)
     _quiet_reraise()
@@ -142,24 +164,6 @@ def install(app: FastAPI) -> None:
         repeats.error("unexpected error on %s %s", request.method, request.url.path, exc=exc)
         with contextlib.suppress(AttributeError):
             setattr(exc, _REPORTED, True)
-        en = language_of(request) == "en"
-        message = (
-            "Something went wrong on our side. Try again later."
-            if en
-            else "Terjadi kesalahan di sisi server. Coba lagi nanti."
-        )
-        return JSONResponse(body("internal_error", message), status_code=500)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        status = exc.status_code
-        if status == 400:
-            # The framework's "error parsing the body" (not UTF-8, broken JSON or multipart):
-            # the same documented 422 as any other request the API cannot accept.
-            status, code, words_id, words_en = 422, *_MALFORMED
-        else:
-            code, words_id, words_en = _STATUS_WORDS.get(
-                status, ("http_error", str(exc.detail), str(exc.detail))
-            )
-        message = words_en if language_of(request) == "en" else words_id
-        return JSONResponse(body(code, message), status_code=status, headers=exc.headers)
+        error = BsuError(*_UNEXPECTED, "internal_error")
+        error.status = 500
+        return answer(error, language_of(request))

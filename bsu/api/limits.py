@@ -41,13 +41,13 @@ import time
 from collections import OrderedDict
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bsu.access import split
-from bsu.api import errors, lang
+from bsu.api import errors
 from bsu.api.auth import Gate
+from bsu.errors import RateLimited, TooLarge
 from bsu.settings import Settings
 
 UPLOAD_PATH = "/v1/batches"
@@ -87,26 +87,6 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
         if key == name:
             return bytes(value)
     return None
-
-
-async def refuse(
-    scope: Scope,
-    send: Send,
-    status: int,
-    code: str,
-    words: tuple[str, str],
-    headers: dict[str, str] | None = None,
-) -> None:
-    """The error shape in the caller's language (``words`` = Indonesian, English)."""
-    accept = _header(scope, b"accept-language")
-    english = lang.parse(accept.decode("latin-1") if accept else None) == "en"
-    message = words[1] if english else words[0]
-
-    async def nothing() -> Message:  # a finished response never reads the request
-        return {"type": "http.disconnect"}
-
-    response = JSONResponse(errors.body(code, message), status_code=status, headers=headers)
-    await response(scope, nothing, send)
 
 
 # --- rate limit --------------------------------------------------------------------------
@@ -198,18 +178,12 @@ class RateLimit:
             # instead, and the client reliably reads the 429 on a connection that stays.
             headers["Connection"] = "close"
         what = ("unggahan", "uploads") if upload else ("permintaan", "requests")
-        await refuse(
-            scope,
-            send,
-            429,
-            "rate_limited",
-            (
-                f"Terlalu banyak {what[0]} dalam waktu singkat. Coba lagi dalam {seconds} detik.",
-                f"Too many {what[1]} in a short time. Try again in {seconds} "
-                f"second{'s' if seconds > 1 else ''}.",
-            ),
-            headers,
+        words_id = f"Terlalu banyak {what[0]} dalam waktu singkat. Coba lagi dalam {seconds} detik."
+        words_en = (
+            f"Too many {what[1]} in a short time. Try again in {seconds} "
+            f"second{'s' if seconds > 1 else ''}."
         )
+        await errors.refuse(scope, send, RateLimited(words_id, words_en, headers=headers))
 
     def _large_body(self, scope: Scope, upload: bool) -> bool:
         if _header(scope, b"transfer-encoding") is not None:
@@ -340,7 +314,7 @@ class BodyLimit:
         limit, code, words = self.limit(scope, form is not None)
         declared = _content_length(headers.get(b"content-length"))
         if declared is not None and declared > limit:
-            await refuse(scope, send, 413, code, words, {"Connection": "close"})
+            await errors.refuse(scope, send, _too_large(code, words))
             return
 
         received = 0
@@ -366,7 +340,7 @@ class BodyLimit:
             refused = True
             if started:  # the app answers while reading: all that is left is to stop it
                 raise _Refused
-            await refuse(scope, send, 413, problem[0], problem[1], {"Connection": "close"})
+            await errors.refuse(scope, send, _too_large(*problem))
             raise _Refused
 
         async def guarded_send(message: Message) -> None:
@@ -383,6 +357,11 @@ class BodyLimit:
             if not refused or started:
                 raise
             # Whatever the app made of the refused body (FastAPI: a 400), it is answered.
+
+
+def _too_large(code: str, words: tuple[str, str]) -> TooLarge:
+    """413, closing the connection: the client stops sending what will not be read."""
+    return TooLarge(*words, code, headers={"Connection": "close"})
 
 
 def _content_length(value: bytes | None) -> int | None:

@@ -26,22 +26,21 @@ import re
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bsu.api.limits import refuse
+from bsu.api.errors import refuse
+from bsu.errors import BsuError, NotFound
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # \u0000 as a JSON escape: after an even run of backslashes (an odd one escapes the 'u').
 _NUL_ESCAPE = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 _BAD_TEXT = (
+    "Permintaan berisi teks yang tidak sah: karakter NUL atau surrogate UTF-16 tanpa "
+    "pasangannya. Kirim teks UTF-8 yang sah.",
+    "The request holds text that is not valid: a NUL character or a UTF-16 surrogate "
+    "without its pair. Send valid UTF-8 text.",
     "request_malformed",
-    (
-        "Permintaan berisi teks yang tidak sah: karakter NUL atau surrogate UTF-16 tanpa "
-        "pasangannya. Kirim teks UTF-8 yang sah.",
-        "The request holds text that is not valid: a NUL character or a UTF-16 surrogate "
-        "without its pair. Send valid UTF-8 text.",
-    ),
 )
-_NOT_FOUND = ("not_found", ("Alamat tidak ditemukan.", "Not found."))
+_NOT_FOUND = ("Alamat tidak ditemukan.", "Not found.")
 
 
 class PlainText:
@@ -55,10 +54,10 @@ class PlainText:
             await self.app(scope, receive, send)
             return
         if "\x00" in scope["path"]:
-            await refuse(scope, send, 404, *_NOT_FOUND)
+            await refuse(scope, send, NotFound(*_NOT_FOUND))
             return
         if b"%00" in scope.get("query_string", b""):
-            await refuse(scope, send, 422, *_BAD_TEXT)
+            await refuse(scope, send, BsuError(*_BAD_TEXT))
             return
         if scope["method"] not in BODY_METHODS or not _json_body(scope):
             await self.app(scope, receive, send)
@@ -66,7 +65,7 @@ class PlainText:
         messages = await _read(receive)
         body = b"".join(m.get("body", b"") for m in messages)
         if bad_json_text(body):
-            await refuse(scope, send, 422, *_BAD_TEXT)
+            await refuse(scope, send, BsuError(*_BAD_TEXT))
             return
         await self.app(scope, _replay(messages, receive), send)
 

@@ -26,10 +26,10 @@ import time
 from typing import Any
 
 from fastapi import FastAPI
-from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bsu.api import errors, lang
+from bsu.api import errors
+from bsu.errors import TimedOut
 from bsu.settings import Settings
 
 _HEADER_WORDS = (
@@ -190,14 +190,4 @@ class BodyDeadline:
 
 
 async def _answer_408(scope: Scope, send: Send) -> None:
-    accept = next((v for k, v in scope["headers"] if k == b"accept-language"), None)
-    english = lang.parse(accept.decode("latin-1") if accept else None) == "en"
-    message = _BODY_WORDS[1] if english else _BODY_WORDS[0]
-
-    async def nothing() -> Message:
-        return {"type": "http.disconnect"}
-
-    response = JSONResponse(
-        errors.body("request_timeout", message), status_code=408, headers={"Connection": "close"}
-    )
-    await response(scope, nothing, send)
+    await errors.refuse(scope, send, TimedOut(*_BODY_WORDS, headers={"Connection": "close"}))

@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bsu import dates, nik, roster, vocabulary, wage
+from bsu.columns import header_key
 from bsu.errors import BsuError
 from bsu.evidence import (
     LIST_KINDS,
@@ -95,8 +96,8 @@ def read_registry(path: Path) -> tuple[pd.DataFrame, int]:
     read = roster.read(path)
     records = read.records
     cleaned, numeric = nik.clean(records["nik"])
-    usable = cleaned.str.fullmatch(r"[0-9]{16}").fillna(False) & ~numeric
-    keys = {_key(c): c for c in read.original.columns}
+    usable = nik.usable(cleaned, numeric)
+    keys = {header_key(c): c for c in read.original.columns}
     out = pd.DataFrame(
         {
             "nik": cleaned,
@@ -112,10 +113,6 @@ def read_registry(path: Path) -> tuple[pd.DataFrame, int]:
         out[column] = as_text(read.original[header]) if header else ""
     out = out[usable.to_numpy()].drop_duplicates("nik", keep="last")
     return out, int((~usable).sum())
-
-
-def _key(header: object) -> str:
-    return "".join(ch for ch in str(header).casefold() if ch.isalnum())
 
 
 def import_registry(engine: Engine, path: Path, as_of: dt.date, imported_by: str) -> Imported:
@@ -219,7 +216,7 @@ def import_exclusions(
             )
     read = roster.read(path)
     cleaned, numeric = nik.clean(read.records["nik"])
-    usable = cleaned.str.fullmatch(r"[0-9]{16}").fillna(False) & ~numeric
+    usable = nik.usable(cleaned, numeric)
     names = as_text(read.records["name"])
     entries = pd.DataFrame({"nik": cleaned, "name": names})[usable.to_numpy()]
     entries = entries.drop_duplicates("nik")
@@ -290,13 +287,8 @@ def load(
         if employer_id is not None and not has_registry:
             return NO_EVIDENCE  # no registry places anyone at an employer
         given = niks() if callable(niks) else niks
-        wanted = sorted(
-            {
-                n
-                for n in given
-                if isinstance(n, str) and len(n) == 16 and n.isascii() and n.isdigit()
-            }
-        )
+        asked = pd.Series(list(given), dtype=object)
+        wanted = sorted(pd.unique(asked[nik.usable(asked).to_numpy()]).tolist())
         registry: pd.DataFrame | None = None
         sources: list[Source] = []
         if has_registry:

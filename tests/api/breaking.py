@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 import uvicorn
 
+from bsu import pipeline
 from bsu.api import app as api_app
 from bsu.api import errors
-from bsu.api.routes import check
 from bsu.engine import evaluate
 from bsu.settings import Settings
 from bsu.store import schema
@@ -35,7 +35,7 @@ def breaking_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator
             raise RuntimeError("the same failure every time")
         return evaluate(records, ruleset, *args, **kwargs)
 
-    monkeypatch.setattr(check, "evaluate", breaks_on_marked)
+    monkeypatch.setattr(pipeline, "evaluate", breaks_on_marked)
     monkeypatch.setattr(errors, "REPEAT_WINDOW_SECONDS", 2.0)
     # Hundreds of keyless requests from one address: no rate limit in the way.
     settings = Settings(

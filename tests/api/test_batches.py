@@ -264,7 +264,7 @@ def test_an_upload_needs_a_file_and_a_known_rule_set(client: httpx.Client, api: 
     response = client.post(
         "/v1/batches", files={"file": ("r.csv", content)}, data={"ruleset": "bsu-1999"}
     )
-    assert "bsu-1999" in error_of(response, 422, "ruleset_not_found")
+    assert "bsu-1999" in error_of(response, 404, "ruleset_not_found")
     assert uploads_of(api) == before
 
 

@@ -146,6 +146,7 @@ def test_an_unknown_rule_set_is_a_client_error(client: httpx.Client) -> None:
 
 def test_an_unknown_rule_set_has_the_same_code_everywhere(client: httpx.Client) -> None:
     response = client.post("/v1/check", params={"rules": "bsu-1999"}, json=VALID_WORKER)
+    assert response.status_code == 404, response.text
     assert response.json()["error"]["code"] == "ruleset_not_found"
 
 

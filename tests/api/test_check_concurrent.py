@@ -105,13 +105,13 @@ def test_an_error_in_one_request_answers_that_request_only(api: Server) -> None:
         assert together == alone
         assert status_together == status_alone
         if params["rules"] == "bsu-1999":
-            assert status_together == 422
+            assert status_together == 404
         else:
             assert status_together == 200
             assert together["ruleset"]["id"] == params["rules"]
     with httpx.Client(base_url=api.url) as client:
         wrong = client.post("/v1/check", params={"rules": "bsu-1999"}, json=VALID_WORKER)
-    error_of(wrong, 422, "ruleset_not_found")
+    error_of(wrong, 404, "ruleset_not_found")
 
 
 def test_languages_mixed_concurrently_each_get_their_own(api: Server) -> None:

@@ -11,9 +11,9 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from bsu import pipeline
 from bsu.api import app as api_app
 from bsu.api.coalesce import Coalescer, CoalescerClosed
-from bsu.api.routes import check
 from bsu.api.routes.check import Checker
 from bsu.settings import Settings
 from bsu.store import schema
@@ -229,7 +229,7 @@ def test_an_engine_failure_fails_its_group_only_with_the_error_shape(
             raise RuntimeError("engine failure")
         return real(records, ruleset, *args, **kwargs)
 
-    monkeypatch.setattr(check, "evaluate", broken_for_2022)
+    monkeypatch.setattr(pipeline, "evaluate", broken_for_2022)
     calls = [("bsu-2022" if i % 3 == 0 else "bsu-2025", EN if i % 2 else {}) for i in range(30)]
     responses, _ = run(_check_all(app_settings, calls, concurrently=True))
     for (rules, headers), response in zip(calls, responses, strict=True):

@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
+from bsu import pipeline
 from bsu.api import app as api_app
 from bsu.api.coalesce import Coalescer
-from bsu.api.routes import check
 from bsu.engine import evaluate
 from bsu.settings import Settings
 from bsu.store import schema
@@ -225,7 +225,7 @@ def test_a_poisoned_group_in_the_check_route_fails_only_its_poisoned_request(
             raise RuntimeError("a value no parser foresaw")
         return real(records, ruleset, *args, **kwargs)
 
-    monkeypatch.setattr(check, "evaluate", breaks_on_marked)
+    monkeypatch.setattr(pipeline, "evaluate", breaks_on_marked)
     bodies = [
         ("/v1/check", _body('"name": "POISON"' if i == 5 else f'"name": "P{i}"')) for i in range(40)
     ]

@@ -61,7 +61,8 @@ def test_the_upload_and_the_results_are_on_disk(
     assert stored.read_bytes() == clean.content
     assert row.content_sha256 == clean.sha256 == hashlib.sha256(stored.read_bytes()).hexdigest()
     assert row.size_bytes == len(clean.content)
-    assert not list((data / "uploads").glob("*.part")), "no partial upload is left"
+    leftovers = [p.name for p in (data / "uploads").iterdir() if p.name.startswith(".")]
+    assert not leftovers, "no partial upload is left"
 
     assert Path(row.result_xlsx) == data / "results" / f"{clean.id}.xlsx"
     assert Path(row.result_csv) == data / "results" / f"{clean.id}.csv"

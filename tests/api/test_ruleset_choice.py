@@ -1,6 +1,7 @@
 """A rule set is chosen over HTTP by its id, from the server's own folder, and nothing else:
-a path, a traversal, a NUL or a very long value is a typed 404/422 naming the valid ids,
-never a file opened, never the server's paths or a file's content (issue 11, item 4).
+a path, a traversal or a very long value is a typed 404 ``ruleset_not_found`` naming the
+valid ids on every route that takes one (a NUL: 422 ``request_malformed``), never a file
+opened, never the server's paths or a file's content (issue 11, item 4; issue 12, item 6).
 
 The server runs with ``BSU_RULES_DIR`` on a copy of the shipped rules plus a broken rule
 set holding a secret; beside that folder lies a secret "rule set" a traversal would reach
@@ -90,8 +91,7 @@ def _values(r: Rules) -> dict[str, str]:
 def _no_leak(r: Rules, response: httpx.Response) -> str:
     """The refusal names the valid ids, and nothing of the server's disk."""
     text = response.text
-    assert response.status_code in (404, 422), (response.status_code, text[:300])
-    message = error_of(response, response.status_code, "ruleset_not_found")
+    message = error_of(response, 404, "ruleset_not_found")
     assert all(v in message for v in VALID), message
     for leak in (SECRET, str(r.folder), str(r.outside), "/tmp", "password", "stolen", ".yaml"):
         assert leak not in text, (leak, text[:300])
@@ -184,6 +184,7 @@ def test_a_broken_rule_set_in_the_folder_never_shows_its_content(rules: Rules) -
         ]
         listed = c.get("/v1/rulesets")
     for response in answers:
+        assert response.status_code == 500, response.text
         assert response.json()["error"]["code"] == "ruleset_invalid", response.text
         for leak in (SECRET, "password", str(rules.folder), "/tmp", ".yaml", "Field required"):
             assert leak not in response.text, (leak, response.text)
@@ -191,3 +192,31 @@ def test_a_broken_rule_set_in_the_folder_never_shows_its_content(rules: Rules) -
     assert listed.status_code == 200, listed.text
     assert {rs["id"] for rs in listed.json()["data"]} == set(VALID)
     assert SECRET not in listed.text
+
+
+@pytest.mark.parametrize("route", [*ROUTES, "rulesets"])
+def test_an_unknown_rule_set_is_404_on_every_route_that_takes_one(rules: Rules, route: str) -> None:
+    """The same status, code and wording wherever the id is given (it was 422 on three
+    routes and 404 on one)."""
+    with rules.server.client() as c:
+        for headers, words in (({}, "tidak ada"), (EN, "does not exist")):
+            if route == "rulesets":
+                response = c.get("/v1/rulesets/bsu-1999", headers=headers)
+            else:
+                response = _send(c, route, "bsu-1999", headers)
+            message = error_of(response, 404, "ruleset_not_found")
+            assert "bsu-1999" in message and words in message, message
+            assert all(v in message for v in VALID), message
+
+
+def test_the_schema_documents_the_404_of_every_route_that_takes_a_rule_set(rules: Rules) -> None:
+    with rules.server.client() as c:
+        paths = c.get("/openapi.json").json()["paths"]
+    for path, method in (
+        ("/v1/check", "post"),
+        ("/v1/check/batch", "post"),
+        ("/v1/batches", "post"),
+        ("/v1/rulesets/{ruleset_id}", "get"),
+    ):
+        documented = paths[path][method]["responses"]
+        assert "404" in documented, (path, sorted(documented))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from tests.evidence.conftest import SAMPLES, Scoped
-from tests.web.test_page import browser, page, playwright, upload
+from tests.web.test_page import CHECKED_MS, browser, page, playwright, upload
 
 __all__ = ["browser", "page", "playwright"]  # fixtures used by the tests below
 
@@ -21,7 +21,7 @@ def _as(page: Page, scoped: Scoped, who: str) -> None:
     page.add_init_script(f"sessionStorage.setItem('bsu.apiKey', {token!r});")
     page.goto(scoped.server.url)
     upload(page, ROSTER)
-    expect(page.locator("#summary")).to_be_visible()
+    expect(page.locator("#summary")).to_be_visible(timeout=CHECKED_MS)
 
 
 def test_staff_see_the_extract_and_lists_in_force(scoped: Scoped, page: Page) -> None:

@@ -1,4 +1,4 @@
-"""wage.parse, wage.regional_cap and wage.rupiah: tables of typed wages, then properties."""
+"""wage.parse, wage.regional_cap, and numbers.rupiah read back: tables, then properties."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bsu import wage
+from bsu import numbers, wage
 
 
 def _parse_one(value: object) -> tuple[float, str]:
@@ -140,7 +140,7 @@ def test_every_way_of_writing_an_integer_parses_back(n: int) -> None:
 @given(st.integers(100_000, 100_000_000_000))
 def test_rupiah_output_parses_back(cents: int) -> None:
     amount = cents / 100
-    assert _parse_one(wage.rupiah(amount)) == (amount, "ok")
+    assert _parse_one(numbers.rupiah(amount)) == (amount, "ok")
 
 
 _cells = st.one_of(
@@ -193,48 +193,3 @@ def test_regional_cap_is_vectorised_and_keeps_the_index() -> None:
     minimum = pd.Series([3_500_000, 3_607_223, 5_690_752.95], index=["a", "b", "c"])
     caps = wage.regional_cap(minimum, 3_500_000, 100_000)
     assert caps.to_dict() == {"a": 3_500_000, "b": 3_700_000, "c": 5_700_000}
-
-
-# --- rupiah ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("amount", "text"),
-    [
-        (3_500_000, "Rp3.500.000"),
-        (3_500_000.0, "Rp3.500.000"),
-        (5_690_752.95, "Rp5.690.752,95"),
-        (4_482_914.09, "Rp4.482.914,09"),
-        (3_500_000.5, "Rp3.500.000,50"),
-        (600_000, "Rp600.000"),
-        (999, "Rp999"),
-        (1000, "Rp1.000"),
-        (0, "Rp0"),
-        (1_000_000_000, "Rp1.000.000.000"),
-    ],
-)
-def test_rupiah(amount: float, text: str) -> None:
-    assert wage.rupiah(amount) == text
-
-
-@pytest.mark.parametrize(
-    ("amount", "text"),
-    [(3_500_000.999, "Rp3.500.001"), (1_234.996, "Rp1.235")],
-)
-def test_rupiah_carries_rounded_cents(amount: float, text: str) -> None:
-    assert wage.rupiah(amount) == text
-
-
-@pytest.mark.parametrize(
-    ("amount", "text"),
-    [
-        (-1.5, "-Rp1,50"),
-        (1e20, "Rp100.000.000.000.000.000.000"),
-        # Found by schemathesis on POST /v1/check/batch: the largest float a client can
-        # send overflowed to infinity in cents and the request answered 500.
-        (1.7976931348623157e308, "Rp" + f"{int(1.7976931348623157e308):,}".replace(",", ".")),
-        (float("inf"), "Rpinf"),
-    ],
-)
-def test_rupiah_of_any_float_is_text_not_an_error(amount: float, text: str) -> None:
-    assert wage.rupiah(amount) == text

@@ -150,7 +150,7 @@ def test_a_full_cycle_with_its_errors_logs_no_personal_number(
                 422,
             )
             _error(c.post("/v1/check/batch", json=[{**workers[1], "kpj": 21010000102}]), 422)
-            _error(c.post("/v1/check", params={"rules": ASKED}, json=workers[0]), 422)
+            _error(c.post("/v1/check", params={"rules": ASKED}, json=workers[0]), 404)
             _error(c.get(f"/v1/batches/{ASKED}"), 404)
             _error(c.get(f"/v1/batches/{ASKED}/result.xlsx"), 404)
             _error(c.get(f"/v1/batches/{ASKED}/rows", params={"nik": ASKED}), 404)

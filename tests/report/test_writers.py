@@ -6,13 +6,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 import re
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +33,7 @@ from bsu.report import (
     write_xlsx,
     xlsx_writer,
 )
+from bsu.settings import Settings
 from bsu.text import as_text
 from tests.support import VALID_WORKER
 from tests.support import write_csv as write_csv_roster
@@ -100,30 +98,15 @@ def result(tmp_path_factory: pytest.TempPathFactory) -> Result:
 
 
 @pytest.fixture(params=WRITERS)
-def writer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("BSU_XLSX_WRITER", request.param)
-    assert xlsx_writer() == request.param
+def writer(request: pytest.FixtureRequest) -> str:
+    assert xlsx_writer(request.param) == request.param
     return str(request.param)
 
 
 @pytest.fixture
 def book(result: Result, writer: str, tmp_path: Path) -> Any:
-    write_xlsx(result, tmp_path / "hasil.xlsx")
+    write_xlsx(result, tmp_path / "hasil.xlsx", writer=writer)
     return load_workbook(tmp_path / "hasil.xlsx")
-
-
-@contextmanager
-def using(name: str) -> Iterator[None]:
-    """BSU_XLSX_WRITER set for a while (where monkeypatch cannot go: inside @given)."""
-    before = os.environ.get("BSU_XLSX_WRITER")
-    os.environ["BSU_XLSX_WRITER"] = name
-    try:
-        yield
-    finally:
-        if before is None:
-            del os.environ["BSU_XLSX_WRITER"]
-        else:
-            os.environ["BSU_XLSX_WRITER"] = before
 
 
 def header(sheet: Worksheet) -> list[Any]:
@@ -202,7 +185,7 @@ def test_control_characters_are_escaped_not_fatal(
     result: Result, writer: str, tmp_path: Path
 ) -> None:
     path = tmp_path / "hasil.xlsx"
-    write_xlsx(result, path)
+    write_xlsx(result, path, writer=writer)
     xml = "".join(
         zipfile.ZipFile(path).read(n).decode("utf-8")
         for n in zipfile.ZipFile(path).namelist()
@@ -228,13 +211,10 @@ def test_missing_values_are_empty_cells(book: Any) -> None:
     assert sheets.count("Karyawan") == 6 and sheets.count(None) == 4
 
 
-def test_both_writers_write_the_same_cells(
-    result: Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_both_writers_write_the_same_cells(result: Result, tmp_path: Path) -> None:
     books = {}
     for name in WRITERS:
-        monkeypatch.setenv("BSU_XLSX_WRITER", name)
-        write_xlsx(result, tmp_path / f"{name}.xlsx")
+        write_xlsx(result, tmp_path / f"{name}.xlsx", writer=name)
         books[name] = load_workbook(tmp_path / f"{name}.xlsx")
     fast, slow = books.values()
     assert fast.sheetnames == slow.sheetnames == SHEET_NAMES
@@ -276,7 +256,7 @@ def test_awkward_cells_are_written_as_excel_can_hold_them(writer: str, tmp_path:
     )
     frame.to_parquet(tmp_path / "odd.parquet")
     result = check(tmp_path / "odd.parquet")
-    write_xlsx(result, tmp_path / "hasil.xlsx")
+    write_xlsx(result, tmp_path / "hasil.xlsx", writer=writer)
     sheets = data_sheets(load_workbook(tmp_path / "hasil.xlsx"))
     cells = {
         h: [c for s in sheets for c in column(s, h)] for h in ("Nama", "Lahir", "Masuk", "Jam")
@@ -301,7 +281,7 @@ def test_a_number_beside_a_date_stays_a_number(writer: str, tmp_path: Path) -> N
         worker("3275014101900003", Catatan="teks"),
     ]
     roster_file = write_xlsx_roster(tmp_path / "tanggal.xlsx", {"Data": [HEADER, *rows]})
-    write_xlsx(check(roster_file), tmp_path / "hasil.xlsx")
+    write_xlsx(check(roster_file), tmp_path / "hasil.xlsx", writer=writer)
     cells = column(load_workbook(tmp_path / "hasil.xlsx")["Layak"], "Catatan")
     assert [(c.value, c.is_date) for c in cells] == [
         (dt.datetime(2024, 2, 1), True),
@@ -314,7 +294,9 @@ def test_a_number_beside_a_date_stays_a_number(writer: str, tmp_path: Path) -> N
 def test_an_empty_status_sheet_keeps_its_header(writer: str, tmp_path: Path) -> None:
     rows = [HEADER, worker("3275014101900001")]
     write_xlsx(
-        check(write_xlsx_roster(tmp_path / "baik.xlsx", {"Data": rows})), tmp_path / "h.xlsx"
+        check(write_xlsx_roster(tmp_path / "baik.xlsx", {"Data": rows})),
+        tmp_path / "h.xlsx",
+        writer=writer,
     )
     book = load_workbook(tmp_path / "h.xlsx")
     review = book["Perlu Perbaikan"]
@@ -342,28 +324,33 @@ def test_a_failed_write_leaves_no_file_behind(
 
         monkeypatch.setattr(xlsxwriter.Workbook, "close", fail)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        write_xlsx(result, path)
+        write_xlsx(result, path, writer=writer)
     assert path.read_bytes() == b"the previous result"
     assert [p.name for p in tmp_path.iterdir()] == ["hasil.xlsx"]
 
 
-def test_the_writer_is_chosen_by_the_environment_and_what_is_installed(
+def test_the_writer_is_chosen_by_the_setting_and_what_is_installed(
     result: Result, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """``BSU_XLSX_WRITER``, read into ``Settings.xlsx_writer`` and passed down."""
+
+    def chosen() -> str:
+        return xlsx_writer(Settings().xlsx_writer)
+
     monkeypatch.delenv("BSU_XLSX_WRITER", raising=False)
-    assert xlsx_writer() == "rustpy"
+    assert chosen() == "rustpy"
     monkeypatch.setenv("BSU_XLSX_WRITER", "XlsxWriter")
-    assert xlsx_writer() == "xlsxwriter"
+    assert chosen() == "xlsxwriter"
     monkeypatch.setenv("BSU_XLSX_WRITER", "openpyxl")
     with pytest.raises(ValueError, match="BSU_XLSX_WRITER"):
-        xlsx_writer()
+        chosen()
     monkeypatch.setitem(sys.modules, "rustpy_xlsxwriter", None)  # not importable
     monkeypatch.setenv("BSU_XLSX_WRITER", "rustpy")
     with pytest.raises(ImportError):
-        xlsx_writer()
+        chosen()
     monkeypatch.delenv("BSU_XLSX_WRITER")
-    assert xlsx_writer() == "xlsxwriter"
-    write_xlsx(result, tmp_path / "hasil.xlsx")
+    assert chosen() == "xlsxwriter"
+    write_xlsx(result, tmp_path / "hasil.xlsx", writer=Settings().xlsx_writer)
     assert load_workbook(tmp_path / "hasil.xlsx").sheetnames == SHEET_NAMES
 
 
@@ -436,8 +423,7 @@ def test_any_text_in_a_roster_cell_comes_back_as_text(text: str) -> None:
         (status,) = {s for s in result.decisions.frame["status"]}
         sheet = dict(zip([s.value for s in SHEETS], SHEETS.values(), strict=True))[status]
         for name in WRITERS:
-            with using(name):
-                write_xlsx(result, work / f"{name}.xlsx")
+            write_xlsx(result, work / f"{name}.xlsx", writer=name)
             [cell] = column(load_workbook(work / f"{name}.xlsx")[sheet], "name")
             if held is None:
                 assert cell.value is None

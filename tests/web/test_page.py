@@ -35,6 +35,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WAIT_MS = 15_000
+# How long a check may take before the page shows its summary: a bound on a hang, generous
+# for a loaded two-core machine (never a speed assertion).
+CHECKED_MS = 60_000
 # Only the last four digits: the first twelve are region and birth date.
 MASKED_NIK = re.compile(r"^•{12}\d{4}$")
 
@@ -107,7 +110,7 @@ def test_upload_clean_roster_in_indonesian(server: Server, page: Page, tmp_path:
     expect(page.locator("#summary")).to_be_hidden()
 
     upload(page, SAMPLES / "roster-clean.xlsx")
-    expect(page.locator("#summary")).to_be_visible()
+    expect(page.locator("#summary")).to_be_visible(timeout=CHECKED_MS)
 
     expect(page.locator("#progress")).to_have_attribute("value", "100")
     assert summary_counts(page) == {
@@ -176,7 +179,7 @@ def test_english_toggle_follows_into_the_api_and_is_remembered(server: Server, p
     with page.expect_request(re.compile(r"/v1/batches$")) as sent:
         upload(page, SAMPLES / "roster-messy.xlsx")
     assert sent.value.headers.get("accept-language") == "en"
-    expect(page.locator("#summary")).to_be_visible()
+    expect(page.locator("#summary")).to_be_visible(timeout=CHECKED_MS)
 
     assert summary_counts(page) == {
         "eligible": "0",
@@ -226,7 +229,7 @@ def test_unsupported_file_shows_the_api_error(server: Server, page: Page, tmp_pa
     drop(page, SAMPLES / "roster-semicolon.csv")
     expect(page.locator("#file-name")).to_have_text("Berkas dipilih: roster-semicolon.csv")
     page.click("#upload")
-    expect(page.locator("#summary")).to_be_visible()
+    expect(page.locator("#summary")).to_be_visible(timeout=CHECKED_MS)
     expect(page.locator("#error")).to_be_hidden()
     assert summary_counts(page) == {"eligible": "4", "ineligible": "2", "review": "2", "total": "8"}
     expect(page.locator("#benefit-total")).to_have_text("Rp2.400.000")
@@ -310,7 +313,7 @@ def test_a_server_with_keys_asks_for_one_and_the_page_works_with_it(
 
         page.fill("#api-key", token)
         page.click("#upload")
-        expect(page.locator("#summary")).to_be_visible()
+        expect(page.locator("#summary")).to_be_visible(timeout=CHECKED_MS)
         assert summary_counts(page)["total"] == "12"
         with page.expect_download() as info:
             page.click("#download-xlsx")

@@ -21,7 +21,7 @@ from bsu.api import request_id
 from bsu.api.auth import CallerDep
 from bsu.api.data_folder import upload_refused
 from bsu.api.deps import LangDep, SessionDep, SettingsDep
-from bsu.api.errors import ApiError
+from bsu.api.errors import RULESET_NOT_FOUND
 from bsu.api.schemas import (
     BatchesPublic,
     BatchLinks,
@@ -31,6 +31,8 @@ from bsu.api.schemas import (
     RowPublic,
     RowsPublic,
 )
+from bsu.durable import atomic
+from bsu.errors import BsuError, Conflict, Gone, NotFound, TooLarge, UnsupportedType
 from bsu.roster import CSV_SUFFIXES, XLSX_SUFFIXES
 from bsu.ruleset import Lang, load_ruleset
 from bsu.store import batches
@@ -46,12 +48,11 @@ MEDIA = {
 }
 
 
-def _not_found(batch_id: str) -> ApiError:
-    return ApiError(
-        404,
-        "batch_not_found",
+def _not_found(batch_id: str) -> NotFound:
+    return NotFound(
         f"Batch '{batch_id}' tidak ditemukan.",
         f"Batch '{batch_id}' was not found.",
+        "batch_not_found",
     )
 
 
@@ -97,6 +98,7 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
     status_code=202,
     response_model=BatchPublic,
     responses={
+        404: RULESET_NOT_FOUND,
         413: {"model": ErrorPublic},
         415: {"model": ErrorPublic},
         422: {"model": ErrorPublic},
@@ -134,29 +136,28 @@ def submit(
     filename = filename[-255:] or "roster"
     suffix = Path(filename).suffix.lower()
     if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
-        raise ApiError(
-            415,
-            "file_type_unsupported",
+        raise UnsupportedType(
             f"Jenis berkas '{suffix or '(tanpa ekstensi)'}' tidak didukung. Unggah roster "
             "sebagai .xlsx atau .csv.",
             f"File type '{suffix or '(no extension)'}' is not supported. Upload the roster as "
             ".xlsx or .csv.",
         )
     ruleset_id = ruleset or settings.ruleset
-    # By id from the rules folder only (422 ruleset_not_found naming the valid ids).
+    # By id from the rules folder only (404 ruleset_not_found naming the valid ids).
     version = load_ruleset(ruleset_id, settings.rules_dir).version
     batch_id = str(uuid.uuid4())
     target = settings.data_dir / "uploads" / f"{batch_id}{suffix}"
     digest, size = _stored(file, target, settings.max_upload_bytes)
     if size == 0:
         target.unlink(missing_ok=True)
-        raise ApiError(422, "file_empty", "Berkas kosong (0 byte).", "The file is empty (0 bytes).")
+        raise BsuError("Berkas kosong (0 byte).", "The file is empty (0 bytes).", "file_empty")
     refused = preflight.screen(target)  # not a workbook, cut short, hostile: say so now
     if refused is not None:
         target.unlink(missing_ok=True)
         error = refused.error(filename)
-        status = 413 if refused.oversize else 422
-        raise ApiError(status, error.code, error.message_id, error.message_en)
+        if refused.oversize:
+            raise TooLarge(error.message_id, error.message_en, error.code)
+        raise error
     idempotency_key = _tenant_key(principal, idempotency_key)
     if idempotency_key:
         earlier = batches.by_idempotency_key(session, idempotency_key)
@@ -217,12 +218,11 @@ def _tenant_key(principal: Principal, key: str | None) -> str | None:
 
 def _same_or_conflict(earlier: Batch, digest: str, lang: Lang) -> JSONResponse:
     if earlier.content_sha256 != digest:
-        raise ApiError(
-            422,
-            "idempotency_key_reused",
+        raise BsuError(
             "Idempotency-Key ini sudah dipakai untuk berkas lain. Pakai kunci baru untuk "
             "unggahan baru.",
             "This Idempotency-Key was used for a different file. Use a new key for a new upload.",
+            "idempotency_key_reused",
         )
     public = _public(earlier, lang)
     return JSONResponse(
@@ -263,35 +263,22 @@ def _database_full(exc: OperationalError) -> bool:
 
 
 def _store(upload: UploadFile, target: Path, limit: int) -> tuple[str, int]:
-    """Copy the upload to its place, hashing it; fsync file and folder before answering."""
+    """Copy the upload to its place, hashing it; durable (fsynced) before answering."""
     digest = hashlib.sha256()
     size = 0
-    partial = target.with_name(target.name + ".part")
-    try:
-        with partial.open("wb") as out:
-            while chunk := upload.file.read(CHUNK):
-                size += len(chunk)
-                if size > limit:
-                    raise ApiError(
-                        413,
-                        "file_too_large",
-                        f"Berkas lebih besar dari batas {_size(limit)}. Bagi "
-                        "roster menjadi beberapa berkas.",
-                        f"The file is larger than the {_size(limit)} limit. Split "
-                        "the roster into several files.",
-                    )
-                digest.update(chunk)
-                out.write(chunk)
-            out.flush()
-            os.fsync(out.fileno())
-        partial.replace(target)
-        directory = os.open(target.parent, os.O_RDONLY)
-        try:
-            os.fsync(directory)
-        finally:
-            os.close(directory)
-    finally:
-        partial.unlink(missing_ok=True)
+    with atomic(target) as partial, partial.open("wb") as out:
+        while chunk := upload.file.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise TooLarge(
+                    f"Berkas lebih besar dari batas {_size(limit)}. Bagi "
+                    "roster menjadi beberapa berkas.",
+                    f"The file is larger than the {_size(limit)} limit. Split "
+                    "the roster into several files.",
+                    "file_too_large",
+                )
+            digest.update(chunk)
+            out.write(chunk)
     return digest.hexdigest(), size
 
 
@@ -416,13 +403,12 @@ def rows(
     return RowsPublic(data=data, count=count, page=page, page_size=page_size)
 
 
-def _gone() -> ApiError:
-    return ApiError(
-        410,
-        "result_gone",
+def _gone() -> Gone:
+    return Gone(
         "Hasil batch ini sudah dihapus sesuai masa simpan data. Unggah ulang roster bila perlu.",
         "This batch's result was deleted under the data retention period. Upload the roster "
         "again if needed.",
+        "result_gone",
     )
 
 
@@ -431,20 +417,18 @@ def done(session: SessionDep, batch_id: str, principal: Principal) -> Batch:
     if batch.purged_at is not None:
         raise _gone()
     if batch.status == batches.FAILED:
-        raise ApiError(
-            409,
-            "batch_failed",
+        raise Conflict(
             f"Batch ini gagal diperiksa, jadi tidak ada hasil: {batch.error_id or ''} Perbaiki "
             "berkasnya lalu unggah ulang.",
             f"This batch could not be checked, so it has no result: {batch.error_en or ''} Fix "
             "the file and upload it again.",
+            "batch_failed",
         )
     if batch.status != batches.DONE:
-        raise ApiError(
-            409,
-            "batch_not_ready",
+        raise Conflict(
             f"Batch belum selesai diperiksa (status: {batch.status}). Coba lagi sebentar lagi.",
             f"The batch is not checked yet (status: {batch.status}). Try again shortly.",
+            "batch_not_ready",
         )
     return batch
 
@@ -459,11 +443,10 @@ def _download(
     batch = done(session, batch_id, principal)
     path = batch.result_xlsx if kind == "xlsx" else batch.result_csv
     if not path or not Path(path).is_file():
-        raise ApiError(
-            410,
-            "result_gone",
+        raise Gone(
             "Berkas hasil sudah tidak tersedia.",
             "The result file is no longer available.",
+            "result_gone",
         )
     audit_read(session, request, principal, batch, f"batch.download.{kind}")
     stem = Path(batch.filename).stem

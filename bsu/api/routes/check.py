@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import pandas as pd
 from fastapi import APIRouter, Body, Depends, Query, Request
@@ -48,7 +49,7 @@ from bsu.access import LOCAL, Principal
 from bsu.api import request_id
 from bsu.api.auth import caller
 from bsu.api.coalesce import Coalescer
-from bsu.api.errors import ApiError
+from bsu.api.errors import RULESET_NOT_FOUND
 from bsu.api.lang import language_of
 from bsu.api.schemas import (
     WORKER_EXAMPLE,
@@ -58,10 +59,11 @@ from bsu.api.schemas import (
     RuleSetRef,
     WorkerCheck,
 )
-from bsu.engine import Decisions, evaluate
-from bsu.evidence import NO_EVIDENCE, Evidence
-from bsu.explain import explain
-from bsu.nik import clean as clean_nik
+from bsu.errors import TooLarge
+from bsu.evidence import Evidence
+from bsu.nik import usable as usable_nik
+from bsu.numbers import id_number as _id_number
+from bsu.pipeline import Checked, EvidenceProvider, check_records, no_evidence
 from bsu.privacy import log_key, pseudonym
 from bsu.records import COLUMNS, ROW, SOURCE
 from bsu.report import plain
@@ -85,6 +87,7 @@ EVIDENCE_RECHECK_SECONDS = 2.0
 # loop keeps answering other requests meanwhile.
 THREAD_ABOVE_WORKERS = 1000
 JSON = "application/json"
+T = TypeVar("T")
 
 
 # Who sent a request: the principal and the request's X-Request-ID (for the audit).
@@ -126,7 +129,7 @@ class Checker:
 
     def ruleset(self, name: str | None) -> RuleSet:
         """The rule set ``name`` (default: the configured one), loaded once. ``name`` is an
-        id of the rules folder, never a path: anything else raises ``RuleSetError`` (422
+        id of the rules folder, never a path: anything else raises ``RuleSetNotFound`` (404
         ``ruleset_not_found`` naming the valid ids) and is not remembered."""
         name = name or self.settings.ruleset
         found = self._rulesets.get(name)
@@ -141,29 +144,56 @@ class Checker:
         try:
             ruleset = self.ruleset(None)
             example = {**WORKER_EXAMPLE, SOURCE: "warm-up", ROW: 1}
-            evaluate(_records([example]), ruleset, separate_sources=True)
+            check_records(_records([example]), ruleset, separate_sources=True)
         except Exception:
             log.warning("warming the checker failed", exc_info=True)
 
     async def close(self) -> None:
         await self.coalescer.close()
 
-    async def evidence_for(self, records: pd.DataFrame, callers: Mapping[str, Caller]) -> Evidence:
-        """The stored evidence for these records' NIKs that the callers may be judged on
+    async def evidence_for(self, callers: Mapping[str, Caller]) -> EvidenceProvider:
+        """How the pipeline gets the stored evidence the callers may be judged on
         (``callers``: who sent the rows of each source; one evidence scope for all), with
-        each caller's use of it audited; none without reading the database when nothing
-        has been imported."""
+        each caller's use of it audited; no evidence, without reading the database, when
+        nothing has been imported."""
         if not await self._evidence_loaded():
-            return NO_EVIDENCE
+            return no_evidence
         scopes = {principal.evidence_scope for principal, _ in callers.values()}
         if len(scopes) != 1:
             raise RuntimeError("requests of different evidence scopes judged together")
-        niks, _ = clean_nik(records["nik"])
-        found = await run_in_threadpool(evidence.load, self.store, niks.tolist(), scopes.pop())
-        if not found.empty:
-            uses = self._uses(records, niks, found, callers)
-            await run_in_threadpool(evidence.record_uses, self.store, found, uses)
+        scope = scopes.pop()
+
+        def found(records: pd.DataFrame, niks: pd.Series) -> Evidence:
+            loaded = evidence.load(self.store, niks.tolist(), scope)
+            if not loaded.empty:
+                uses = self._uses(records, niks, loaded, callers)
+                evidence.record_uses(self.store, loaded, uses)
+            return loaded
+
         return found
+
+    async def judged(
+        self,
+        records: pd.DataFrame,
+        ruleset: RuleSet,
+        callers: Mapping[str, Caller],
+        answer: Callable[[Checked], T],
+        *,
+        separate_sources: bool = False,
+        in_thread: bool,
+    ) -> T:
+        """The records judged through the pipeline (``bsu.pipeline``), and the answer made
+        of them; in the thread pool when asked, and whenever the store is read (the event
+        loop never waits on the database)."""
+        found = await self.evidence_for(callers)
+
+        def judge() -> T:
+            checked = check_records(records, ruleset, found, separate_sources=separate_sources)
+            return answer(checked)
+
+        if in_thread or found is not no_evidence:
+            return await run_in_threadpool(judge)
+        return judge()
 
     def _uses(
         self,
@@ -179,7 +209,7 @@ class Checker:
             self._log_key = log_key(
                 secret.get_secret_value() if secret else "", self.settings.data_dir
             )
-        consulted = niks.str.fullmatch(r"[0-9]{16}").fillna(False).to_numpy(dtype=bool)
+        consulted = usable_nik(niks).to_numpy()
         if found.scoped and found.registry is not None:
             consulted = consulted & niks.isin(found.registry.index).to_numpy()
         sources = records[SOURCE].to_numpy()
@@ -205,17 +235,17 @@ class Checker:
     ) -> list[bytes]:
         """One coalesced group (same rule set, same evidence scope): one evaluation, each
         request its own source; the answers as JSON bytes, each in its caller's language."""
-        ruleset = group[0].ruleset
         records = _records(
             {**p.record, SOURCE: f"request-{i}", ROW: 1} for i, p in enumerate(group)
         )
-        found = await self.evidence_for(
-            records, {f"request-{i}": p.caller for i, p in enumerate(group)}
+        return await self.judged(
+            records,
+            group[0].ruleset,
+            {f"request-{i}": p.caller for i, p in enumerate(group)},
+            partial(_judged_json, langs=[p.lang for p in group]),
+            separate_sources=True,
+            in_thread=self.settings.check_in_thread,
         )
-        langs = [p.lang for p in group]
-        if self.settings.check_in_thread:
-            return await run_in_threadpool(_judged_json, records, ruleset, found, langs)
-        return _judged_json(records, ruleset, found, langs)
 
 
 def _may_be_one_request(error: Exception) -> bool:
@@ -238,12 +268,13 @@ def _records(rows: Any) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(COLUMNS), dtype=object)
 
 
-def _results(decisions: Decisions, langs: Sequence[Lang]) -> list[CheckPublic]:
-    """Every row's answer, row ``i`` worded in ``langs[i]``."""
+def _results(checked: Checked, langs: Sequence[Lang]) -> list[CheckPublic]:
+    """Every row's answer, row ``i`` worded in ``langs[i]`` (each language explained once)."""
+    decisions = checked.decisions
     ruleset = decisions.ruleset
     explained = {}
     for lang in sorted(set(langs)):
-        words = explain(decisions, lang)
+        words = checked.explained(lang)
         sources = words.evidence_rows() if not words.evidence.empty else None
         explained[lang] = (words.rows(), sources)
     f = decisions.frame
@@ -269,11 +300,8 @@ def _results(decisions: Decisions, langs: Sequence[Lang]) -> list[CheckPublic]:
     return out
 
 
-def _judged_json(
-    records: pd.DataFrame, ruleset: RuleSet, found: Evidence, langs: list[Lang]
-) -> list[bytes]:
-    decisions = evaluate(records, ruleset, found, separate_sources=True)
-    return [result.model_dump_json().encode() for result in _results(decisions, langs)]
+def _judged_json(checked: Checked, langs: list[Lang]) -> list[bytes]:
+    return [result.model_dump_json().encode() for result in _results(checked, langs)]
 
 
 def _checker(request: Request) -> Checker:
@@ -287,15 +315,10 @@ def _caller(request: Request) -> Caller:
     return principal, request_id.of(request.state)
 
 
-def _id_number(n: int) -> str:
-    """10.000 the Indonesian way (dots between thousands)."""
-    return f"{n:,}".replace(",", ".")
-
-
 @router.post(
     "",
     response_model=CheckPublic,
-    responses={422: {"model": ErrorPublic}},
+    responses={404: RULESET_NOT_FOUND, 422: {"model": ErrorPublic}},
     response_class=Response,
 )
 async def check_one(
@@ -314,7 +337,7 @@ async def check_one(
 @router.post(
     "/batch",
     response_model=ChecksPublic,
-    responses={413: {"model": ErrorPublic}, 422: {"model": ErrorPublic}},
+    responses={404: RULESET_NOT_FOUND, 413: {"model": ErrorPublic}, 422: {"model": ErrorPublic}},
     response_class=Response,
 )
 async def check_many(
@@ -328,13 +351,12 @@ async def check_many(
     limit = checker.settings.max_batch_workers
     if len(workers) > limit:
         got = len(workers)
-        raise ApiError(
-            413,
-            "too_many_workers",
+        raise TooLarge(
             f"Paling banyak {_id_number(limit)} pekerja per permintaan; kiriman ini berisi "
             f"{_id_number(got)}. Untuk roster besar, unggah berkasnya ke POST /v1/batches.",
             f"At most {limit:,} workers per request; this one has {got:,}. For large rosters, "
             "upload the file to POST /v1/batches.",
+            "too_many_workers",
         )
     lang = language_of(request)
     data: list[CheckPublic] = []
@@ -343,15 +365,16 @@ async def check_many(
         records = _records(
             {**w.record(), SOURCE: "request", ROW: i + 1} for i, w in enumerate(workers)
         )
-        found = await checker.evidence_for(records, {"request": _caller(request)})
-        if len(workers) > THREAD_ABOVE_WORKERS:
-            data = await run_in_threadpool(_judged, records, ruleset, found, lang)
-        else:
-            data = _judged(records, ruleset, found, lang)
+        data = await checker.judged(
+            records,
+            ruleset,
+            {"request": _caller(request)},
+            partial(_judged, lang=lang),
+            in_thread=len(workers) > THREAD_ABOVE_WORKERS,
+        )
     body = ChecksPublic(data=data, count=len(data))
     return Response(body.model_dump_json(), media_type=JSON)
 
 
-def _judged(records: pd.DataFrame, ruleset: RuleSet, found: Evidence, lang: Lang) -> list[Any]:
-    decisions = evaluate(records, ruleset, found)
-    return _results(decisions, [lang] * len(records))
+def _judged(checked: Checked, lang: Lang) -> list[CheckPublic]:
+    return _results(checked, [lang] * len(checked.decisions))

@@ -18,10 +18,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from bsu.access import Principal
 from bsu.api.auth import StaffDep
 from bsu.api.deps import SessionDep
-from bsu.api.errors import ApiError
 from bsu.api.routes.batches import MEDIA, audit_read, done
 from bsu.api.schemas import ErrorPublic
 from bsu.coverage import registry_missing
+from bsu.errors import Conflict, Gone
 from bsu.store.models import Batch
 
 router = APIRouter(prefix="/v1/batches", tags=["coverage"])
@@ -95,7 +95,7 @@ def _coverage_of(session: SessionDep, batch_id: str, principal: Principal) -> Ba
     batch = done(session, batch_id, principal)
     if batch.coverage is None:
         missing = registry_missing()
-        raise ApiError(409, missing.code, missing.message("id"), missing.message("en"))
+        raise Conflict(missing.message_id, missing.message_en, missing.code)
     return batch
 
 
@@ -126,11 +126,10 @@ def coverage_xlsx(
     batch = _coverage_of(session, batch_id, principal)
     path = batch.result_coverage
     if not path or not Path(path).is_file():
-        raise ApiError(
-            410,
-            "result_gone",
+        raise Gone(
             "Berkas cakupan sudah tidak tersedia.",
             "The coverage file is no longer available.",
+            "result_gone",
         )
     audit_read(session, request, principal, batch, "batch.download.coverage")
     stem = Path(batch.filename).stem

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bsu.api.data_folder import not_ready
-from bsu.api.lang import language_of
+from bsu.errors import Unavailable
 from bsu.store.db import ping
 
 router = APIRouter(tags=["health"])
@@ -24,30 +24,18 @@ def readyz(request: Request) -> JSONResponse:
     if storage is not None:
         raise storage
     if not ping(request.app.state.engine):
-        return JSONResponse(
-            {
-                "error": {
-                    "code": "database_unavailable",
-                    "message": "Basis data tidak dapat dihubungi.",
-                }
-            },
-            status_code=503,
+        raise Unavailable(
+            "Basis data tidak dapat dihubungi.",
+            "The database cannot be reached.",
+            "database_unavailable",
         )
     worker = request.app.state.worker
     if worker.started and not worker.live():
-        return _worker_unavailable(request)
+        # Uploads would be accepted and never checked. (A server started without its own
+        # worker, whose batches ``bsu worker`` processes check, does not answer for them.)
+        raise Unavailable(
+            "Pemeriksa latar belakang tidak berjalan: unggahan tidak sedang diperiksa.",
+            "The background checker is not running: uploads are not being checked.",
+            "worker_unavailable",
+        )
     return JSONResponse({"status": "ready"})
-
-
-def _worker_unavailable(request: Request) -> JSONResponse:
-    """The background worker of this process died or stopped showing signs of life:
-    uploads would be accepted and never checked. (A server started without its own
-    worker, whose batches ``bsu worker`` processes check, does not answer for them.)"""
-    words = (
-        "The background checker is not running: uploads are not being checked."
-        if language_of(request) == "en"
-        else "Pemeriksa latar belakang tidak berjalan: unggahan tidak sedang diperiksa."
-    )
-    return JSONResponse(
-        {"error": {"code": "worker_unavailable", "message": words}}, status_code=503
-    )

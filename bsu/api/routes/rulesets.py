@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from bsu.api.deps import LangDep, SettingsDep
-from bsu.api.errors import ApiError
+from bsu.api.errors import RULESET_NOT_FOUND
 from bsu.api.schemas import ErrorPublic, RuleSetsPublic, RuleSetSummary
 from bsu.errors import RuleSetError
 from bsu.ruleset import available, load_ruleset, rules_dir, unknown_ruleset
@@ -45,14 +45,13 @@ def list_rulesets(settings: SettingsDep, lang: LangDep) -> RuleSetsPublic:
     return RuleSetsPublic(data=data, count=len(data))
 
 
-@router.get("/{ruleset_id}", responses={404: {"model": ErrorPublic}, 500: {"model": ErrorPublic}})
+@router.get("/{ruleset_id}", responses={404: RULESET_NOT_FOUND, 500: {"model": ErrorPublic}})
 def get_ruleset(ruleset_id: str, settings: SettingsDep) -> dict[str, Any]:
     """The whole rule set as its YAML file states it, with each reason's full citation."""
     directory = settings.rules_dir or rules_dir()
     known = available(directory)
     if ruleset_id not in known:
-        missing = unknown_ruleset(ruleset_id, known)
-        raise ApiError(404, missing.code, missing.message("id"), missing.message("en"))
+        raise unknown_ruleset(ruleset_id, known)
     rs = load_ruleset(ruleset_id, directory)  # a broken file: RuleSetError, a fixed 500
     spec = rs.spec.model_dump(mode="json", by_alias=True)
     spec["citations"] = {code.value: reason.citation for code, reason in rs.reasons.items()}
