@@ -129,3 +129,20 @@ def wait_for(
             return dict(body)
         time.sleep(0.1)
     raise AssertionError(f"batch still {body['status']} after {timeout}s")
+
+
+@contextmanager
+def unlimited_server(tmp: Path) -> Iterator[Server]:
+    """A server on a fresh SQLite store with no rate limits: for tests that send many
+    requests from one address (fuzzing, floods)."""
+    with database("sqlite", tmp) as url:
+        running = start_server(
+            tmp / "data",
+            url,
+            BSU_RATE_LIMIT_PER_MINUTE="0",
+            BSU_UPLOAD_RATE_LIMIT_PER_MINUTE="0",
+        )
+        try:
+            yield running
+        finally:
+            running.stop()

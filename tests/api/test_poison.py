@@ -29,7 +29,7 @@ from bsu.store import schema
 from bsu.store.db import make_engine
 from tests.api.breaking import POISON, breaking_server
 from tests.api.conftest import error_of, upload
-from tests.servers import Server, database, start_server
+from tests.servers import Server, unlimited_server
 from tests.support import VALID_WORKER, write_xlsx
 
 T = TypeVar("T")
@@ -239,18 +239,8 @@ def test_a_poisoned_group_in_the_check_route_fails_only_its_poisoned_request(
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("poison")
-    with database("sqlite", tmp) as url:
-        running = start_server(
-            tmp / "data",
-            url,
-            BSU_RATE_LIMIT_PER_MINUTE="0",
-            BSU_UPLOAD_RATE_LIMIT_PER_MINUTE="0",
-        )
-        try:
-            yield running
-        finally:
-            running.stop()
+    with unlimited_server(tmp_path_factory.mktemp("poison")) as running:
+        yield running
 
 
 def _poison_bodies() -> list[str]:

@@ -11,7 +11,6 @@ under pytest 9, so each operation's strategy is driven with Hypothesis here.)
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import hypothesis
 import pytest
@@ -26,7 +25,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.servers import Server, database, start_server
+from tests.servers import Server, unlimited_server
 
 EXAMPLES = hypothesis.settings(
     max_examples=30,
@@ -39,18 +38,8 @@ EXAMPLES = hypothesis.settings(
 
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp: Path = tmp_path_factory.mktemp("fuzzed")
-    with database("sqlite", tmp) as url:
-        running = start_server(
-            tmp / "data",
-            url,
-            BSU_RATE_LIMIT_PER_MINUTE="0",
-            BSU_UPLOAD_RATE_LIMIT_PER_MINUTE="0",
-        )
-        try:
-            yield running
-        finally:
-            running.stop()
+    with unlimited_server(tmp_path_factory.mktemp("fuzzed")) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from bsu.api.schemas import WorkerCheck
 from tests.cli.conftest import run as run_cli
-from tests.servers import Server, database, start_server
+from tests.servers import Server, unlimited_server
 from tests.support import write_xlsx
 
 EXAMPLES = hypothesis.settings(
@@ -151,18 +151,8 @@ def _worker_texts() -> st.SearchStrategy[str]:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("poison-fuzz")
-    with database("sqlite", tmp) as url:
-        running = start_server(
-            tmp / "data",
-            url,
-            BSU_RATE_LIMIT_PER_MINUTE="0",
-            BSU_UPLOAD_RATE_LIMIT_PER_MINUTE="0",
-        )
-        try:
-            yield running
-        finally:
-            running.stop()
+    with unlimited_server(tmp_path_factory.mktemp("poison-fuzz")) as running:
+        yield running
 
 
 def _assert_answer(status: int, body: Any, many: bool) -> None:
