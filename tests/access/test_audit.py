@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from bsu.store.models import AuditRecord
 from tests.access.conftest import Tenants
+from tests.support import request_id as fresh_request_id
 
 READS = [
     ("/v1/batches/{id}/rows", "batch.read.rows"),
@@ -32,7 +31,7 @@ def _records(t: Tenants, request_id: str) -> list[AuditRecord]:
 def test_a_staff_read_records_who_when_which_batch_action_and_request(
     tenants: Tenants, route: str, action: str
 ) -> None:
-    request_id = f"req-{uuid.uuid4().hex[:12]}"
+    request_id = fresh_request_id()
     batch_id = tenants.batch_a["id"]
     with tenants.client("staff_jkt") as c:
         answer = c.get(route.format(id=batch_id), headers={"X-Request-ID": request_id})
@@ -52,7 +51,7 @@ def test_a_staff_read_records_who_when_which_batch_action_and_request(
 
 
 def test_an_employer_reading_its_own_rows_is_not_a_staff_read(tenants: Tenants) -> None:
-    request_id = f"req-{uuid.uuid4().hex[:12]}"
+    request_id = fresh_request_id()
     with tenants.client("employer_a") as c:
         answer = c.get(
             f"/v1/batches/{tenants.batch_a['id']}/rows", headers={"X-Request-ID": request_id}

@@ -5,18 +5,13 @@ a staff key polling the status of a batch it uploaded itself. On SQLite and Post
 
 from __future__ import annotations
 
-import uuid
-
 from tests.access.conftest import CLEAN, Tenants
 from tests.access.test_audit import _records
-
-
-def _request_id() -> str:
-    return f"req-{uuid.uuid4().hex[:12]}"
+from tests.support import request_id as fresh_request_id
 
 
 def test_a_staff_read_of_a_batchs_status_is_audited(tenants: Tenants) -> None:
-    request_id = _request_id()
+    request_id = fresh_request_id()
     batch_id = tenants.batch_a["id"]
     with tenants.client("staff_jkt") as c:
         answer = c.get(f"/v1/batches/{batch_id}", headers={"X-Request-ID": request_id})
@@ -33,7 +28,7 @@ def test_a_staff_read_of_a_batchs_status_is_audited(tenants: Tenants) -> None:
 
 
 def test_a_staff_read_of_the_list_is_audited_for_every_batch_it_shows(tenants: Tenants) -> None:
-    request_id = _request_id()
+    request_id = fresh_request_id()
     with tenants.client("staff_jkt") as c:
         answer = c.get("/v1/batches", headers={"X-Request-ID": request_id})
     assert answer.status_code == 200, answer.text
@@ -55,7 +50,7 @@ def test_a_staff_read_of_the_list_is_audited_for_every_batch_it_shows(tenants: T
 
 
 def test_a_staff_list_page_showing_nothing_records_nothing(tenants: Tenants) -> None:
-    request_id = _request_id()
+    request_id = fresh_request_id()
     with tenants.client("staff_jkt") as c:
         answer = c.get(
             "/v1/batches", params={"status": "failed"}, headers={"X-Request-ID": request_id}
@@ -66,7 +61,7 @@ def test_a_staff_list_page_showing_nothing_records_nothing(tenants: Tenants) -> 
 
 def test_an_employer_reading_its_own_status_and_list_is_not_audited(tenants: Tenants) -> None:
     for route in (f"/v1/batches/{tenants.batch_a['id']}", "/v1/batches"):
-        request_id = _request_id()
+        request_id = fresh_request_id()
         with tenants.client("employer_a") as c:
             answer = c.get(route, headers={"X-Request-ID": request_id})
         assert answer.status_code == 200, answer.text
@@ -79,7 +74,7 @@ def test_staff_polling_the_batch_they_uploaded_is_not_a_read_of_anothers_data(
     with tenants.client("staff_jkt") as c:
         sent = c.post("/v1/batches", files={"file": (CLEAN.name, CLEAN.read_bytes())})
         assert sent.status_code == 202, sent.text
-        request_id = _request_id()
+        request_id = fresh_request_id()
         for _ in range(3):
             polled = c.get(sent.headers["location"], headers={"X-Request-ID": request_id})
             assert polled.status_code == 200
