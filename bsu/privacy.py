@@ -32,6 +32,9 @@ _NUMBER = re.compile(
 )
 _SEPARATORS = re.compile(r"[ .\-]")
 _SHORTEST, _LONGEST_COUNT = 10, 12
+# A run the log filter takes for a number (a pseudonym must never hold one).
+_DIGIT_RUN = re.compile(f"[0-9]{{{_SHORTEST}}}")
+_HEX = 12  # characters of the HMAC a pseudonym shows
 
 
 def digits_of(value: str) -> str:
@@ -45,8 +48,16 @@ def pseudonym(value: str, key: bytes | None = None) -> str:
     The same number gives the same pseudonym however it was typed (spaces, dots, dashes).
     """
     digits = digits_of(value)
-    mac = hmac.new(key or log_key(), digits.encode(), hashlib.sha256).hexdigest()[:12]
-    return f"{'nik' if len(digits) == 16 else 'no'}:{mac}"
+    mac = hmac.new(key or log_key(), digits.encode(), hashlib.sha256).hexdigest()
+    return f"{'nik' if len(digits) == 16 else 'no'}:{_no_number(mac)}"
+
+
+def _no_number(digest: str) -> str:
+    """12 hex characters of ``digest`` holding no run of 10 digits: the first such window
+    (nearly always the first 12). A pseudonym the log filter took for a number would be
+    replaced in the logs, and one that looks like a number is no help to a reader."""
+    windows = (digest[i : i + _HEX] for i in range(len(digest) - _HEX + 1))
+    return next((w for w in windows if not _DIGIT_RUN.search(w)), digest[:_HEX])
 
 
 def mask_last4(value: object) -> str:
