@@ -520,7 +520,10 @@ class _Lease:
                 held = batches.renew(
                     worker.sessions, self.batch_id, self.attempt, worker.lease_seconds
                 )
-            except Exception:  # an outage: the check itself meets it and gives the batch back
+            except Exception as error:
+                # An outage: the check itself meets it, says so once and gives the batch
+                # back; here it is only noted, so as not to log it twice.
+                log.debug("lease of batch %s not renewed (%s)", self.batch_id, _named(error))
                 continue
             if not held and not self._done.is_set():
                 self.lost.set()
