@@ -300,16 +300,7 @@ def listed(
         # At most page_size (100) records, inserted in one flush.
         detail = {"status": status, "page": page, "page_size": page_size}
         for batch in found:
-            batches.audit(
-                session,
-                principal.actor,
-                "batch.read.list",
-                batch.id,
-                batch.ruleset_id,
-                batch.ruleset_version,
-                detail,
-                request_id=request_id.of(request.state),
-            )
+            audit_read(session, request, principal, batch, "batch.read.list", detail, False)
         session.commit()
     return BatchesPublic(
         data=[_public(b, lang) for b in found], count=count, page=page, page_size=page_size
@@ -332,8 +323,10 @@ def audit_read(
     batch: Batch,
     action: str,
     detail: dict[str, Any] | None = None,
+    commit: bool = True,
 ) -> None:
-    """Record a read of personal data: always for staff, downloads for everyone."""
+    """Record a read of personal data: always for staff, downloads for everyone. Without
+    ``commit`` the caller commits (several records in one transaction)."""
     batches.audit(
         session,
         principal.actor,
@@ -344,7 +337,8 @@ def audit_read(
         detail,
         request_id=request_id.of(request.state),
     )
-    session.commit()
+    if commit:
+        session.commit()
 
 
 @router.get("/{batch_id}", response_model=BatchPublic, responses={404: {"model": ErrorPublic}})
