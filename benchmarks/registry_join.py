@@ -21,7 +21,7 @@ import pandas as pd
 from sqlalchemy import event
 
 from bsu import evaluate, load_ruleset
-from bsu.records import frame
+from bsu.core.records import frame
 from bsu.store import evidence, schema
 from bsu.store.db import make_engine
 

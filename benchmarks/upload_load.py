@@ -42,7 +42,7 @@ import httpx
 
 from benchmarks import generate
 from benchmarks.api_load import BSU, RESULTS, WORKER, Server, _git
-from bsu.settings import Settings
+from bsu.service.settings import Settings
 
 MAX_DURATION = 60.0
 MAX_REQUESTS = 200_000  # per phase, whatever the duration

@@ -87,13 +87,13 @@ def _roster(spec: Spec) -> tuple[Any, Any]:
     """Setup for the stages after reading: the rule set and the roster, read from Parquet
     (bsu's quickest reader; every format holds the same rows)."""
     from bsu import load_ruleset
-    from bsu.roster import read
+    from bsu.rosters.readers import read
 
     return read(Path(spec["paths"]["parquet"])), load_ruleset(spec["ruleset"])
 
 
 def stage_read(spec: Spec) -> dict[str, Any]:
-    from bsu.roster import read
+    from bsu.rosters.readers import read
 
     path = Path(spec["paths"][spec["fmt"]])
     _preload()
@@ -104,7 +104,7 @@ def stage_read(spec: Spec) -> dict[str, Any]:
 
 def stage_evaluate(spec: Spec) -> dict[str, Any]:
     from bsu import evaluate
-    from bsu.report import Result
+    from bsu.results.report import Result
 
     roster, rules = _roster(spec)
     clock = Clock()
@@ -122,7 +122,7 @@ def stage_evaluate(spec: Spec) -> dict[str, Any]:
 
 def stage_write(spec: Spec) -> dict[str, Any]:
     from bsu import evaluate
-    from bsu.report import Result, write_csv, write_xlsx
+    from bsu.results.report import Result, write_csv, write_xlsx
 
     roster, rules = _roster(spec)
     result = Result.of(roster, evaluate(roster.records, rules))
@@ -195,8 +195,8 @@ def zen(spec: Spec) -> dict[str, Any]:
     from benchmarks import naive as baseline
     from benchmarks.zen_rules import Decider
     from bsu import load_ruleset
-    from bsu.records import FIELDS, ROW
-    from bsu.roster import read
+    from bsu.core.records import FIELDS, ROW
+    from bsu.rosters.readers import read
 
     rules = load_ruleset(spec["ruleset"])
     params = baseline.Params.of(rules)

@@ -8,9 +8,9 @@ people). Data flows one way:
                 -> report (xlsx / csv / json / terminal)
 """
 
-from bsu.engine import Decisions, evaluate
-from bsu.reasons import Outcome, ReasonCode, Status
-from bsu.ruleset import RuleSet, load_ruleset
+from bsu.core.engine import Decisions, evaluate
+from bsu.core.reasons import Outcome, ReasonCode, Status
+from bsu.core.ruleset import RuleSet, load_ruleset
 
 __all__ = [
     "Decisions",

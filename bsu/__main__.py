@@ -1,3 +1,3 @@
-from bsu.cli import main
+from bsu.cli.app import main
 
 main()

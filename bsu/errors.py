@@ -2,7 +2,7 @@
 
 Each class carries the HTTP status the API answers it with (``bsu.api.errors`` turns any
 of them into ``{"error": {"code", "message"}}`` in one handler) and a stable code; the CLI
-ends with its exit code for them (``bsu.cli_common.fail``). A new kind of failure is a new
+ends with its exit code for them (``bsu.cli.common.fail``). A new kind of failure is a new
 class here, never a new code string tested somewhere else.
 
     BsuError                   422  every error this package raises on purpose

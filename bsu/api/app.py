@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 
-from bsu import __version__, logs, preflight, storage
+from bsu import __version__
 from bsu.api import errors, limits, timeouts
 from bsu.api.auth import Gate
 from bsu.api.lang import language_of
@@ -25,11 +25,14 @@ from bsu.api.request_id import RequestId
 from bsu.api.routes import audit, batches, check, coverage, health, page, rulesets
 from bsu.api.routes.check import Checker
 from bsu.api.schemas import CITATION_PLACEHOLDER, ErrorPublic
+from bsu.core.reasons import ReasonCode
+from bsu.core.ruleset import load_ruleset
 from bsu.errors import Unavailable
-from bsu.jobs import Worker
-from bsu.reasons import ReasonCode
-from bsu.ruleset import load_ruleset
-from bsu.settings import Settings
+from bsu.privacy import logs
+from bsu.rosters import preflight
+from bsu.service import storage
+from bsu.service.jobs import Worker
+from bsu.service.settings import Settings
 from bsu.store import schema
 from bsu.store.db import make_engine, sessions
 from bsu.store.keys import Access

@@ -24,8 +24,8 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from bsu.access import LOCAL, Principal
 from bsu.errors import Forbidden, Unauthorized
+from bsu.privacy.access import LOCAL, Principal
 from bsu.store import keys
 from bsu.store.keys import Access
 

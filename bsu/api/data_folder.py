@@ -3,9 +3,9 @@ a typed 503 from ``/readyz``, each naming what an operator should do."""
 
 from __future__ import annotations
 
-from bsu import storage
 from bsu.errors import StorageFull, Unavailable
-from bsu.settings import Settings
+from bsu.service import storage
+from bsu.service.settings import Settings
 
 
 def upload_refused(problem: storage.Problem) -> StorageFull:

@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session, sessionmaker
 
 from bsu.api.lang import language_of
-from bsu.ruleset import Lang
-from bsu.settings import Settings
+from bsu.core.ruleset import Lang
+from bsu.service.settings import Settings
 
 
 def get_settings(request: Request) -> Settings:

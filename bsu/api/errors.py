@@ -31,8 +31,8 @@ from bsu.api import lang
 from bsu.api.lang import language_of
 from bsu.api.schemas import ErrorPublic
 from bsu.errors import BsuError, NotAllowed, NotFound, TooLarge
-from bsu.logs import Repeats
-from bsu.privacy import mask_numbers
+from bsu.privacy.logs import Repeats
+from bsu.privacy.pseudonyms import mask_numbers
 
 log = logging.getLogger("bsu.api")
 # The OpenAPI entry of the 404 every route that takes a rule set id may answer.
@@ -123,7 +123,7 @@ def invalid(exc: RequestValidationError) -> BsuError:
 
 _REPORTED = "bsu_reported"
 # An unexpected error is logged with its traceback at most once per this many seconds;
-# its repeats meanwhile are counted (bsu.logs.Repeats).
+# its repeats meanwhile are counted (bsu.privacy.logs.Repeats).
 REPEAT_WINDOW_SECONDS = 60.0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from bsu.ruleset import Lang
+from bsu.core.ruleset import Lang
 
 
 def parse(header: str | None) -> Lang:

@@ -44,11 +44,11 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bsu.access import split
 from bsu.api import errors
 from bsu.api.auth import Gate
 from bsu.errors import RateLimited, TooLarge
-from bsu.settings import Settings
+from bsu.privacy.access import split
+from bsu.service.settings import Settings
 
 UPLOAD_PATH = "/v1/batches"
 CHECK_BATCH_PATH = "/v1/check/batch"

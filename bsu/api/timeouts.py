@@ -30,7 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bsu.api import errors
 from bsu.errors import TimedOut
-from bsu.settings import Settings
+from bsu.service.settings import Settings
 
 _HEADER_WORDS = (
     "Permintaan tidak lengkap dalam batas waktu; sambungan ditutup.",

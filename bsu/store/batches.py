@@ -18,7 +18,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, insert, or_, select, true, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from bsu.access import Principal, Role
+from bsu.privacy.access import Principal, Role
 from bsu.store.models import AuditRecord, Batch, BatchRow, utcnow
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"

@@ -1,5 +1,5 @@
 """Registry extracts and exclusion lists in the store: import them, and load them as
-``bsu.evidence.Evidence`` for the NIKs being checked.
+``bsu.core.evidence.Evidence`` for the NIKs being checked.
 
 Imports are idempotent (a file already imported, by content hash, changes nothing) and
 bulk: rows go in with one multi-row upsert, and lookups read the rows for a roster's
@@ -20,10 +20,7 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bsu import dates, nik, roster, vocabulary, wage
-from bsu.columns import header_key
-from bsu.errors import BsuError
-from bsu.evidence import (
+from bsu.core.evidence import (
     LIST_KINDS,
     NO_EVIDENCE,
     Evidence,
@@ -32,7 +29,10 @@ from bsu.evidence import (
     notice_words,
     registry_frame,
 )
-from bsu.ruleset import Lang
+from bsu.core.ruleset import Lang
+from bsu.errors import BsuError
+from bsu.rosters import readers as roster
+from bsu.rosters.headers import header_key
 from bsu.store.batches import audit
 from bsu.store.models import (
     AuditRecord,
@@ -42,7 +42,8 @@ from bsu.store.models import (
     RegistryParticipant,
     utcnow,
 )
-from bsu.text import as_text
+from bsu.values import dates, nik, vocabulary, wage
+from bsu.values.text import as_text
 
 CHUNK = 5_000
 # Registry columns beyond the roster's: matched on the original headers.
@@ -397,7 +398,7 @@ class Use:
 
     actor: str
     niks: int
-    pseudonyms: Sequence[str] | None = None  # keyed pseudonyms (bsu.privacy), never NIKs
+    pseudonyms: Sequence[str] | None = None  # keyed pseudonyms (bsu.privacy.pseudonyms), never NIKs
     request_id: str | None = None
     batch_id: str | None = None
 

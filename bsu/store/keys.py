@@ -14,7 +14,7 @@ from enum import StrEnum
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bsu.access import NewKey, Principal, Role, matches, new_key, split
+from bsu.privacy.access import NewKey, Principal, Role, matches, new_key, split
 from bsu.store.batches import audit
 from bsu.store.models import AccessState, ApiKey, utcnow
 

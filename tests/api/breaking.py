@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 import uvicorn
 
-from bsu import pipeline
 from bsu.api import app as api_app
 from bsu.api import errors
-from bsu.engine import evaluate
-from bsu.settings import Settings
+from bsu.core.engine import evaluate
+from bsu.service import pipeline
+from bsu.service.settings import Settings
 from bsu.store import schema
 from bsu.store.db import make_engine
 from tests.servers import free_port

@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from bsu import pipeline
 from bsu.api import app as api_app
 from bsu.api.coalesce import Coalescer, CoalescerClosed
 from bsu.api.routes.check import Checker
-from bsu.settings import Settings
+from bsu.service import pipeline
+from bsu.service.settings import Settings
 from bsu.store import schema
 from bsu.store.db import make_engine
 from tests.api.conftest import EN, error_of
@@ -222,7 +222,7 @@ def test_in_process_concurrent_checks_are_coalesced_and_match_alone(
 def test_an_engine_failure_fails_its_group_only_with_the_error_shape(
     app_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bsu.engine import evaluate as real
+    from bsu.core.engine import evaluate as real
 
     def broken_for_2022(records: Any, ruleset: Any, *args: Any, **kwargs: Any) -> Any:
         if ruleset.id == "bsu-2022":

@@ -15,7 +15,7 @@ import time
 import httpx
 import pytest
 
-from bsu.logs import Repeats, signature
+from bsu.privacy.logs import Repeats, signature
 from tests.api.breaking import POISON, breaking_server
 from tests.support import VALID_WORKER
 

@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 import httpx
 import pytest
 
-from bsu import pipeline
 from bsu.api import app as api_app
 from bsu.api.coalesce import Coalescer
-from bsu.engine import evaluate
-from bsu.settings import Settings
+from bsu.core.engine import evaluate
+from bsu.service import pipeline
+from bsu.service.settings import Settings
 from bsu.store import schema
 from bsu.store.db import make_engine
 from tests.api.breaking import POISON, breaking_server

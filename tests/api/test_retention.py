@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 from sqlalchemy import create_engine, func, select
 
-from bsu import retention
+from bsu.service import retention
 from bsu.store import batches, schema
 from bsu.store.db import make_engine, sessions
 from bsu.store.models import AuditRecord, Batch, BatchRow, utcnow

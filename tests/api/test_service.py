@@ -9,7 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from bsu.api import schemas as api_schemas
 from bsu.api.schemas import CheckPublic, ErrorPublic
-from bsu.reasons import ReasonCode
+from bsu.core.reasons import ReasonCode
 from tests.api.conftest import EN, error_of
 
 

@@ -26,7 +26,10 @@ EDGE_LIBRARIES = {
 
 
 def test_the_core_imports_no_io_library() -> None:
-    code = "import bsu.engine, bsu.explain, bsu.ruleset, sys; print(sorted(sys.modules))"
+    code = (
+        "import bsu.core.engine, bsu.core.explain, bsu.core.ruleset, sys;"
+        " print(sorted(sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = {name.split(".")[0] for name in eval(done.stdout)}  # our own output
     assert loaded & EDGE_LIBRARIES == set()

@@ -1,5 +1,5 @@
 """Settings are read once, at the edge, and passed down: the library never reads the
-environment (``bsu/settings.py`` does, for the CLI commands, the API app and the worker)."""
+environment (``bsu/service/settings.py`` does, for the CLI commands, the API app and the worker)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,17 @@ import pytest
 from typer.testing import CliRunner
 
 import bsu
-from bsu.settings import Settings
+from bsu.service.settings import Settings
 
 PACKAGE = Path(bsu.__file__).resolve().parent
-ALLOWED_TO_READ_THE_ENVIRONMENT = {"settings.py"}
+ALLOWED_TO_READ_THE_ENVIRONMENT = {"service/settings.py"}
 # Where a Settings may be built from the environment: the edges.
-EDGES = ("settings.py", "cli.py", "cli_*.py", "api/app.py")
+EDGES = ("service/settings.py", "cli/*.py", "api/app.py")
 # Library code that still builds its own Settings when a caller gave none (a fallback, not
 # the path of any command: each passes its own). To be passed down too, then removed here.
 KNOWN_SETTINGS_READERS = {
-    "logs.py",  # install(level, settings=None): `bsu`'s main() installs before a command runs
-    "privacy.py",  # log_key(secret=None, data_dir=None): pseudonym() without a key
+    "privacy/logs.py",  # install(level, settings=None): `bsu`'s main() installs before a command runs
+    "privacy/pseudonyms.py",  # log_key(secret=None, data_dir=None): pseudonym() without a key
 }
 _ENVIRONMENT = {"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"}
 
@@ -70,7 +70,7 @@ def test_only_the_settings_module_reads_the_environment() -> None:
         if name not in ALLOWED_TO_READ_THE_ENVIRONMENT
         for line in environment_reads(source)
     ]
-    assert offenders == [], "os.environ / os.getenv outside bsu/settings.py"
+    assert offenders == [], "os.environ / os.getenv outside bsu/service/settings.py"
 
 
 def test_settings_are_built_at_the_edges_only() -> None:
@@ -115,7 +115,8 @@ def _serve(
     """Run ``bsu serve`` up to the moment it hands the app factory to uvicorn."""
     import uvicorn
 
-    from bsu import cli, cli_keys
+    from bsu.cli import app as cli
+    from bsu.cli import keys as cli_keys
     from bsu.store.keys import Access
 
     handed: dict[str, Any] = {}
@@ -148,7 +149,8 @@ def test_serve_hands_its_settings_to_the_app_factory_not_the_environment(
 def test_bsu_check_writes_with_the_library_bsu_xlsx_writer_names(
     wanted: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bsu import cli, report
+    from bsu.cli import app as cli
+    from bsu.results import report
 
     used: list[str] = []
     for library in ("rustpy", "xlsxwriter"):
@@ -168,7 +170,7 @@ def test_bsu_check_writes_with_the_library_bsu_xlsx_writer_names(
 
 
 def test_the_worker_writes_with_the_library_the_settings_name() -> None:
-    from bsu.jobs import Worker
+    from bsu.service.jobs import Worker
 
     settings = Settings(xlsx_writer="xlsxwriter", rules_dir=Path("/srv/aturan"))
     worker = Worker.configured(settings, sessions=None, engine=None)  # type: ignore[arg-type]

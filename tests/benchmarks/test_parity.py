@@ -11,8 +11,9 @@ import pytest
 
 from benchmarks import generate, naive
 from benchmarks.zen_rules import Decider
-from bsu import evaluate, load_ruleset, roster
-from bsu.records import FIELDS, ROW
+from bsu import evaluate, load_ruleset
+from bsu.core.records import FIELDS, ROW
+from bsu.rosters import readers as roster
 
 ROWS = 3000
 

@@ -196,7 +196,7 @@ def test_samples_give_the_expected_decisions() -> None:
         assert got == rows, name
         seen |= {code for r in rows.values() for code in r["reasons"]}
         seen |= {r["status"] for r in rows.values()}
-    from bsu.reasons import ReasonCode, Status
+    from bsu.core.reasons import ReasonCode, Status
 
     # These need a registry extract or several employers' rosters (tests/evidence).
     needs_more = {ReasonCode.PARTICIPANT_NOT_FOUND, ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS}

@@ -1,12 +1,12 @@
 """The CLI ends with one exit code per kind of error, chosen in one place
-(``bsu.cli_common.exit_code``) by the error's class in ``bsu.errors``."""
+(``bsu.cli.common.exit_code``) by the error's class in ``bsu.errors``."""
 
 from __future__ import annotations
 
 import pytest
 
 from bsu import errors
-from bsu.cli_common import EXIT_USER_ERROR, exit_code, fail
+from bsu.cli.common import EXIT_USER_ERROR, exit_code, fail
 from bsu.errors import BsuError
 
 

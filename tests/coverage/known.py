@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from bsu import records
-from bsu.evidence import Evidence, registry_frame
+from bsu.core import records
+from bsu.core.evidence import Evidence, registry_frame
 
 AS_OF = "2025-05-02"
 # (file, name, NIK as typed, region, registry status: None = not in the registry)

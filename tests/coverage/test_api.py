@@ -15,8 +15,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bsu import coverage, coverage_report, load_ruleset
-from bsu.engine import evaluate
+from bsu import load_ruleset
+from bsu.core.engine import evaluate
+from bsu.coverage import compute as coverage
+from bsu.coverage import workbook as coverage_report
 from bsu.store import batches
 from bsu.store.db import make_engine
 from bsu.store.models import AuditRecord

@@ -9,10 +9,12 @@ import sys
 import pandas as pd
 import pytest
 
-from bsu import coverage, load_ruleset, records
-from bsu.engine import evaluate
+from bsu import load_ruleset
+from bsu.core import records
+from bsu.core.engine import evaluate
+from bsu.core.evidence import Evidence, registry_frame
+from bsu.coverage import compute as coverage
 from bsu.errors import BsuError
-from bsu.evidence import Evidence, registry_frame
 from tests.coverage import known
 
 RULES = load_ruleset("bsu-2025")
@@ -184,7 +186,7 @@ def test_the_percentage_is_rounded_down_so_100_means_everyone() -> None:
 
 
 def test_coverage_is_pure_it_loads_no_file_or_chart_library() -> None:
-    code = "import bsu.coverage, sys; print(sorted(sys.modules))"
+    code = "import bsu.coverage.compute, sys; print(sorted(sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = {name.split(".")[0] for name in done.stdout.strip("[]\n").replace("'", "").split(", ")}
     assert loaded & {"openpyxl", "xlsxwriter", "matplotlib", "sqlalchemy", "typer"} == set()

@@ -9,9 +9,12 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from bsu import coverage, coverage_report, load_ruleset, records
-from bsu.engine import evaluate
-from bsu.evidence import Evidence, registry_frame
+from bsu import load_ruleset
+from bsu.core import records
+from bsu.core.engine import evaluate
+from bsu.core.evidence import Evidence, registry_frame
+from bsu.coverage import compute as coverage
+from bsu.coverage import workbook as coverage_report
 from tests.coverage import known
 
 RULES = load_ruleset("bsu-2025")

@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from bsu import evaluate, load_ruleset
-from bsu.explain import explain
-from bsu.reasons import ReasonCode, codes_in
-from bsu.records import frame
+from bsu.core.explain import explain
+from bsu.core.reasons import ReasonCode, codes_in
+from bsu.core.records import frame
 from tests.support import VALID_WORKER
 
 CASES = Path(__file__).parent / "cases"

@@ -4,9 +4,10 @@ but a NIK, a name or a KPJ is not."""
 
 from __future__ import annotations
 
-from bsu import evaluate, load_ruleset, text
-from bsu.explain import explain
-from bsu.records import frame
+from bsu import evaluate, load_ruleset
+from bsu.core.explain import explain
+from bsu.core.records import frame
+from bsu.values import text
 from tests.support import VALID_WORKER
 
 NIK, NAME, KPJ = "3275014101909876", "Sinta Purnamasari", "KPJ-77311"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bsu import evaluate, load_ruleset
-from bsu.explain import explain
-from bsu.reasons import ReasonCode, Status
-from bsu.records import frame
+from bsu.core.explain import explain
+from bsu.core.reasons import ReasonCode, Status
+from bsu.core.records import frame
 from tests.support import VALID_WORKER
 
 

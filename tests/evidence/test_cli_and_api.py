@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from bsu.ruleset import load_ruleset
+from bsu.core.ruleset import load_ruleset
 from bsu.store import schema
 from bsu.store.db import make_engine
 from bsu.store.evidence import import_exclusions, import_registry

@@ -13,12 +13,12 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from bsu.engine import Decisions, evaluate
-from bsu.evidence import NO_EVIDENCE, Evidence, ExclusionList, registry_frame
-from bsu.explain import explain
-from bsu.reasons import codes_in
-from bsu.records import frame
-from bsu.ruleset import load_ruleset
+from bsu.core.engine import Decisions, evaluate
+from bsu.core.evidence import NO_EVIDENCE, Evidence, ExclusionList, registry_frame
+from bsu.core.explain import explain
+from bsu.core.reasons import codes_in
+from bsu.core.records import frame
+from bsu.core.ruleset import load_ruleset
 from tests.support import VALID_WORKER
 
 RULES = load_ruleset("bsu-2025")

@@ -20,7 +20,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bsu.privacy import pseudonym
+from bsu.privacy.pseudonyms import pseudonym
 from bsu.store.db import make_engine
 from bsu.store.models import AuditRecord
 from tests.evidence.conftest import SAMPLES, Scoped

@@ -19,9 +19,9 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from bsu.access import LOCAL, Principal, Role
 from bsu.api.routes.check import Checker, _Pending
-from bsu.settings import Settings
+from bsu.privacy.access import LOCAL, Principal, Role
+from bsu.service.settings import Settings
 from bsu.store import schema
 from bsu.store.db import make_engine
 from bsu.store.models import AuditRecord

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
-from bsu.engine import evaluate
+from bsu.core.engine import evaluate
+from bsu.core.reasons import codes_in
+from bsu.core.records import frame
+from bsu.core.ruleset import load_ruleset
 from bsu.errors import BsuError
-from bsu.reasons import codes_in
-from bsu.records import frame
-from bsu.ruleset import load_ruleset
 from bsu.store import schema
 from bsu.store.db import make_engine
 from bsu.store.evidence import import_exclusions, import_registry, load

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bsu import nik, wage
+from bsu.values import nik, wage
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # Each example parses every cell alone too: fewer examples, the same time.
@@ -148,7 +148,7 @@ def test_nik_mask_never_shows_more_than_eight_characters(value: str) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="bsu.text.by_unique factorizes object cells by value, and 1 == True == 1.0 == "
+    reason="bsu.values.text.by_unique factorizes object cells by value, and 1 == True == 1.0 == "
     "Decimal(1) in Python: in a column holding both, one cell is read as the other "
     "(reported; remove this marker once by_unique keys cells by type and value)",
 )

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bsu import roster
 from bsu.errors import RosterError
+from bsu.rosters import readers as roster
 from tests.support import write_xlsx
 
 FUZZ = settings(

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from bsu import sandbox
 from bsu.errors import RosterError
+from bsu.rosters import sandbox
 from tests.hostile.corpus import CONTROL, CORPUS, Hostile
 from tests.servers import BSU, Server, database, start_server, wait_for
 

@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from bsu import roster
 from bsu.errors import RosterError
-from bsu.report import neutralise
+from bsu.results.report import neutralise
+from bsu.rosters import readers as roster
 from bsu.store import batches
 from bsu.store.db import make_engine
 from bsu.store.models import Batch

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bsu.access import Role
+from bsu.privacy.access import Role
 from bsu.store import keys, schema
 from bsu.store.db import make_engine, sessions
 from tests.servers import Server, database, start_server

@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 
 from bsu.api.limits import UPLOAD_OVERHEAD_BYTES, BodyLimit
 from bsu.api.schemas import WORKER_EXAMPLE
-from bsu.settings import Settings
+from bsu.service.settings import Settings
 from tests.limits.conftest import (
     UPLOAD_LIMIT,
     chunked,

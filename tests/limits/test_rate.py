@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bsu.api.limits import RateLimit, TokenBuckets, _presented
-from bsu.settings import Settings
+from bsu.service.settings import Settings
 from tests.limits.conftest import (
     API_BURST,
     UPLOAD_BURST,

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bsu import dates, wage
+from bsu.values import dates, wage
 
 OUT_OF_RANGE_DATES = [
     "9999-12-31",

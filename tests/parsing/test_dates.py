@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bsu import dates
+from bsu.values import dates
 
 JAN_15 = pd.Timestamp("2024-01-15")
 

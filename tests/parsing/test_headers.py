@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bsu.columns import header_key
+from bsu.rosters.headers import header_key
 from bsu.store.evidence import EXTRA_HEADERS
 
 

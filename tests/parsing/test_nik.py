@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bsu import nik
+from bsu.values import nik
 
 REGIONS_CSV = Path(__file__).resolve().parents[2] / "rules" / "regions_kemendagri_2025.csv"
 _regions = pd.read_csv(REGIONS_CSV, dtype=str)
@@ -287,8 +287,8 @@ _WORKER_NIK = "3275014101900001"  # tests.support.VALID_WORKER's
 )
 def test_the_engine_calls_such_a_nik_malformed(typed: str) -> None:
     from bsu import evaluate, load_ruleset
-    from bsu.reasons import ReasonCode, codes_in
-    from bsu.records import frame
+    from bsu.core.reasons import ReasonCode, codes_in
+    from bsu.core.records import frame
     from tests.support import VALID_WORKER
 
     records = frame([{**VALID_WORKER, "nik": typed}, VALID_WORKER])

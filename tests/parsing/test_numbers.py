@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bsu import numbers
+from bsu.values import numbers
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bsu import region
-from bsu.engine import _index_for
-from bsu.ruleset import load_ruleset
+from bsu.core.engine import _index_for
+from bsu.core.ruleset import load_ruleset
+from bsu.values import region
 
 
 @pytest.fixture(scope="module")

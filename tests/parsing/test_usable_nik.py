@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bsu import nik
+from bsu.values import nik
 
 VALID = "3273056010900010"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bsu import vocabulary
+from bsu.values import vocabulary
 
 
 def _one(fn, value: object) -> object:  # type: ignore[no-untyped-def]

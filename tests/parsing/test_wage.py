@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bsu import numbers, wage
+from bsu.values import numbers, wage
 
 
 def _parse_one(value: object) -> tuple[float, str]:

@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from bsu.privacy import KEY_FILE, pseudonym
+from bsu.privacy.pseudonyms import KEY_FILE, pseudonym
 from tests.cli.conftest import BSU
 from tests.servers import start_server, wait_for
 from tests.support import write_xlsx

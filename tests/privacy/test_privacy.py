@@ -17,9 +17,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bsu import logs
-from bsu.privacy import KEY_FILE, log_key, mask_last4, mask_numbers, pseudonym, redact
-from bsu.settings import Settings
+from bsu.privacy import logs
+from bsu.privacy.pseudonyms import KEY_FILE, log_key, mask_last4, mask_numbers, pseudonym, redact
+from bsu.service.settings import Settings
 
 NIK = "3275014101900001"
 KEY = b"k" * 32
@@ -46,7 +46,7 @@ def test_the_key_is_made_once_kept_private_and_reused(tmp_path: Path) -> None:
     assert len(first) >= 32
     # Another process (a restart) reads the same key, so pseudonyms stay the same.
     code = (
-        "import sys; from pathlib import Path; from bsu.privacy import log_key; "
+        "import sys; from pathlib import Path; from bsu.privacy.pseudonyms import log_key; "
         "sys.stdout.write(log_key('', Path(sys.argv[1])).decode())"
     )
     again = subprocess.run(

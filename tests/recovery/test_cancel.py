@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bsu import sandbox
+from bsu.rosters import sandbox
 from tests.recovery.support import big_roster
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from bsu.api.app import create_app
-from bsu.settings import Settings
+from bsu.service.settings import Settings
 
 
 @contextmanager

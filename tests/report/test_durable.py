@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bsu import durable
+from bsu.results import durable
 
 
 def _synced(monkeypatch: pytest.MonkeyPatch) -> list[Path]:

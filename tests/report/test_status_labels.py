@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bsu.reasons import STATUS_LABELS, Status
-from bsu.report import SHEETS
+from bsu.core.reasons import STATUS_LABELS, Status
+from bsu.results.report import SHEETS
 
 APP_JS = Path(__file__).resolve().parents[2] / "bsu" / "api" / "static" / "app.js"
 

@@ -22,8 +22,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
-from bsu import evaluate, load_ruleset, roster
-from bsu.report import (
+from bsu import evaluate, load_ruleset
+from bsu.results.report import (
     SHEETS,
     Result,
     _neutralised,
@@ -33,8 +33,9 @@ from bsu.report import (
     write_xlsx,
     xlsx_writer,
 )
-from bsu.settings import Settings
-from bsu.text import as_text
+from bsu.rosters import readers as roster
+from bsu.service.settings import Settings
+from bsu.values.text import as_text
 from tests.support import VALID_WORKER
 from tests.support import write_csv as write_csv_roster
 from tests.support import write_xlsx as write_xlsx_roster

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bsu import roster
+from bsu.rosters import readers as roster
 
 HEADER = "NIK;Nama;Upah;No Rekening;Penerima PKH"
 

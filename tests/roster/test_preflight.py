@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bsu import preflight, roster
+from bsu.core.ruleset import load_ruleset
 from bsu.errors import BsuError, RosterError
-from bsu.report import Result, write_xlsx
-from bsu.ruleset import load_ruleset
+from bsu.results.report import Result, write_xlsx
+from bsu.rosters import preflight
+from bsu.rosters import readers as roster
 from tests.hostile.corpus import (
     HEADER,
     LAUGHS,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bsu import roster
 from bsu.errors import BsuError, RosterError
+from bsu.rosters import readers as roster
 from tests.hostile.corpus import cfb
 from tests.support import write_xlsx
 

@@ -15,8 +15,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from bsu import dates, nik, roster, wage
 from bsu.errors import RosterError
+from bsu.rosters import readers as roster
+from bsu.values import dates, nik, wage
 from tests.support import write_csv, write_xlsx
 
 # Three workers: (NIK, name, wage). The names need Windows-1252 (and a comma).

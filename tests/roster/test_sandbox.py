@@ -17,9 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bsu import preflight, roster, sandbox
 from bsu.errors import RosterError
-from bsu.settings import Settings
+from bsu.rosters import preflight, sandbox
+from bsu.rosters import readers as roster
+from bsu.service.settings import Settings
 from tests.hostile.corpus import HEADER, WORKER, workbook
 from tests.support import write_csv, write_xlsx
 

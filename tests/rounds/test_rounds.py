@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 from bsu import evaluate, load_ruleset
-from bsu.engine import CHECKS, Decisions
-from bsu.explain import explain
-from bsu.reasons import Outcome, ReasonCode, codes_in
-from bsu.records import frame
-from bsu.ruleset import available
+from bsu.core.engine import CHECKS, Decisions
+from bsu.core.explain import explain
+from bsu.core.reasons import Outcome, ReasonCode, codes_in
+from bsu.core.records import frame
+from bsu.core.ruleset import available
 from tests.support import VALID_WORKER
 
 RULES = Path(__file__).resolve().parents[2] / "rules"

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 from bsu import evaluate, load_ruleset
+from bsu.core.reasons import ReasonCode
+from bsu.core.records import frame
+from bsu.core.ruleset import available, rules_dir
 from bsu.errors import RuleSetError
-from bsu.reasons import ReasonCode
-from bsu.records import frame
-from bsu.ruleset import available, rules_dir
 from tests.support import VALID_WORKER
 
 RULES = Path(__file__).resolve().parents[2] / "rules"

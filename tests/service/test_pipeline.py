@@ -1,4 +1,4 @@
-"""Every entry point checks through the one pipeline (``bsu.pipeline``): ``bsu check``,
+"""Every entry point checks through the one pipeline (``bsu.service.pipeline``): ``bsu check``,
 ``bsu coverage``, the upload worker, ``/v1/check`` and ``/v1/check/batch``.
 
 A hostile workbook is refused by ``bsu coverage`` exactly as by ``bsu check`` (both read
@@ -21,15 +21,17 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from bsu import nik, pipeline, sandbox
 from bsu.api import app as api_app
+from bsu.core.explain import explain
+from bsu.core.ruleset import load_ruleset
 from bsu.errors import RosterError
-from bsu.explain import explain
-from bsu.jobs import Worker
-from bsu.ruleset import load_ruleset
-from bsu.settings import Settings
+from bsu.rosters import sandbox
+from bsu.service import pipeline
+from bsu.service.jobs import Worker
+from bsu.service.settings import Settings
 from bsu.store import batches
 from bsu.store.db import make_engine
+from bsu.values import nik
 from tests.evidence.conftest import load_evidence
 from tests.hostile.corpus import far_corners
 from tests.servers import BSU
@@ -103,8 +105,8 @@ def test_a_workbook_past_screening_that_aborts_its_parser_fails_coverage_as_chec
     """With screening off (a trap it does not know yet), the far-corner cells make
     calamine allocate 549 GB and abort its process: in the sandbox's child, for both
     commands; read in this process, as ``bsu coverage`` once did, it would abort here."""
-    from bsu import preflight
-    from bsu.cli import app
+    from bsu.cli.app import app
+    from bsu.rosters import preflight
 
     path = far_corners(tmp_path / "jauh.xlsx")
     monkeypatch.setattr(preflight, "check_xlsx", lambda *_a, **_k: None)
@@ -184,7 +186,7 @@ def test_the_worker_and_the_batch_route_give_the_statuses_of_bsu_check(
 
 @pytest.fixture
 def cleanings(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
-    """The number of rows of each call of ``bsu.nik.clean`` in this process."""
+    """The number of rows of each call of ``bsu.values.nik.clean`` in this process."""
     calls: list[int] = []
     real = nik.clean
 
@@ -197,7 +199,7 @@ def cleanings(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
 
 
 def _in_process_check(settings: Settings, roster: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bsu.cli import app
+    from bsu.cli.app import app
 
     monkeypatch.setenv("BSU_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("BSU_DATABASE_URL", settings.resolved_database_url())
@@ -206,7 +208,7 @@ def _in_process_check(settings: Settings, roster: Path, monkeypatch: pytest.Monk
 
 
 def _in_process_coverage(settings: Settings, roster: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bsu.cli import app
+    from bsu.cli.app import app
 
     monkeypatch.setenv("BSU_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("BSU_DATABASE_URL", settings.resolved_database_url())

@@ -18,8 +18,8 @@ import openpyxl
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from bsu import roster
-from bsu.columns import field_for
+from bsu.rosters import readers as roster
+from bsu.rosters.headers import field_for
 from tests.servers import BSU, Server, start_server
 
 ROOT = Path(__file__).resolve().parents[2]

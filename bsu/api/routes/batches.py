@@ -15,8 +15,6 @@ from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import FileResponse, JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from bsu import preflight, storage
-from bsu.access import Principal, Role
 from bsu.api import request_id
 from bsu.api.auth import CallerDep
 from bsu.api.data_folder import upload_refused
@@ -31,10 +29,13 @@ from bsu.api.schemas import (
     RowPublic,
     RowsPublic,
 )
-from bsu.durable import atomic
+from bsu.core.ruleset import Lang, load_ruleset
 from bsu.errors import BsuError, Conflict, Gone, NotFound, TooLarge, UnsupportedType
-from bsu.roster import CSV_SUFFIXES, XLSX_SUFFIXES
-from bsu.ruleset import Lang, load_ruleset
+from bsu.privacy.access import Principal, Role
+from bsu.results.durable import atomic
+from bsu.rosters import preflight
+from bsu.rosters.readers import CSV_SUFFIXES, XLSX_SUFFIXES
+from bsu.service import storage
 from bsu.store import batches
 from bsu.store.evidence import evidence_notice
 from bsu.store.models import Batch

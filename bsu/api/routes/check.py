@@ -45,7 +45,6 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
-from bsu.access import LOCAL, Principal
 from bsu.api import request_id
 from bsu.api.auth import caller
 from bsu.api.coalesce import Coalescer
@@ -59,18 +58,19 @@ from bsu.api.schemas import (
     RuleSetRef,
     WorkerCheck,
 )
+from bsu.core.evidence import Evidence
+from bsu.core.records import COLUMNS, ROW, SOURCE
+from bsu.core.ruleset import Lang, RuleSet, load_ruleset
 from bsu.errors import TooLarge
-from bsu.evidence import Evidence
-from bsu.nik import usable as usable_nik
-from bsu.numbers import id_number as _id_number
-from bsu.pipeline import Checked, EvidenceProvider, check_records, no_evidence
-from bsu.privacy import log_key, pseudonym
-from bsu.records import COLUMNS, ROW, SOURCE
-from bsu.report import plain
-from bsu.ruleset import Lang, RuleSet, load_ruleset
-from bsu.settings import Settings
+from bsu.privacy.access import LOCAL, Principal
+from bsu.privacy.pseudonyms import log_key, pseudonym
+from bsu.results.report import plain
+from bsu.service.pipeline import Checked, EvidenceProvider, check_records, no_evidence
+from bsu.service.settings import Settings
 from bsu.store import evidence
 from bsu.store.models import ExclusionImport, RegistryImport
+from bsu.values.nik import usable as usable_nik
+from bsu.values.numbers import id_number as _id_number
 
 log = logging.getLogger("bsu.api")
 router = APIRouter(
@@ -182,7 +182,7 @@ class Checker:
         separate_sources: bool = False,
         in_thread: bool,
     ) -> T:
-        """The records judged through the pipeline (``bsu.pipeline``), and the answer made
+        """The records judged through the pipeline (``bsu.service.pipeline``), and the answer made
         of them; in the thread pool when asked, and whenever the store is read (the event
         loop never waits on the database)."""
         found = await self.evidence_for(callers)

@@ -1,8 +1,8 @@
 """A batch's coverage (Universal Coverage Jamsostek): JSON and the workbook.
 
 The worker computes coverage when the batch was checked with a participant registry
-loaded (``bsu.coverage.compute(...).to_json()`` into ``Batch.coverage``, the workbook of
-``bsu.coverage_report.write_xlsx`` at ``Batch.result_coverage``); these routes only serve
+loaded (``bsu.coverage.compute.compute(...).to_json()`` into ``Batch.coverage``, the workbook of
+``bsu.coverage.workbook.write_xlsx`` at ``Batch.result_coverage``); these routes only serve
 them. Coverage % = registered and active ÷ workers on the roster.
 """
 
@@ -15,13 +15,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from bsu.access import Principal
 from bsu.api.auth import StaffDep
 from bsu.api.deps import SessionDep
 from bsu.api.routes.batches import MEDIA, audit_read, done
 from bsu.api.schemas import ErrorPublic
-from bsu.coverage import registry_missing
+from bsu.coverage.compute import registry_missing
 from bsu.errors import Conflict, Gone
+from bsu.privacy.access import Principal
 from bsu.store.models import Batch
 
 router = APIRouter(prefix="/v1/batches", tags=["coverage"])

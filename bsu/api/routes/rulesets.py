@@ -16,8 +16,8 @@ from fastapi import APIRouter
 from bsu.api.deps import LangDep, SettingsDep
 from bsu.api.errors import RULESET_NOT_FOUND
 from bsu.api.schemas import ErrorPublic, RuleSetsPublic, RuleSetSummary
+from bsu.core.ruleset import available, load_ruleset, rules_dir, unknown_ruleset
 from bsu.errors import RuleSetError
-from bsu.ruleset import available, load_ruleset, rules_dir, unknown_ruleset
 
 log = logging.getLogger("bsu.api")
 router = APIRouter(prefix="/v1/rulesets", tags=["rulesets"])

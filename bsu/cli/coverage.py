@@ -1,0 +1,196 @@
+"""``bsu coverage``: coverage (Universal Coverage Jamsostek) of rosters against the
+participant registry in the store, per employer and per work region, with the outreach
+list of workers not yet protected.
+
+Coverage % = registered and active ÷ workers on the rosters (see ``bsu.coverage.compute``).
+
+One command, no subcommand: the Typer app has only a callback, which Typer turns into a
+group; ``allow_interspersed_args`` lets options follow the files (``bsu coverage a.csv
+--out c.xlsx``) and an empty ``subcommand_metavar`` keeps ``COMMAND`` out of the usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from bsu.cli.common import Language, chosen_ruleset, expand, fail, lang_of, out
+from bsu.cli.evidence import evidence_for
+from bsu.core.ruleset import Lang
+from bsu.coverage import compute as cov
+from bsu.errors import BsuError
+from bsu.rosters import sandbox
+from bsu.service import pipeline
+from bsu.service.settings import Settings
+
+coverage_app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    subcommand_metavar="",
+    context_settings={"allow_interspersed_args": True},
+)
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@coverage_app.callback(invoke_without_command=True)
+def coverage(
+    rosters: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Roster .xlsx / .xlsm / .csv, atau folder berisi roster.", show_default=False
+        ),
+    ],
+    rules: Annotated[str | None, typer.Option("--rules", help="Aturan, mis. bsu-2025.")] = None,
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", help="Tulis buku kerja .xlsx (dan grafik <nama>-chart.png)."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Keluaran di layar.")] = Format.table,
+    lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa: id / en.")] = None,
+) -> None:
+    """Cakupan kepesertaan per pemberi kerja dan wilayah. / Coverage per employer and region.
+
+    Cakupan = terdaftar & aktif ÷ pekerja di roster. Perlu data peserta: bsu registry import.
+
+    Coverage = registered & active ÷ workers on the rosters. Needs: bsu registry import.
+
+    --out menulis daftar jangkauan (NIK lengkap). / --out writes the outreach list (full NIKs).
+    """
+    settings = Settings()
+    language: Lang = lang_of(lang, settings)
+    try:
+        if out_path is not None and out_path.suffix.lower() != ".xlsx":
+            raise BsuError(
+                f"--out harus berakhiran .xlsx, bukan '{out_path.suffix}'.",
+                f"--out must end in .xlsx, not '{out_path.suffix}'.",
+            )
+        ruleset = chosen_ruleset(rules, settings)
+        files = expand(rosters, skip=out_path)
+        checked = pipeline.check_files(
+            files,
+            ruleset,
+            lambda _records, niks: evidence_for(settings, niks.tolist),
+            budget=sandbox.Budget.of(settings),
+        )
+        if checked.decisions.evidence.registry is None:
+            raise cov.registry_missing()
+        result = cov.compute(checked.decisions, language)
+        if out_path is not None:
+            _write(result, out_path)
+    except BsuError as error:
+        raise fail(error) from None
+
+    if fmt is Format.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        _print(result, out_path)
+
+
+def _write(result: cov.Coverage, path: Path) -> None:
+    from bsu.coverage.workbook import write_xlsx
+
+    try:
+        write_xlsx(result, path)
+    except OSError as exc:
+        raise BsuError(
+            f"Hasil tidak dapat ditulis ke {path} ({exc.strerror or exc}). Periksa bahwa folder "
+            "itu ada, dapat ditulisi, dan berkasnya tidak sedang dibuka di Excel.",
+            f"The result cannot be written to {path} ({exc.strerror or exc}). Check that the "
+            "folder exists, is writable, and the file is not open in Excel.",
+        ) from exc
+
+
+def _print(result: cov.Coverage, path: Path | None) -> None:
+    en = result.lang == "en"
+    labels = cov.LABELS[result.lang]
+    employers = Table(title="Per employer" if en else "Per pemberi kerja")
+    employers.add_column("Employer (file)" if en else "Pemberi kerja (berkas)", overflow="fold")
+    _add_counts(employers, result.lang)
+    for record in result.by_employer.to_dict("records"):
+        employers.add_row(escape(str(record["employer"])), *_cells(record, result.lang))
+    employers.add_row("Total", *_cells(result.totals, result.lang), style="bold")
+    out.print(employers)
+
+    regions = Table(title="Per work region" if en else "Per wilayah kerja")
+    regions.add_column(labels["province"], overflow="fold")
+    regions.add_column(labels["region"], overflow="fold")
+    _add_counts(regions, result.lang)
+    for record in result.by_region.to_dict("records"):
+        regions.add_row(
+            str(record["province"]), str(record["region"]), *_cells(record, result.lang)
+        )
+    regions.add_row("Total", "", *_cells(result.totals, result.lang), style="bold")
+    out.print(regions)
+
+    out.print(f"[dim]{result.definition}[/]")
+    if result.registry:
+        said = "Registry data as of" if en else "Data peserta per"
+        out.print(f"{said}: {', '.join(result.registry)}")
+    reach = int(result.totals["outreach"])
+    if en:
+        out.print(f"Outreach list: {reach:,} workers not yet protected.")
+    else:
+        out.print(f"Daftar jangkauan: {reach:,} pekerja belum terlindungi.")
+    if path is None:
+        hint = (
+            "The full list (with NIKs): --out COVERAGE.xlsx or --format json"
+            if en
+            else "Daftar lengkap (dengan NIK): --out CAKUPAN.xlsx atau --format json"
+        )
+        out.print(f"[dim]{hint}[/]")
+    else:
+        from bsu.coverage.workbook import chart_path
+
+        said = "Written to" if en else "Ditulis ke"
+        out.print(f"{said}: {path} ({chart_path(path).name})")
+
+
+# Short headings for a terminal; the workbook has the long ones (``coverage.LABELS``).
+SHORT = {
+    "id": {
+        "workers": "Pekerja",
+        cov.ACTIVE: "Aktif",
+        cov.INACTIVE: "Tdk aktif",
+        cov.NOT_REGISTERED: "Blm terdaftar",
+        cov.NIK_UNUSABLE: "NIK tak sah",
+        "coverage_pct": "Cakupan",
+    },
+    "en": {
+        "workers": "Workers",
+        cov.ACTIVE: "Active",
+        cov.INACTIVE: "Inactive",
+        cov.NOT_REGISTERED: "Unregistered",
+        cov.NIK_UNUSABLE: "Bad NIK",
+        "coverage_pct": "Coverage",
+    },
+}
+
+
+def _add_counts(table: Table, lang: Lang) -> None:
+    for key in (*cov.COUNTS, "coverage_pct"):
+        table.add_column(SHORT[lang][key], justify="right", no_wrap=True)
+
+
+def _cells(record: Mapping[Any, Any], lang: Lang) -> list[str]:
+    """The counts and the percentage of one table row (or the totals), as shown."""
+    cells = [f"{int(record[key]):,}" for key in cov.COUNTS]
+    pct = record.get("coverage_pct")
+    if pct is None or pct != pct:  # None or NaN: no workers
+        cells.append("-")
+    else:
+        text = f"{float(pct):.1f}%"
+        cells.append(text.replace(".", ",") if lang == "id" else text)
+    return cells

@@ -1,0 +1,3 @@
+"""Universal Coverage Jamsostek: counts computed from decisions, and the workbook and
+chart that show them.
+"""

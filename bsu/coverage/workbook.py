@@ -1,0 +1,349 @@
+"""The coverage workbook and its chart, for a regional office.
+
+``write_xlsx(coverage, path)`` writes the workbook (sheets *Ringkasan*, *Per Pemberi
+Kerja*, *Per Wilayah*, *Daftar Jangkauan*) and, beside it, ``<stem>-chart.png``: coverage %
+per employer and per region, also shown on the *Ringkasan* sheet. Both files are written
+to temporary names and moved into place only when both are complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bsu.coverage.compute import (
+    COUNTS,
+    EMPLOYER_COLUMNS,
+    LABELS,
+    OUTREACH_COLUMNS,
+    PROVINCE_COLUMNS,
+    REGION_COLUMNS,
+    Coverage,
+)
+from bsu.results.durable import atomic
+from bsu.values.numbers import count, percent
+
+SUMMARY = "Ringkasan"
+BY_EMPLOYER = "Per Pemberi Kerja"
+BY_REGION = "Per Wilayah"
+OUTREACH = "Daftar Jangkauan"
+CHART_BARS = 25  # most bars per panel: the lowest coverage first, where outreach is needed
+
+_TEXT = {
+    "id": {
+        "title": "Cakupan Kepesertaan BPJS Ketenagakerjaan (Universal Coverage Jamsostek)",
+        "ruleset": "Aturan",
+        "version": "versi",
+        "registry": "Data peserta per",
+        "made": "Dibuat pada",
+        "total": "Jumlah",
+        "definition": "Cara menghitung",
+        "by_province": "Per provinsi",
+        "chart_employer": "Cakupan per pemberi kerja",
+        "chart_region": "Cakupan per wilayah kerja",
+        "chart_x": "Terdaftar & aktif (% pekerja di roster)",
+        "chart_all": "Semua",
+        "chart_lowest": "{shown} terendah dari {total}",
+        "chart_none": "Tidak ada data",
+        "chart_overall": "Seluruh roster: {pct}",
+        "chart_title": (
+            "Cakupan kepesertaan: {pct} pekerja terdaftar & aktif ({active} dari {workers})"
+        ),
+    },
+    "en": {
+        "title": "BPJS Ketenagakerjaan coverage (Universal Coverage Jamsostek)",
+        "ruleset": "Rule set",
+        "version": "version",
+        "registry": "Registry data as of",
+        "made": "Made on",
+        "total": "Total",
+        "definition": "How it is computed",
+        "by_province": "By province",
+        "chart_employer": "Coverage by employer",
+        "chart_region": "Coverage by work region",
+        "chart_x": "Registered & active (% of workers on rosters)",
+        "chart_all": "All",
+        "chart_lowest": "lowest {shown} of {total}",
+        "chart_none": "No data",
+        "chart_overall": "All rosters: {pct}",
+        "chart_title": "Coverage: {pct} of workers registered & active ({active} of {workers})",
+    },
+}
+
+
+def chart_path(path: Path) -> Path:
+    """Where the chart of a workbook goes: ``<stem>-chart.png`` beside it."""
+    return path.with_name(f"{path.stem}-chart.png")
+
+
+def write_xlsx(coverage: Coverage, path: Path) -> None:
+    """The workbook at ``path`` and its chart at ``chart_path(path)``, atomically."""
+    import xlsxwriter
+
+    png = chart_png(coverage)
+    with atomic(chart_path(path)) as tmp_png, atomic(path) as tmp:
+        tmp_png.write_bytes(png)
+        book = xlsxwriter.Workbook(
+            str(tmp),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        fmt = _Formats(book)
+        _write_summary(book, fmt, coverage, png)
+        labels = LABELS[coverage.lang]
+        _write_table(book, fmt, BY_EMPLOYER, coverage.by_employer, EMPLOYER_COLUMNS, labels)
+        _write_table(book, fmt, BY_REGION, coverage.by_region, REGION_COLUMNS, labels)
+        _write_table(book, fmt, OUTREACH, coverage.outreach, OUTREACH_COLUMNS, labels)
+        book.close()
+
+
+class _Formats:
+    def __init__(self, book: Any) -> None:
+        self.header = book.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "top"}
+        )
+        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.bold = book.add_format({"bold": True})
+        self.count = book.add_format({"num_format": "#,##0"})
+        self.pct = book.add_format({"num_format": "0.0%"})
+        self.bold_pct = book.add_format({"num_format": "0.0%", "bold": True})
+        self.text = book.add_format({"num_format": "@"})
+        self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
+
+
+_WIDTHS = {
+    "employer": 34,
+    "province": 24,
+    "region": 34,
+    "region_raw": 24,
+    "nik": 20,
+    "name": 28,
+    "source": 26,
+    "why_text": 40,
+    "why": 16,
+}
+
+
+def _write_table(
+    book: Any,
+    fmt: _Formats,
+    title: str,
+    table: pd.DataFrame,
+    columns: tuple[str, ...],
+    labels: dict[str, str],
+) -> None:
+    """One table per sheet: header frozen, autofilter, NIK as text, % as Excel percent."""
+    sheet = book.add_worksheet(title)
+    if "sheet" in columns and table["sheet"].isna().all():
+        columns = tuple(c for c in columns if c != "sheet")  # CSV rosters have no sheets
+    formats = {"nik": fmt.text, "coverage_pct": fmt.pct, **dict.fromkeys(COUNTS, fmt.count)}
+    for j, name in enumerate(columns):
+        sheet.write_string(0, j, labels[name], fmt.header)
+        width = _WIDTHS.get(name, max(12, min(len(labels[name]) + 2, 22)))
+        # A cell written without a format takes its column's: NIK as text, % as percent.
+        sheet.set_column(j, j, width, formats.get(name))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(table), 1), len(columns) - 1)
+    values = table[list(columns)].copy()
+    if "coverage_pct" in values:
+        values["coverage_pct"] = values["coverage_pct"] / 100  # Excel's percent is a fraction
+    if "nik" in values:
+        values["nik"] = (
+            values["nik"].astype(object).where(values["nik"].isna(), values["nik"].astype(str))
+        )
+    boxed = values.astype(object)
+    boxed = boxed.where(boxed.notna(), None)  # blank cells; NaN is no number Excel knows
+    # write_row types each value: str as text (strings_to_numbers is off), numbers as numbers.
+    for i, row in enumerate(boxed.itertuples(index=False, name=None), start=1):
+        sheet.write_row(i, 0, row)
+
+
+def _write_summary(book: Any, fmt: _Formats, coverage: Coverage, png: bytes) -> None:
+    """Totals, the definition of the percentage, totals per province, and the chart.
+
+    Written top to bottom (the workbook streams rows); the chart sits to the right."""
+    text = _TEXT[coverage.lang]
+    labels = LABELS[coverage.lang]
+    totals = coverage.totals
+    sheet = book.add_worksheet(SUMMARY)
+    sheet.set_column(0, 0, 38)
+    sheet.set_column(1, 1, 18)
+    sheet.set_column(2, len(PROVINCE_COLUMNS), 14)
+    sheet.insert_image(
+        0,
+        len(PROVINCE_COLUMNS) + 1,
+        "coverage-chart.png",
+        {"image_data": io.BytesIO(png), "x_scale": 0.75, "y_scale": 0.75},
+    )
+    sheet.write_string(0, 0, text["title"], fmt.title)
+    rules = coverage.ruleset
+    meta = [
+        (text["ruleset"], f"{rules.get('id', '')} ({text['version']} {rules.get('version', '')})"),
+        (text["registry"], ", ".join(coverage.registry) or "-"),
+        (text["made"], dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+    ]
+    row = 2
+    for label, value in meta:
+        sheet.write_string(row, 0, label, fmt.bold)
+        sheet.write_string(row, 1, value)
+        row += 1
+    row += 1
+    sheet.write_string(row, 0, text["total"], fmt.header)
+    sheet.write_blank(row, 1, None, fmt.header)
+    row += 1
+    for key in ("employers", *COUNTS, "outreach"):
+        sheet.write_string(row, 0, labels[key])
+        sheet.write_number(row, 1, int(totals[key]), fmt.count)
+        row += 1
+    sheet.write_string(row, 0, labels["coverage_pct"], fmt.bold)
+    pct = totals.get("coverage_pct")
+    if pct is not None:
+        sheet.write_number(row, 1, float(pct) / 100, fmt.bold_pct)
+    row += 2
+    sheet.write_string(row, 0, text["definition"], fmt.bold)
+    row += 1
+    sheet.set_row(row, 78)
+    sheet.merge_range(row, 0, row, len(PROVINCE_COLUMNS) - 1, coverage.definition, fmt.wrap)
+    row += 2
+    sheet.write_string(row, 0, text["by_province"], fmt.bold)
+    row += 1
+    for j, name in enumerate(PROVINCE_COLUMNS):
+        sheet.write_string(row, j, labels[name], fmt.header)
+    row += 1
+    for values in coverage.by_province[list(PROVINCE_COLUMNS)].itertuples(index=False, name=None):
+        for j, value in enumerate(values):
+            name = PROVINCE_COLUMNS[j]
+            if _blank(value):
+                continue
+            if name == "coverage_pct":
+                sheet.write_number(row, j, float(value) / 100, fmt.pct)
+            elif name in COUNTS:
+                sheet.write_number(row, j, int(value), fmt.count)
+            else:
+                sheet.write_string(row, j, str(value))
+        row += 1
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and math.isnan(value))
+
+
+# --- the chart ---------------------------------------------------------------------------
+
+
+def chart_png(coverage: Coverage) -> bytes:
+    """Coverage % per employer and per region as horizontal bars, as PNG bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
+
+    text = _TEXT[coverage.lang]
+    employers = _bars(coverage.by_employer, coverage.by_employer["employer"])
+    regions = _bars(coverage.by_region, coverage.by_region["region"])
+    heights = [max(len(employers[0]), 2), max(len(regions[0]), 2)]
+    figure = Figure(figsize=(10, 2.2 + 0.34 * sum(heights)), dpi=110, layout="constrained")
+    FigureCanvasAgg(figure)
+    axes = figure.subplots(2, 1, gridspec_kw={"height_ratios": heights})
+    totals = coverage.totals
+    pct = totals.get("coverage_pct")
+    figure.suptitle(
+        text["chart_title"].format(
+            pct=_pct_text(pct, coverage.lang),
+            active=count(totals["active"], coverage.lang),
+            workers=count(totals["workers"], coverage.lang),
+        ),
+        fontsize=12,
+        fontweight="bold",
+    )
+    panels = (
+        (axes[0], employers, len(coverage.by_employer), text["chart_employer"]),
+        (axes[1], regions, len(coverage.by_region), text["chart_region"]),
+    )
+    for ax, (names, values, notes), total, title in panels:
+        shown = len(names)
+        scope = (
+            text["chart_all"]
+            if shown == total
+            else text["chart_lowest"].format(shown=shown, total=total)
+        )
+        ax.set_title(f"{title} ({scope})", fontsize=10, loc="left")
+        ax.set_xlim(0, 100)
+        ax.set_xlabel(text["chart_x"], fontsize=9)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+        ax.set_axisbelow(True)
+        if not shown:
+            ax.text(50, 0.5, text["chart_none"], ha="center", va="center", color="#666666")
+            ax.set_yticks([])
+            continue
+        positions = list(range(shown))
+        colours = [_colour(v) for v in values]
+        ax.barh(positions, values, color=colours, height=0.65)
+        ax.set_yticks(positions, labels=[_short(n) for n in names], fontsize=9)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(PercentFormatter(100, decimals=0))
+        if pct is not None:
+            ax.axvline(
+                float(pct),
+                color="#333333",
+                linestyle="--",
+                linewidth=0.8,
+                label=text["chart_overall"].format(pct=_pct_text(pct, coverage.lang)),
+            )
+            ax.legend(loc="best", fontsize=8, framealpha=0.9)
+        for y, (v, note) in enumerate(zip(values, notes, strict=True)):
+            inside = v > 80
+            ax.text(
+                v - 1 if inside else v + 1,
+                y,
+                f"{_pct_text(v, coverage.lang)} {note}",
+                va="center",
+                ha="right" if inside else "left",
+                fontsize=8,
+                color="white" if inside else "#222222",
+            )
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _bars(table: pd.DataFrame, names: pd.Series) -> tuple[list[str], list[float], list[str]]:
+    """The bars of one panel: at most ``CHART_BARS``, lowest coverage first when cut."""
+    frame = pd.DataFrame(
+        {
+            "name": names.astype(str).to_numpy(),
+            "pct": table["coverage_pct"].fillna(0.0).astype(float).to_numpy(),
+            "note": (
+                "(" + table["active"].astype(str) + "/" + table["workers"].astype(str) + ")"
+            ).to_numpy(),
+        }
+    )
+    if len(frame) > CHART_BARS:
+        frame = frame.sort_values("pct", kind="stable").head(CHART_BARS)
+    return list(frame["name"]), list(frame["pct"]), list(frame["note"])
+
+
+def _colour(pct: float) -> str:
+    if pct >= 80:
+        return "#2e7d32"
+    if pct >= 50:
+        return "#f9a825"
+    return "#c62828"
+
+
+def _short(name: str, limit: int = 42) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _pct_text(value: float | None, lang: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return percent(float(value), lang)

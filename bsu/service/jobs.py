@@ -1,0 +1,563 @@
+"""The background worker that checks uploaded rosters.
+
+Runs as a thread (``Worker``) of the API process or of ``bsu worker`` processes, claims
+batches from the store, and survives the request that submitted them: a batch in the store
+is checked even if the process that accepted it died, by whichever process claims it next.
+
+The thread itself never dies of the store, the disk or a file. A database or disk that
+fails (an outage, a full disk) is logged once, waited out with a growing pause, and the
+batch it interrupted goes back to the queue; so does the batch in hand when the worker is
+stopped. Neither counts as an attempt: only a file that kills its checker does
+(``MAX_ATTEMPTS``). While a batch is worked on its lease is renewed on a timer, so no stage,
+however long, lets another worker take over a batch whose worker lives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bsu.core.engine import Decisions
+from bsu.core.evidence import Evidence
+from bsu.core.ruleset import LANGS, Lang, RuleSet, load_ruleset
+from bsu.coverage.compute import compute as compute_coverage
+from bsu.coverage.workbook import chart_path
+from bsu.coverage.workbook import write_xlsx as write_coverage
+from bsu.errors import BsuError
+from bsu.results.durable import part, publish
+from bsu.results.report import decided_rows, write_csv, write_xlsx
+from bsu.rosters import sandbox
+from bsu.service import pipeline, retention
+from bsu.service.runtime import paused_gc
+from bsu.service.settings import Settings
+from bsu.store import batches, evidence
+
+log = logging.getLogger("bsu.worker")
+
+
+MAX_ATTEMPTS = 3
+ABANDONED = (
+    "check_abandoned",
+    f"Roster ini sudah {MAX_ATTEMPTS} kali gagal diperiksa karena proses pemeriksa berhenti. "
+    "Periksa berkasnya (ukuran, isi di luar tabel) lalu unggah ulang.",
+    f"Checking this roster stopped the checker {MAX_ATTEMPTS} times. Check the file (size, "
+    "content outside the table) and upload it again.",
+)
+INTERNAL_ERROR = (
+    "internal_error",
+    "Terjadi kesalahan saat memeriksa roster. Silakan unggah ulang atau hubungi petugas.",
+    "Something went wrong while checking the roster. Upload it again or contact the staff.",
+)
+# Disk errors that are the machine's, not the file's: the check waits and is tried again.
+DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS})
+
+
+class LostClaim(Exception):
+    """Another worker took the batch over; this one must stop without writing."""
+
+
+class Interrupted(Exception):
+    """The worker is stopping: the batch in hand goes back to the queue."""
+
+
+class Outage(Exception):
+    """The database or the disk failed mid-check (``cause``): the batch went back to the
+    queue, and the worker waits before it claims again."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+def outage(error: BaseException) -> str | None:
+    """``"database"`` or ``"disk"`` when ``error`` (or an error that led to it) is the
+    store or the disk failing rather than the roster; None otherwise."""
+    seen: BaseException | None = error
+    for _ in range(8):  # the chain of causes, bounded
+        if seen is None:
+            return None
+        if isinstance(seen, Outage):
+            return seen.cause
+        if isinstance(seen, OperationalError | InterfaceError) or (
+            isinstance(seen, DBAPIError) and seen.connection_invalidated
+        ):
+            return "database"
+        if isinstance(seen, OSError) and _errno(seen) in DISK_ERRNOS:
+            return "disk"
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _errno(error: OSError) -> int | None:
+    """The error number; the Rust workbook writer's OSError has it only in its text
+    ("... No space left on device (os error 28)")."""
+    if error.errno is not None:
+        return error.errno
+    found = re.search(r"\(os error (\d+)\)", str(error))
+    return int(found.group(1)) if found else None
+
+
+def _named(error: BaseException) -> str:
+    """An error as a log may show it: its type (and errno), never its text, which may
+    quote a statement or a path."""
+    if isinstance(error, Outage) and error.__cause__ is not None:
+        return _named(error.__cause__)
+    code = errno.errorcode.get(_errno(error) or 0) if isinstance(error, OSError) else None
+    return f"{type(error).__name__}({code})" if code else type(error).__name__
+
+
+class Worker:
+    """Claims and checks batches until stopped."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        engine: Engine,
+        results_dir: Path,
+        rules_dir: Path | None,
+        lease_seconds: float,
+        poll_seconds: float,
+        retention_days: float = 30,
+        data_dir: Path | None = None,
+        name: str = "worker",
+        budget: sandbox.Budget | None = None,
+        backoff_max_seconds: float = 30.0,
+        xlsx_writer: str = "auto",
+    ) -> None:
+        self.sessions = sessions
+        self.name = name  # who checked a batch, in its audit record
+        self.budget = budget or sandbox.Budget()
+        self.engine = engine
+        self.results_dir = results_dir
+        self.rules_dir = rules_dir
+        self.xlsx_writer = xlsx_writer  # the library wanted (Settings.xlsx_writer)
+        self.lease_seconds = lease_seconds
+        self.poll_seconds = poll_seconds
+        self.retention_days = retention_days
+        self.retention = dt.timedelta(days=retention_days)
+        # Uploads and results are folders of the data folder (see bsu.service.retention).
+        self.data_dir = data_dir or results_dir.parent
+        self._next_purge = 0.0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        # The longest pause between tries while the database or the disk is failing.
+        self.backoff_max = backoff_max_seconds
+        self._beat = time.monotonic()  # the last sign of life: a turn, a lease renewal
+        self._troubles = 0  # turns failed in a row (an outage), from when until when
+        self._trouble_since = self._trouble_until = 0.0
+        # A batch's outcome the store could not take yet: recorded before the next claim.
+        self._pending: Callable[[], object] | None = None
+        self._lease: _Lease | None = None  # the claim in hand
+
+    @classmethod
+    def configured(
+        cls,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        engine: Engine,
+        name: str = "worker",
+    ) -> Worker:
+        """The worker as ``bsu serve`` and ``bsu worker`` both run it, from the settings."""
+        return cls(
+            sessions,
+            engine,
+            results_dir=settings.data_dir / "results",
+            rules_dir=settings.rules_dir,
+            lease_seconds=settings.worker_lease_seconds,
+            poll_seconds=settings.worker_poll_seconds,
+            retention_days=settings.retention_days,
+            data_dir=settings.data_dir,
+            name=name,
+            budget=sandbox.Budget.of(settings),
+            backoff_max_seconds=settings.worker_backoff_max_seconds,
+            xlsx_writer=settings.xlsx_writer,
+        )
+
+    def start(self) -> None:
+        self._beat = time.monotonic()
+        self._thread = threading.Thread(target=self._loop, name="bsu-worker", daemon=True)
+        self._thread.start()
+
+    @property
+    def started(self) -> bool:
+        """Whether this worker was started (``bsu serve`` without a worker never is)."""
+        return self._thread is not None
+
+    @property
+    def stale_after(self) -> float:
+        """Seconds without a sign of life after which the worker counts as dead: twice
+        the longest it may rightly be silent, a pause (poll or backoff) and a lease (its
+        renewals are signs of life while a batch is checked)."""
+        return 2 * (max(self.poll_seconds, self.backoff_max) + self.lease_seconds)
+
+    def live(self) -> bool:
+        """Whether the worker thread runs and has shown a sign of life recently (for
+        ``/readyz``: a load balancer or systemd must be able to see a dead worker)."""
+        thread = self._thread
+        recent = time.monotonic() - self._beat <= self.stale_after
+        return thread is not None and thread.is_alive() and recent
+
+    def beat(self) -> None:
+        self._beat = time.monotonic()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop. The batch in hand is interrupted (its parsing child killed) and goes back
+        to the queue for the next start, not counted as an attempt. A stage that cannot be
+        interrupted (writing a workbook) is waited for up to ``timeout``; past that the
+        batch is given back from here, and whatever the worker then tries to write is
+        refused by the store (its claim is gone)."""
+        self._stop.set()
+        if (lease := self._lease) is not None:
+            lease.cancel.set()
+        if self._thread is None:
+            return
+        self._thread.join(timeout)
+        if self._thread.is_alive() and (lease := self._lease) is not None:
+            try:
+                batches.release(self.sessions, lease.batch_id, lease.attempt, "shutdown", self.name)
+            except Exception as error:
+                log.warning(
+                    "could not give batch %s back (%s): it is taken over when its lease runs out",
+                    lease.batch_id,
+                    _named(error),
+                )
+
+    def _loop(self) -> None:
+        """Claim and check until stopped. Nothing ends this thread but a stop: a failing
+        turn is logged once per outage and retried after a pause (``_trouble``)."""
+        while not self._stop.is_set():
+            self.beat()
+            try:
+                worked = self._turn()
+            except Exception as error:
+                self._trouble(error)
+                continue
+            self._recovered()
+            if not worked:
+                self._stop.wait(self.poll_seconds)
+        self._last_word()
+
+    def _turn(self) -> bool:
+        """Record what the last batch left unrecorded, purge when due, then claim and check
+        one batch; whether there was one."""
+        if self._pending is not None:
+            self._pending()
+            self._pending = None
+        if time.monotonic() >= self._next_purge:
+            self.purge()
+            self._next_purge = time.monotonic() + min(3600.0, self.retention.total_seconds())
+        claimed = batches.claim(self.sessions, self.lease_seconds)
+        if claimed is None:
+            return False
+        batch_id, attempt = claimed
+        if attempt > MAX_ATTEMPTS and batches.deaths(self.sessions, batch_id, attempt) >= (
+            MAX_ATTEMPTS
+        ):
+            # Earlier attempts died with the process (e.g. killed by the OS): stop trying.
+            self._record(partial(batches.fail, self.sessions, batch_id, attempt, *ABANDONED))
+            return True
+        self.run_one(batch_id, attempt)
+        return True
+
+    def _record(self, outcome: Callable[[], object]) -> None:
+        """Record a batch's outcome; when the store cannot take it now, it is kept and
+        recorded before anything else is claimed (the error goes on to ``_trouble``)."""
+        self._pending = outcome
+        outcome()
+        self._pending = None
+
+    def _trouble(self, error: Exception) -> None:
+        """A turn failed: say so once per outage (and how long it lasted once it is over,
+        in ``_recovered``), then wait, twice as long each time up to ``backoff_max``."""
+        self._troubles += 1
+        self._trouble_until = time.monotonic()
+        if self._troubles == 1:
+            self._trouble_since = time.monotonic()
+            cause = outage(error)
+            if cause is None:
+                log.error("the worker failed unexpectedly; it tries again", exc_info=error)
+            else:
+                log.warning(
+                    "the %s is not available (%s): the worker tries again, with pauses of "
+                    "up to %g s",
+                    cause,
+                    _named(error),
+                    self.backoff_max,
+                )
+        pause = max(self.poll_seconds, 0.5) * 2 ** min(self._troubles - 1, 16)
+        self._stop.wait(min(self.backoff_max, pause))
+
+    def _recovered(self) -> None:
+        if self._troubles:
+            log.info(
+                "the worker works again, after %d failed tries over %.0f s",
+                self._troubles,
+                self._trouble_until - self._trouble_since,
+            )
+            self._troubles = 0
+
+    def _last_word(self) -> None:
+        """On the way out: one more try at recording what is still unrecorded."""
+        if self._pending is None:
+            return
+        try:
+            self._pending()
+        except Exception as error:
+            log.warning(
+                "could not record the last batch's outcome before stopping (%s): it is "
+                "taken over when its lease runs out",
+                _named(error),
+            )
+
+    def purge(self) -> int:
+        """Delete the files and rows of batches past the retention time (``bsu.service.retention``,
+        as ``bsu purge`` does); how many batches were purged."""
+        try:
+            done = retention.purge(
+                self.sessions, self.data_dir, self.retention_days, actor=self.name
+            )
+        except Exception:
+            log.exception("could not purge expired batches")
+            return 0
+        if done.batches or done.strays:
+            log.info(
+                "purged %d batches past retention (%d rows, %d files) and %d stray files",
+                len(done.batches),
+                done.rows,
+                done.files,
+                len(done.strays),
+            )
+        return len(done.batches)
+
+    def run_one(self, batch_id: str, attempt: int) -> None:
+        """Check one claimed batch and store its result, its failure, or (interrupted by
+        a stop, a database or disk failure) give it back to the queue. Raises ``Outage``
+        after giving a batch back for an outage, so that the loop pauses before claiming
+        again, and a store error if the outcome could not be recorded (kept for later)."""
+        log.info("checking batch %s (attempt %d)", batch_id, attempt)
+        with _Lease(self, batch_id, attempt) as lease:
+            self._lease = lease
+            try:
+                self._check(batch_id, attempt)
+                return
+            except Exception as error:
+                failure = error
+            finally:
+                self._lease = None
+        if isinstance(failure, LostClaim) or lease.lost.is_set():
+            log.warning("batch %s was taken over by another worker", batch_id)
+            return
+        cause = "shutdown" if self._stop.is_set() else outage(failure)
+        if cause is None:
+            self._record(self._failed(batch_id, attempt, failure))
+            return
+        # Once per outage: while it lasts, each retry ends here again.
+        log.log(
+            logging.DEBUG if self._troubles else logging.WARNING,
+            "batch %s goes back to the queue (%s: %s)",
+            batch_id,
+            cause,
+            _named(failure),
+        )
+        self._record(partial(batches.release, self.sessions, batch_id, attempt, cause, self.name))
+        if cause != "shutdown":
+            raise Outage(cause) from failure
+
+    def _failed(self, batch_id: str, attempt: int, failure: Exception) -> Callable[[], object]:
+        """How a failed check is recorded: the file's own error (a ``BsuError``, such as a
+        ``RosterError``) with its code and messages; anything else as ``internal_error``."""
+        if isinstance(failure, BsuError):
+            words = (failure.code, failure.message("id"), failure.message("en"))
+        else:
+            log.error("batch %s failed unexpectedly", batch_id, exc_info=failure)
+            words = INTERNAL_ERROR
+        return partial(batches.fail, self.sessions, batch_id, attempt, *words)
+
+    def _progress(self, batch_id: str, attempt: int, percent: int) -> None:
+        """Record progress (renewing the lease); stop here if the worker is stopping or
+        its claim was lost."""
+        if self._stop.is_set():
+            raise Interrupted(batch_id)
+        lease = self._lease
+        if lease is not None and lease.lost.is_set():
+            raise LostClaim(batch_id)
+        if not batches.renew(self.sessions, batch_id, attempt, self.lease_seconds, percent):
+            raise LostClaim(batch_id)
+
+    def _check(self, batch_id: str, attempt: int) -> None:
+        with self.sessions() as session:
+            batch = batches.get(session, batch_id)
+            if batch is None:
+                return
+            stored, filename, ruleset_id = batch.stored_path, batch.filename, batch.ruleset_id
+            lang: Lang = "en" if batch.lang == "en" else "id"
+            # An employer's upload is judged on its own workers' evidence only.
+            scope, actor = batch.employer_id, batch.submitted_by
+        ruleset = load_ruleset(ruleset_id, self.rules_dir)
+        self._progress(batch_id, attempt, 10)
+
+        def found(_records: pd.DataFrame, niks: pd.Series) -> Evidence:
+            loaded = evidence.load(self.engine, niks.tolist, employer_id=scope)
+            use = evidence.Use(actor, loaded.looked_up, batch_id=batch_id)
+            evidence.record_uses(self.engine, loaded, [use])  # also the batch's notice
+            return loaded
+
+        # In a child process within the configured memory and time: a file that breaks
+        # its parser fails its batch with a RosterError and leaves this process running.
+        checked = pipeline.check_files(
+            [pipeline.Source(Path(stored), filename)],
+            ruleset,
+            found,
+            budget=self.budget,
+            start="forkserver",
+            cancel=self._lease.cancel if self._lease else None,
+            watch=pipeline.Watch(roster_read=lambda _: self._progress(batch_id, attempt, 40)),
+        )
+        read, result = checked.roster, checked.result(lang)
+        counted = checked.decisions if scope is None else self._for_coverage(checked, ruleset)
+        self._progress(batch_id, attempt, 60)
+        clear_results(self.results_dir, batch_id)
+        xlsx = self.results_dir / f"{batch_id}.xlsx"
+        csv = self.results_dir / f"{batch_id}.csv"
+        covered, coverage_xlsx = None, None
+        # Each file is written under a temporary name of this attempt and takes its final
+        # name only once all are complete and fsynced: a check killed mid-write leaves no
+        # partial result, and a worker that lost its claim never touches another's files.
+        moves = [(part(xlsx, attempt), xlsx), (part(csv, attempt), csv)]
+        try:
+            with paused_gc():
+                write_xlsx(result, part(xlsx, attempt), writer=self.xlsx_writer)
+                write_csv(result, part(csv, attempt))
+            if counted is not None and counted.evidence.registry is not None:
+                # With a registry, the batch also gets its Universal Coverage Jamsostek report.
+                coverage = compute_coverage(counted, lang)
+                coverage_xlsx = self.results_dir / f"{batch_id}-cakupan.xlsx"
+                draft = part(coverage_xlsx, attempt)
+                moves += [(draft, coverage_xlsx), (chart_path(draft), chart_path(coverage_xlsx))]
+                write_coverage(coverage, draft)
+                covered = coverage.to_json()
+            self._progress(batch_id, attempt, 85)
+            publish(moves)
+        finally:
+            for draft, _ in moves:
+                draft.unlink(missing_ok=True)  # gone once published; else never served
+        stored_rows = rows_for_store(checked)
+        sheets = [
+            {"source": s.source, "sheet": s.sheet, "header_row": s.header_row, "rows": s.rows}
+            for s in read.sheets
+        ]
+        finished = batches.finish(
+            self.sessions,
+            batch_id,
+            attempt,
+            rows=stored_rows,
+            summary=result.summary(),
+            sheets=sheets,
+            ruleset_version=ruleset.version,
+            result_xlsx=str(xlsx),
+            result_csv=str(csv),
+            coverage=covered,
+            result_coverage=str(coverage_xlsx) if coverage_xlsx else None,
+            actor=self.name,
+        )
+        if not finished:
+            raise LostClaim(batch_id)
+        log.info("batch %s done: %s", batch_id, result.summary())
+
+    def _for_coverage(self, checked: pipeline.CheckResult, ruleset: RuleSet) -> Decisions | None:
+        """An employer's upload judged on the whole registry, for its coverage report only:
+        coverage is branch staff's (an employer's key gets 403), and a worker protected
+        through another employer's NPP is protected all the same. The employer's own
+        results stay judged on its share. None without a registry."""
+        full = evidence.load(self.engine, checked.checked.niks[0].tolist)
+        if full.registry is None:
+            return None
+        return checked.checked.judged_again(ruleset, full)
+
+
+class _Lease:
+    """Keeps a claim alive while its batch is worked on: a renewal every third of the
+    lease, on a thread of its own, so that no stage (writing a million-row workbook takes
+    longer than a lease) lets another worker take over a batch whose worker lives. Each
+    renewal is also the worker's sign of life. A renewal that finds the claim lost sets
+    ``lost`` and ``cancel``: the check stops without writing. One the database refuses is
+    tried again at the next tick; the check finds out about the outage itself."""
+
+    def __init__(self, worker: Worker, batch_id: str, attempt: int) -> None:
+        self.worker = worker
+        self.batch_id = batch_id
+        self.attempt = attempt
+        self.lost = threading.Event()
+        self.cancel = threading.Event()  # set on a stop too: the parsing child is killed
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._renew, name="bsu-lease", daemon=True)
+
+    def __enter__(self) -> _Lease:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._done.set()
+        self._thread.join(self.worker.lease_seconds)
+
+    def _renew(self) -> None:
+        worker = self.worker
+        while not self._done.wait(worker.lease_seconds / 3):
+            worker.beat()
+            try:
+                held = batches.renew(
+                    worker.sessions, self.batch_id, self.attempt, worker.lease_seconds
+                )
+            except Exception as error:
+                # An outage: the check itself meets it, says so once and gives the batch
+                # back; here it is only noted, so as not to log it twice.
+                log.debug("lease of batch %s not renewed (%s)", self.batch_id, _named(error))
+                continue
+            if not held and not self._done.is_set():
+                self.lost.set()
+                self.cancel.set()
+                return
+
+
+def clear_results(folder: Path, batch_id: str) -> None:
+    """Delete whatever an earlier attempt left of a batch's result files: temporary files
+    of a write it was killed in, or files it renamed into place before it died. The batch
+    is not done (this attempt holds it), so none of them was ever served."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in [*folder.glob(f"{batch_id}*"), *folder.glob(f".{batch_id}*")]:
+        path.unlink(missing_ok=True)
+
+
+def rows_for_store(checked: pipeline.CheckResult) -> list[dict[str, Any]]:
+    """Each decision as a row of the store, with its reasons worded in both languages
+    (each explained once: the result's own language is reused)."""
+    explained = {lang: checked.checked.explained(lang) for lang in LANGS}
+    words = {lang: e.rows() for lang, e in explained.items()}
+    sources = (
+        {lang: e.evidence_rows() for lang, e in explained.items()}
+        if not checked.decisions.evidence.empty
+        else None
+    )
+    return [
+        {
+            **row,
+            "position": i,
+            "reasons_id": words["id"][i],
+            "reasons_en": words["en"][i],
+            "evidence": {lang: sources[lang][i] for lang in LANGS} if sources else None,
+        }
+        for i, row in enumerate(decided_rows(checked.result("id")))
+    ]
