@@ -119,7 +119,7 @@ class Server:
             "BSU_DATA_DIR": str(data_dir),
             "BSU_BENCH_ENDPOINT": "1",
             # One client address sends thousands of requests a second: measure the API,
-            # not the per-caller rate limit (bsu/api/limits.py).
+            # not the per-caller rate limit (bsu/api/limits/rate.py).
             "BSU_RATE_LIMIT_PER_MINUTE": "0",
             **(extra_env or {}),
         }

@@ -22,7 +22,8 @@ from sqlalchemy import event
 
 from bsu import evaluate, load_ruleset
 from bsu.core.records import frame
-from bsu.store import evidence, schema
+from bsu.rosters import extracts
+from bsu.store import evidence, imports, schema
 from bsu.store.db import make_engine
 
 CACHE = Path(__file__).resolve().parent / ".cache"
@@ -84,7 +85,9 @@ def main() -> None:
         engine = make_engine(url)
         schema.upgrade(engine)
         t = time.perf_counter()
-        done = evidence.import_registry(engine, path, dt.date(2025, 5, 2), "benchmark")
+        done = imports.import_registry(
+            engine, extracts.registry(path), dt.date(2025, 5, 2), "benchmark"
+        )
         took = time.perf_counter() - t
         print(f"import: {done.rows:,} rows in {took:.1f} s ({done.rows / took:,.0f} rows/s)")
 

@@ -104,7 +104,7 @@ def stage_read(spec: Spec) -> dict[str, Any]:
 
 def stage_evaluate(spec: Spec) -> dict[str, Any]:
     from bsu import evaluate
-    from bsu.results.report import Result
+    from bsu.results.model import Result
 
     roster, rules = _roster(spec)
     clock = Clock()
@@ -122,16 +122,16 @@ def stage_evaluate(spec: Spec) -> dict[str, Any]:
 
 def stage_write(spec: Spec) -> dict[str, Any]:
     from bsu import evaluate
-    from bsu.results.report import Result, write_csv, write_xlsx
+    from bsu.results import formats
+    from bsu.results.model import Result
 
     roster, rules = _roster(spec)
     result = Result.of(roster, evaluate(roster.records, rules))
     _preload()
     fmt = spec["fmt"]
     out = Path(spec["tmp"]) / f"hasil.{fmt}"
-    writer = write_xlsx if fmt == "xlsx" else write_csv
     clock = Clock()
-    clock.time("write", lambda: writer(result, out))
+    clock.time("write", lambda: formats.write(result, out))
     return clock.result(len(roster), bytes=out.stat().st_size)
 
 

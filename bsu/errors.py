@@ -1,9 +1,14 @@
 """Errors a person can act on, worded in Bahasa Indonesia first and English second.
 
-Each class carries the HTTP status the API answers it with (``bsu.api.errors`` turns any
-of them into ``{"error": {"code", "message"}}`` in one handler) and a stable code; the CLI
-ends with its exit code for them (``bsu.cli.common.fail``). A new kind of failure is a new
-class here, never a new code string tested somewhere else.
+Each class carries the HTTP status the API answers it with and a stable code: the API
+turns any of them into ``{"error": {"code", "message"}}`` in one place
+(``bsu.api.errors.answer``, which its exception handlers and its refusing middlewares all
+call), and the CLI ends with its exit code for them (``bsu.cli.common.fail``). A new kind
+of failure is a new class here, never a new status decided somewhere else: an instance may
+name a finer code for callers (``idempotency_key_reused`` is a ``BsuError``) but answers
+with its class's status. Only what no class names sets a status on the error, in
+``bsu.api.errors``: a framework status of its own (``http_error``), and 500 for an
+exception nobody raised on purpose (``internal_error``).
 
     BsuError                   422  every error this package raises on purpose
     ├── RosterError            422  a roster cannot be read as a roster (the user fixes it)
@@ -159,14 +164,19 @@ class Where:
     row: int | None = None
     column: str | None = None
 
-    def describe(self, lang: str = "id") -> str:
+    def describe(self) -> tuple[str, str]:
+        """Where, in Bahasa Indonesia and in English (an error carries both; this module
+        sits below the message catalogue, so it words its two place names itself)."""
+        return self._said(row="baris", column="kolom"), self._said(row="row", column="column")
+
+    def _said(self, *, row: str, column: str) -> str:
         parts = [self.file]
         if self.sheet:
             parts.append(f"sheet '{self.sheet}'")
         if self.row is not None:
-            parts.append(f"{'row' if lang == 'en' else 'baris'} {self.row}")
+            parts.append(f"{row} {self.row}")
         if self.column:
-            parts.append(f"{'column' if lang == 'en' else 'kolom'} '{self.column}'")
+            parts.append(f"{column} '{self.column}'")
         return ", ".join(parts)
 
 
@@ -183,8 +193,9 @@ class RosterError(BsuError):
         self.where = where
         self.problem = problem
         self.fix = fix
+        where_id, where_en = where.describe()
         super().__init__(
-            f"{where.describe('id')}: {problem[0]} {fix[0]}",
-            f"{where.describe('en')}: {problem[1]} {fix[1]}",
+            f"{where_id}: {problem[0]} {fix[0]}",
+            f"{where_en}: {problem[1]} {fix[1]}",
             code,
         )

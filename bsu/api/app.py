@@ -22,7 +22,16 @@ from bsu.api.auth import Gate
 from bsu.api.lang import language_of
 from bsu.api.plain import PlainText
 from bsu.api.request_id import RequestId
-from bsu.api.routes import audit, batches, check, coverage, health, page, rulesets
+from bsu.api.routes import (
+    audit,
+    batch_results,
+    batches,
+    check,
+    coverage,
+    health,
+    page,
+    rulesets,
+)
 from bsu.api.routes.check import Checker
 from bsu.api.schemas import CITATION_PLACEHOLDER, ErrorPublic
 from bsu.core.reasons import ReasonCode
@@ -117,6 +126,7 @@ def create_app(settings: Settings | None = None, run_worker: bool = True) -> Fas
         page.router,
         check.router,
         batches.router,
+        batch_results.router,
         coverage.router,
         audit.router,
         rulesets.router,

@@ -85,7 +85,10 @@ def _example(example: JsonValue) -> ConfigDict:
 
 
 class WorkerCheck(BaseModel):
-    """One worker, with the fields a roster row has; values may be typed as people type them."""
+    """One worker, with the fields a roster row has; values may be typed as people type them.
+
+    Its fields are the field registry's, in order (``bsu.core.fields``; a test holds them
+    together); here each keeps the types and description the OpenAPI document shows."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [WORKER_EXAMPLE]})
 

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from bsu.core.ruleset import Lang, RuleSet, load_ruleset, load_ruleset_file
+from bsu.core.words import both
 from bsu.errors import BsuError, RuleSetNotFound
 from bsu.rosters.readers import PARQUET_SUFFIXES, XLSX_SUFFIXES
 from bsu.service.settings import Settings
@@ -42,12 +43,7 @@ def chosen_ruleset(value: str | None, settings: Settings) -> RuleSet:
         return load_ruleset(value, settings.rules_dir)
     path = Path(value).expanduser()
     if not path.is_file():
-        raise RuleSetNotFound(
-            f"Berkas aturan {path} tidak ada. Beri id aturan (bsu rules list) atau jalur "
-            "berkas .yaml yang ada.",
-            f"The rule file {path} does not exist. Give a rule set id (bsu rules list) or "
-            "the path of an existing .yaml file.",
-        )
+        raise RuleSetNotFound(*both("cli_rule_file_missing", path=path))
     return load_ruleset_file(path)
 
 
@@ -86,9 +82,11 @@ def expand(paths: list[Path], skip: Path | None = None) -> list[Path]:
             and p.resolve() != skipped
         )
         if not found:
-            raise BsuError(
-                f"Folder {path} tidak berisi roster .xlsx atau .csv.",
-                f"Folder {path} holds no .xlsx or .csv roster.",
-            )
+            raise BsuError(*both("cli_folder_without_rosters", path=path))
         files.extend(found)
     return files
+
+
+def write_failed(path: Path, exc: OSError) -> BsuError:
+    """A result the system refused to write: the likely causes a person can fix."""
+    return BsuError(*both("cli_write_failed", path=path, reason=exc.strerror or exc))

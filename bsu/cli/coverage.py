@@ -22,14 +22,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bsu.cli.common import Language, chosen_ruleset, expand, fail, lang_of, out
+from bsu.cli.common import Language, chosen_ruleset, expand, fail, lang_of, out, write_failed
 from bsu.cli.evidence import evidence_for
 from bsu.core.ruleset import Lang
+from bsu.core.words import both, say
 from bsu.coverage import compute as cov
 from bsu.errors import BsuError
 from bsu.rosters import sandbox
 from bsu.service import pipeline
 from bsu.service.settings import Settings
+from bsu.values.numbers import percent
 
 coverage_app = typer.Typer(
     no_args_is_help=True,
@@ -72,10 +74,7 @@ def coverage(
     language: Lang = lang_of(lang, settings)
     try:
         if out_path is not None and out_path.suffix.lower() != ".xlsx":
-            raise BsuError(
-                f"--out harus berakhiran .xlsx, bukan '{out_path.suffix}'.",
-                f"--out must end in .xlsx, not '{out_path.suffix}'.",
-            )
+            raise BsuError(*both("cli_coverage_out_suffix", suffix=out_path.suffix))
         ruleset = chosen_ruleset(rules, settings)
         files = expand(rosters, skip=out_path)
         checked = pipeline.check_files(
@@ -105,83 +104,47 @@ def _write(result: cov.Coverage, path: Path) -> None:
     try:
         write_xlsx(result, path)
     except OSError as exc:
-        raise BsuError(
-            f"Hasil tidak dapat ditulis ke {path} ({exc.strerror or exc}). Periksa bahwa folder "
-            "itu ada, dapat ditulisi, dan berkasnya tidak sedang dibuka di Excel.",
-            f"The result cannot be written to {path} ({exc.strerror or exc}). Check that the "
-            "folder exists, is writable, and the file is not open in Excel.",
-        ) from exc
+        raise write_failed(path, exc) from exc
 
 
 def _print(result: cov.Coverage, path: Path | None) -> None:
-    en = result.lang == "en"
-    labels = cov.LABELS[result.lang]
-    employers = Table(title="Per employer" if en else "Per pemberi kerja")
-    employers.add_column("Employer (file)" if en else "Pemberi kerja (berkas)", overflow="fold")
-    _add_counts(employers, result.lang)
+    lang = result.lang
+    labels = cov.LABELS[lang]
+    employers = Table(title=say("cli_coverage_by_employer", lang))
+    employers.add_column(say("cli_coverage_employer", lang), overflow="fold")
+    _add_counts(employers, lang)
     for record in result.by_employer.to_dict("records"):
-        employers.add_row(escape(str(record["employer"])), *_cells(record, result.lang))
-    employers.add_row("Total", *_cells(result.totals, result.lang), style="bold")
+        employers.add_row(escape(str(record["employer"])), *_cells(record, lang))
+    employers.add_row("Total", *_cells(result.totals, lang), style="bold")
     out.print(employers)
 
-    regions = Table(title="Per work region" if en else "Per wilayah kerja")
+    regions = Table(title=say("cli_coverage_by_region", lang))
     regions.add_column(labels["province"], overflow="fold")
     regions.add_column(labels["region"], overflow="fold")
-    _add_counts(regions, result.lang)
+    _add_counts(regions, lang)
     for record in result.by_region.to_dict("records"):
-        regions.add_row(
-            str(record["province"]), str(record["region"]), *_cells(record, result.lang)
-        )
-    regions.add_row("Total", "", *_cells(result.totals, result.lang), style="bold")
+        regions.add_row(str(record["province"]), str(record["region"]), *_cells(record, lang))
+    regions.add_row("Total", "", *_cells(result.totals, lang), style="bold")
     out.print(regions)
 
     out.print(f"[dim]{result.definition}[/]")
     if result.registry:
-        said = "Registry data as of" if en else "Data peserta per"
-        out.print(f"{said}: {', '.join(result.registry)}")
+        out.print(say("cli_coverage_registry_as_of", lang, dates=", ".join(result.registry)))
     reach = int(result.totals["outreach"])
-    if en:
-        out.print(f"Outreach list: {reach:,} workers not yet protected.")
-    else:
-        out.print(f"Daftar jangkauan: {reach:,} pekerja belum terlindungi.")
+    out.print(say("cli_coverage_outreach", lang, count=f"{reach:,}"))
     if path is None:
-        hint = (
-            "The full list (with NIKs): --out COVERAGE.xlsx or --format json"
-            if en
-            else "Daftar lengkap (dengan NIK): --out CAKUPAN.xlsx atau --format json"
-        )
-        out.print(f"[dim]{hint}[/]")
+        out.print(f"[dim]{say('cli_coverage_hint', lang)}[/]")
     else:
         from bsu.coverage.workbook import chart_path
 
-        said = "Written to" if en else "Ditulis ke"
-        out.print(f"{said}: {path} ({chart_path(path).name})")
-
-
-# Short headings for a terminal; the workbook has the long ones (``coverage.LABELS``).
-SHORT = {
-    "id": {
-        "workers": "Pekerja",
-        cov.ACTIVE: "Aktif",
-        cov.INACTIVE: "Tdk aktif",
-        cov.NOT_REGISTERED: "Blm terdaftar",
-        cov.NIK_UNUSABLE: "NIK tak sah",
-        "coverage_pct": "Cakupan",
-    },
-    "en": {
-        "workers": "Workers",
-        cov.ACTIVE: "Active",
-        cov.INACTIVE: "Inactive",
-        cov.NOT_REGISTERED: "Unregistered",
-        cov.NIK_UNUSABLE: "Bad NIK",
-        "coverage_pct": "Coverage",
-    },
-}
+        out.print(say("cli_coverage_written", lang, path=path, chart=chart_path(path).name))
 
 
 def _add_counts(table: Table, lang: Lang) -> None:
+    """Short headings for a terminal (``cli_coverage_short_*``); the workbook has the long
+    ones (``coverage.LABELS``)."""
     for key in (*cov.COUNTS, "coverage_pct"):
-        table.add_column(SHORT[lang][key], justify="right", no_wrap=True)
+        table.add_column(say(f"cli_coverage_short_{key}", lang), justify="right", no_wrap=True)
 
 
 def _cells(record: Mapping[Any, Any], lang: Lang) -> list[str]:
@@ -191,6 +154,5 @@ def _cells(record: Mapping[Any, Any], lang: Lang) -> list[str]:
     if pct is None or pct != pct:  # None or NaN: no workers
         cells.append("-")
     else:
-        text = f"{float(pct):.1f}%"
-        cells.append(text.replace(".", ",") if lang == "id" else text)
+        cells.append(percent(float(pct), lang))
     return cells

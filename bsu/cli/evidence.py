@@ -13,7 +13,9 @@ import typer
 from bsu.cli.common import err, fail, out
 from bsu.core.evidence import LIST_KINDS, NO_EVIDENCE, Evidence, notice_words
 from bsu.core.ruleset import Lang
+from bsu.core.words import both, say
 from bsu.errors import BsuError
+from bsu.rosters import extracts, sandbox
 from bsu.service.settings import Settings
 
 if TYPE_CHECKING:  # SQLAlchemy loads only when a store is used: `bsu check` starts faster
@@ -49,13 +51,8 @@ def store_engine(settings: Settings, create: bool) -> Engine | None:
             if settings.database_url
             else str(settings.data_dir / "bsu.db")
         )
-        raise BsuError(
-            f"Basis data bukti ({where}) tidak dapat dibuka: {type(exc).__name__}. Periksa "
-            "BSU_DATABASE_URL atau BSU_DATA_DIR.",
-            f"The evidence store ({where}) cannot be opened: {type(exc).__name__}. Check "
-            "BSU_DATABASE_URL or BSU_DATA_DIR.",
-            code="store_unavailable",
-        ) from exc
+        words = both("evidence_store_unavailable", where=where, error=type(exc).__name__)
+        raise BsuError(*words, code="store_unavailable") from exc
     return engine
 
 
@@ -81,7 +78,7 @@ def evidence_notice(found: Evidence, lang: Lang) -> dict[str, Any] | None:
         return None
     words = notice_words(notice, lang)
     err.print(
-        f"[bold]{'Evidence' if lang == 'en' else 'Bukti'}:[/] {words}", markup=True, soft_wrap=True
+        f"[bold]{say('evidence_notice_label', lang)}:[/] {words}", markup=True, soft_wrap=True
     )
     return {**notice, "message": words}
 
@@ -98,7 +95,7 @@ def registry_import(
     as_of: AsOf = None,
 ) -> None:
     """Muat ekstrak data peserta. / Load a participant registry extract."""
-    from bsu.store import evidence
+    from bsu.store import imports
 
     settings = Settings()
     day = (as_of or dt.datetime.now()).date()
@@ -106,7 +103,8 @@ def registry_import(
         engine = store_engine(settings, create=True)
         assert engine is not None
         try:
-            done = evidence.import_registry(engine, file, day, getpass.getuser())
+            extract = extracts.registry(file, sandbox.Budget.of(settings))
+            done = imports.import_registry(engine, extract, day, getpass.getuser())
         finally:
             engine.dispose()
     except BsuError as error:
@@ -152,7 +150,7 @@ def exclusions_import(
     as_of: AsOf = None,
 ) -> None:
     """Muat daftar pengecualian. / Load an exclusion list."""
-    from bsu.store import evidence
+    from bsu.store import imports
 
     settings = Settings()
     day = (as_of or dt.datetime.now()).date()
@@ -160,8 +158,9 @@ def exclusions_import(
         engine = store_engine(settings, create=True)
         assert engine is not None
         try:
-            done = evidence.import_exclusions(
-                engine, kind.lower(), file, source or file.name, day, getpass.getuser()
+            extract = extracts.exclusion_list(file, sandbox.Budget.of(settings))
+            done = imports.import_exclusions(
+                engine, kind.lower(), extract, source or file.name, day, getpass.getuser()
             )
         finally:
             engine.dispose()

@@ -9,12 +9,16 @@ tables; loading them from the store is ``bsu.store.evidence``'s job.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 
 from bsu.core.ruleset import Lang
+from bsu.core.words import both, say
+from bsu.errors import BsuError
 
 # The registry frame: index ``nik`` (unique, 16-digit text); canonical values.
 REGISTRY_COLUMNS = (
@@ -28,7 +32,39 @@ REGISTRY_COLUMNS = (
     "employer_name",
     "label",  # which extract: e.g. "ekstrak 2025-05-02, registri.csv"
 )
-LIST_KINDS = ("asn", "tni", "polri", "pkh")
+
+
+@dataclass(frozen=True)
+class Proof:
+    """What a NIK on a list of one kind proves: the roster field the list overrules
+    (a name in ``bsu.core.fields``), the parsed value it sets there, and the text shown
+    in place of the roster's cell (None: the cell is shown as typed)."""
+
+    field: str
+    value: str | bool
+    shown: str | None = None
+
+
+# Every kind of exclusion list bsu knows, with what it proves. A list of any other kind
+# is refused (``proof_of``): a new list (say, Kartu Prakerja) needs its own entry here,
+# and a field and a criterion that read it; it is never taken for another list.
+LIST_KINDS: Mapping[str, Proof] = MappingProxyType(
+    {
+        "asn": Proof("employment_status", "asn", "ASN"),
+        "tni": Proof("employment_status", "tni", "TNI"),
+        "polri": Proof("employment_status", "polri", "POLRI"),
+        "pkh": Proof("pkh_recipient", True),
+    }
+)
+
+
+def proof_of(kind: str) -> Proof:
+    """What a list of ``kind`` proves; an unknown kind is an error, never a guess."""
+    proof = LIST_KINDS.get(kind)
+    if proof is None:
+        words = both("core_list_unknown", kind=kind, kinds=", ".join(LIST_KINDS))
+        raise BsuError(*words, code="list_unknown")
+    return proof
 
 
 @dataclass(frozen=True)
@@ -38,6 +74,9 @@ class ExclusionList:
     kind: str  # one of LIST_KINDS
     niks: pd.Index  # object dtype: a plain hash lookup, fast for isin
     label: str  # e.g. "PKH 2025-06-01 (Kemensos)"
+
+    def __post_init__(self) -> None:
+        proof_of(self.kind)
 
 
 @dataclass(frozen=True)
@@ -133,38 +172,25 @@ NO_EVIDENCE = Evidence()
 
 def notice_words(notice: dict[str, Any], lang: Lang) -> str:
     """The notice in words: which extract and lists overruled the roster, with dates."""
-    en = lang == "en"
     parts = []
     for r in notice.get("registry", []):
         name = f" {r['file']}" if r.get("file") else ""
-        parts.append(
-            f"BPJS Ketenagakerjaan participant data{name} (as of {r['as_of']})"
-            if en
-            else f"data peserta BPJS Ketenagakerjaan{name} (per {r['as_of']})"
-        )
+        parts.append(say("core_notice_registry", lang, name=name, as_of=r["as_of"]))
     for x in notice.get("lists", []):
         name = f" {x['file']}" if x.get("file") else ""
         parts.append(
-            f"{x['list'].upper()} list{name} (as of {x['as_of']}, source {x['source']})"
-            if en
-            else f"daftar {x['list'].upper()}{name} (per {x['as_of']}, sumber {x['source']})"
+            say(
+                "core_notice_list",
+                lang,
+                list=x["list"].upper(),
+                name=name,
+                as_of=x["as_of"],
+                source=x["source"],
+            )
         )
     used = "; ".join(parts)
-    if notice.get("scope") == "employer":
-        if en:
-            return (
-                f"Loaded evidence was used for the workers registered at your NPP: {used}. "
-                "For them it outranks what the roster says; every other worker was judged "
-                "on the roster alone."
-            )
-        return (
-            f"Data yang dimuat petugas dipakai untuk pekerja yang terdaftar di NPP Anda: "
-            f"{used}. Untuk mereka data itu mengalahkan isi roster; pekerja lain diperiksa "
-            "hanya dari isi roster."
-        )
-    if en:
-        return f"Loaded evidence was used and outranks what the roster says: {used}."
-    return f"Data yang dimuat dipakai dan mengalahkan isi roster: {used}."
+    scope = "employer" if notice.get("scope") == "employer" else "all"
+    return say(f"core_notice_{scope}", lang, used=used)
 
 
 def registry_frame(rows: pd.DataFrame) -> pd.DataFrame:

@@ -9,6 +9,7 @@ that carry a reason), never by formatting row after row.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,8 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bsu.core.engine import Decisions, More
+from bsu.core.duplicates import More
+from bsu.core.engine import Decisions
 from bsu.core.evidence import NO_EVIDENCE, Evidence
+from bsu.core.fields import EVIDENCE_COLUMNS, REGISTRY
 from bsu.core.reasons import ReasonCode
 from bsu.core.ruleset import Lang, RuleSet
 from bsu.values.numbers import rupiah
@@ -134,15 +137,8 @@ def explain(decisions: Decisions, lang: Lang = "id") -> Explanation:
 
 
 # The roster fields that evidence from the store can replace, and where the engine notes
-# which evidence it used for them.
-EVIDENCE_OF = {
-    "participant_status": "evidence_participation",
-    "registered_on": "evidence_participation",
-    "participant_category": "evidence_participation",
-    "wage": "evidence_wage",
-    "employment_status": "evidence_employment",
-    "pkh_recipient": "evidence_pkh",
-}
+# which evidence it used for them (declared with each field).
+EVIDENCE_OF = {f.name: f.evidence for f in REGISTRY if f.evidence is not None}
 
 
 def fill(template: str, rows: pd.Index, values: _Values) -> pd.Series:
@@ -170,10 +166,10 @@ class _Values:
             "nik_birth": lambda r: frame.loc[r, "nik"].str.slice(6, 12),
             "rows": lambda r: self._places(r, "duplicate_of"),
             "employers": lambda r: self._places(r, "duplicate_elsewhere"),
-            "evidence_participation": lambda r: self._evidence(r, "evidence_participation"),
-            "evidence_wage": lambda r: self._evidence(r, "evidence_wage"),
-            "evidence_pkh": lambda r: self._evidence(r, "evidence_pkh"),
-            "evidence_employment": lambda r: self._evidence(r, "evidence_employment"),
+            **{
+                column: functools.partial(self._evidence, column=column)
+                for column in EVIDENCE_COLUMNS
+            },
             "wage_note": self._wage_note,
             "roster_wage": lambda r: _money(frame.loc[r, "roster_wage"]),
             "label": lambda r: (

@@ -77,7 +77,7 @@ _BITS = {code: 1 << i for i, code in enumerate(ReasonCode)}
 
 # The reasons each criterion can give, by the criterion's id in the rule sets. The rule-set
 # loader checks that a rule set words every one of them, and the engine that each check
-# (``engine.CHECKS``) gives no other: here, so that both read it and neither imports the
+# (``checks.CHECKS``) gives no other: here, so that both read it and neither imports the
 # other.
 CRITERION_REASONS: dict[str, frozenset[ReasonCode]] = {
     "citizen_with_nik": frozenset(

@@ -12,26 +12,16 @@ from typing import Any
 
 import pandas as pd
 
+from bsu.core.fields import NAMES
+
 # Where a record came from.
 SOURCE = "source"
 SHEET = "sheet"
 ROW = "row"
 LOCATION = (SOURCE, SHEET, ROW)
 
-# The worker's fields.
-FIELDS = (
-    "nik",
-    "name",
-    "wage",
-    "kpj",
-    "participant_status",
-    "participant_category",
-    "registered_on",
-    "region",
-    "province",
-    "employment_status",
-    "pkh_recipient",
-)
+# The worker's fields, in the order of their declarations (``bsu.core.fields``).
+FIELDS = NAMES
 COLUMNS = LOCATION + FIELDS
 
 

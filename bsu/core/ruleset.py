@@ -3,157 +3,40 @@
 A rule set carries everything a decision depends on: parameters with their citations,
 the criteria, the reasons each criterion gives with their wording in Bahasa Indonesia and
 English, and the reference tables (regions, minimum wages). A typo in a rule file is a
-``RuleSetError`` naming the file and the field, never a crash later in the engine.
+``RuleSetError`` naming the file and the field, never a crash later in the engine. The
+file's schema is ``bsu.core.rulefile``; this module finds, reads and caches rule sets.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import pandas as pd
 import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import ValidationError
 
-from bsu.core.reasons import CRITERION_REASONS, Outcome, ReasonCode
+from bsu.core.reasons import Outcome, ReasonCode
+from bsu.core.rulefile import LANGS, Criterion, Lang, RuleSetFile, Text, check_complete
 from bsu.errors import RuleSetError, RuleSetNotFound
 
-Lang = Literal["id", "en"]
-LANGS: tuple[Lang, ...] = ("id", "en")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(_Model):
-    """Wording in Bahasa Indonesia (the default) and English."""
-
-    id: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def in_(self, lang: Lang) -> str:
-        return self.en if lang == "en" else self.id
-
-
-class LegalBasis(_Model):
-    name: str
-    short: str
-    note: str | None = None
-    source_url: str
-
-
-class Parameter(_Model):
-    value: bool | int | float | str | dt.date | list[str]
-    citation: str
-    confirmed: bool
-    note: str | None = None
-    source_url: str
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _dates_are_dates(cls, value: Any) -> Any:
-        """YAML dates arrive as text (see the loader); an ISO date must be a real day."""
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return dt.date.fromisoformat(value)
-        return value
-
-
-class Reason(_Model):
-    outcome: Outcome
-    message: Text
-
-
-class Criterion(_Model):
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    title: Text
-    citation: str
-    confirmed: bool
-    evidence: list[str] = Field(min_length=1)
-    reasons: dict[ReasonCode, Reason] = Field(min_length=1)
-
-
-class Effective(_Model):
-    from_: dt.date = Field(alias="from")
-    to: dt.date
-
-
-class Tables(_Model):
-    regions: str
-    # None: the round has a regional rule whose minimum wages are not sourced here.
-    minimum_wages: str | None = None
-
-
-class RuleSetFile(_Model):
-    """The YAML document, field for field."""
-
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
-    version: str
-    title: Text
-    legal_basis: list[LegalBasis] = Field(min_length=1)
-    citation_prefix: str
-    effective: Effective
-    parameters: dict[str, Parameter]
-    tables: Tables
-    criteria: list[Criterion] = Field(min_length=1)
-    phrases: dict[str, Text]
-
-    @model_validator(mode="after")
-    def _each_reason_once(self) -> RuleSetFile:
-        seen: dict[ReasonCode, str] = {}
-        for criterion in self.criteria:
-            for code in criterion.reasons:
-                if code in seen:
-                    raise ValueError(
-                        f"reason {code} is listed under both {seen[code]} and {criterion.id}"
-                    )
-                seen[code] = criterion.id
-        ids = [c.id for c in self.criteria]
-        if len(ids) != len(set(ids)):
-            raise ValueError("two criteria share one id")
-        return self
-
-
-# Parameters the engine reads, with the type each must have.
-REQUIRED_PARAMETERS: dict[str, type | tuple[type, ...]] = {
-    "wage_cap_idr": (int, float),
-    "wage_cap_inclusive": bool,
-    "participation_cutoff": dt.date,
-    "participant_category": str,
-    "benefit_idr": (int, float),
-    "excluded_employment": list,
-}
-# Parameters a round may leave out: without a rounding there is no regional cap rule.
-OPTIONAL_PARAMETERS: dict[str, type | tuple[type, ...]] = {
-    "regional_cap_rounding_idr": (int, float),
-}
-# Phrases the reports are built from.
-REQUIRED_PHRASES = (
-    "cap_basis_general",
-    "cap_basis_regional",
-    "cap_basis_highest",
-    "region_missing",
-    "region_unrecognised",
-    "region_ambiguous",
-    "region_too_coarse",
-    "region_conflict",
-    "region_caps_unsourced",
-    "location_same_sheet",
-    "location_other_sheet",
-    "location_more",
-)
+# Where the many modules that name a language or a wording import them from.
+__all__ = [
+    "LANGS",
+    "CitedReason",
+    "Lang",
+    "RuleSet",
+    "Text",
+    "available",
+    "load_ruleset",
+    "load_ruleset_file",
+    "rules_dir",
+    "unknown_ruleset",
+]
 
 
 @dataclass(frozen=True)
@@ -313,7 +196,7 @@ def _load(path: Path) -> RuleSet:
             f"{path}: isian aturan tidak sah: {problems}",
             f"{path}: invalid rule set field: {problems}",
         ) from exc
-    _check_complete(path, spec)
+    check_complete(path, spec)
     regions = _read_table(path.parent / spec.tables.regions, "tables.regions", REGION_COLUMNS)
     if spec.tables.minimum_wages is None:
         wages = pd.DataFrame({c: pd.Series(dtype=object) for c in WAGE_COLUMNS})
@@ -338,50 +221,6 @@ def _load(path: Path) -> RuleSet:
 
 REGION_COLUMNS = ("code", "level", "name", "province_code", "province_name", "source")
 WAGE_COLUMNS = ("region_code", "region_name", "kind", "amount_idr", "source_url")
-
-
-def _check_complete(path: Path, spec: RuleSetFile) -> None:
-    problems: list[str] = []
-    for name, kind in REQUIRED_PARAMETERS.items():
-        param = spec.parameters.get(name)
-        if param is None:
-            problems.append(f"parameters.{name}: missing")
-        elif not _is(param.value, kind):
-            problems.append(f"parameters.{name}: wrong type {type(param.value).__name__}")
-    for name, kind in OPTIONAL_PARAMETERS.items():
-        param = spec.parameters.get(name)
-        if param is not None and not _is(param.value, kind):
-            problems.append(f"parameters.{name}: wrong type {type(param.value).__name__}")
-    # A round may leave criteria out; those it lists must word every reason they give.
-    for criterion in spec.criteria:
-        codes = CRITERION_REASONS.get(criterion.id)
-        if codes is None:
-            known = ", ".join(sorted(CRITERION_REASONS))
-            problems.append(f"criteria.{criterion.id}: unknown criterion (known: {known})")
-            continue
-        problems += [
-            f"criteria.{criterion.id}.reasons: no wording for {code}"
-            for code in sorted(codes - set(criterion.reasons))
-        ]
-        problems += [
-            f"criteria.{criterion.id}.reasons: {code} is not a reason of this criterion"
-            for code in sorted(set(criterion.reasons) - codes)
-        ]
-    problems += [
-        f"phrases.{name}: missing" for name in REQUIRED_PHRASES if name not in spec.phrases
-    ]
-    if problems:
-        joined = "; ".join(problems)
-        raise RuleSetError(
-            f"{path}: aturan tidak lengkap: {joined}", f"{path}: incomplete rule set: {joined}"
-        )
-
-
-def _is(value: Any, kind: type | tuple[type, ...]) -> bool:
-    """isinstance, except that a bool is not a number (YAML true is not 1)."""
-    if isinstance(value, bool):
-        return kind is bool or (isinstance(kind, tuple) and bool in kind)
-    return isinstance(value, kind)
 
 
 def _read_table(path: Path, field: str, columns: tuple[str, ...]) -> pd.DataFrame:

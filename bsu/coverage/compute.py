@@ -32,6 +32,7 @@ uses to register them.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 from bsu.core.engine import Decisions
-from bsu.core.ruleset import Lang
+from bsu.core.ruleset import LANGS, Lang
+from bsu.core.words import both, say
 from bsu.errors import BsuError
 from bsu.values import vocabulary
 
@@ -52,85 +54,48 @@ COUNTS = ("workers", *CLASSES)
 OUTREACH = (NOT_REGISTERED, INACTIVE)  # who the branch contacts, and why
 
 UNKNOWN_REGION = "Tidak diketahui / Unknown"
-_NO_FILE = {"id": "(tanpa nama berkas)", "en": "(no file name)"}
-_PROVINCE_ONLY = {"id": " (kab/kota tidak disebut)", "en": " (regency/city not given)"}
+# Why a worker is on the outreach list: the catalogue key of each reason.
+WHY = {NOT_REGISTERED: "coverage_why_not_registered", INACTIVE: "coverage_why_inactive"}
 
-WHY = {
-    NOT_REGISTERED: {
-        "id": "Belum terdaftar di BPJS Ketenagakerjaan",
-        "en": "Not registered with BPJS Ketenagakerjaan",
-    },
-    INACTIVE: {
-        "id": "Terdaftar, tetapi tidak aktif",
-        "en": "Registered, but not active",
-    },
-}
-DEFINITION = {
-    "id": (
-        "Cakupan (%) = pekerja terdaftar dan aktif ÷ seluruh pekerja di roster × 100, "
-        "dibulatkan ke bawah satu desimal (100% berarti semua pekerja). Status diambil dari "
-        "data peserta BPJS Ketenagakerjaan, bukan dari roster. Pekerja dengan NIK tidak "
-        "dapat dipakai tetap dihitung dalam penyebut: belum terbukti terlindungi. Pekerja "
-        "yang tercantum di roster dua pemberi kerja dihitung pada masing-masing."
-    ),
-    "en": (
-        "Coverage (%) = workers registered and active ÷ all workers on the rosters × 100, "
-        "rounded down to one decimal (100% means every worker). Status comes from the BPJS "
-        "Ketenagakerjaan participant registry, not from the roster. Workers whose NIK is "
-        "unusable stay in the denominator: they are not shown to be protected. A worker on "
-        "two employers' rosters counts on each."
-    ),
-}
 
-# Column headings, shared by the workbook and the terminal.
-LABELS: dict[str, dict[str, str]] = {
-    "id": {
-        "employer": "Pemberi kerja (berkas roster)",
-        "province_code": "Kode provinsi",
-        "province": "Provinsi",
-        "region_code": "Kode wilayah",
-        "region": "Wilayah kerja",
-        "workers": "Pekerja di roster",
-        ACTIVE: "Terdaftar & aktif",
-        INACTIVE: "Terdaftar, tidak aktif",
-        NOT_REGISTERED: "Belum terdaftar",
-        NIK_UNUSABLE: "NIK tidak dapat dipakai",
-        "coverage_pct": "Cakupan (%)",
-        "source": "Berkas",
-        "sheet": "Sheet",
-        "row": "Baris",
-        "nik": "NIK",
-        "name": "Nama",
-        "region_raw": "Wilayah di roster",
-        "why": "Kode alasan",
-        "why_text": "Alasan",
-        "employers": "Pemberi kerja",
-        "outreach": "Perlu dijangkau",
-    },
-    "en": {
-        "employer": "Employer (roster file)",
-        "province_code": "Province code",
-        "province": "Province",
-        "region_code": "Region code",
-        "region": "Work region",
-        "workers": "Workers on rosters",
-        ACTIVE: "Registered & active",
-        INACTIVE: "Registered, not active",
-        NOT_REGISTERED: "Not registered",
-        NIK_UNUSABLE: "NIK unusable",
-        "coverage_pct": "Coverage (%)",
-        "source": "File",
-        "sheet": "Sheet",
-        "row": "Row",
-        "nik": "NIK",
-        "name": "Name",
-        "region_raw": "Region on roster",
-        "why": "Reason code",
-        "why_text": "Reason",
-        "employers": "Employers",
-        "outreach": "To reach",
-    },
-}
+class _Labels(Mapping[str, dict[str, str]]):
+    """Column headings by language (``LABELS[lang][column]``), shared by the workbook and
+    the terminal; worded in ``rules/words/coverage.yaml`` (``coverage_column_*``)."""
+
+    COLUMNS = (
+        "employer",
+        "province_code",
+        "province",
+        "region_code",
+        "region",
+        "workers",
+        *CLASSES,
+        "coverage_pct",
+        "source",
+        "sheet",
+        "row",
+        "nik",
+        "name",
+        "region_raw",
+        "why",
+        "why_text",
+        "employers",
+        "outreach",
+    )
+
+    def __getitem__(self, lang: str) -> dict[str, str]:
+        if lang not in LANGS:
+            raise KeyError(lang)
+        return {c: say(f"coverage_column_{c}", lang) for c in self.COLUMNS}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+
+LABELS = _Labels()
 
 EMPLOYER_COLUMNS = ("employer", *COUNTS, "coverage_pct")
 REGION_COLUMNS = ("province_code", "province", "region_code", "region", *COUNTS, "coverage_pct")
@@ -154,12 +119,7 @@ OUTREACH_COLUMNS = (
 def registry_missing() -> BsuError:
     """Coverage needs the registry: a roster's own claims prove nothing."""
     return BsuError(
-        "Cakupan kepesertaan tidak dapat dihitung tanpa data peserta BPJS Ketenagakerjaan: "
-        "roster hanya memuat klaim pemberi kerja. Muat ekstrak data peserta dahulu "
-        "(bsu registry import BERKAS --as-of TANGGAL), lalu periksa lagi.",
-        "Coverage cannot be computed without the BPJS Ketenagakerjaan participant registry: "
-        "a roster only holds the employer's claims. Load a registry extract first "
-        "(bsu registry import FILE --as-of DATE), then check again.",
+        *both("coverage_registry_missing"),
         code="registry_missing",
     )
 
@@ -183,7 +143,7 @@ class Coverage:
 
     @property
     def definition(self) -> str:
-        return DEFINITION[self.lang]
+        return say("coverage_definition", self.lang)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON values (no NaN, no numpy types): what the API serves."""
@@ -207,7 +167,7 @@ def compute(decisions: Decisions, lang: Lang = "id") -> Coverage:
         raise registry_missing()
     f = decisions.frame
     klass = _classify(f)
-    employer = _text(f["source"]).replace("", _NO_FILE[lang])
+    employer = _text(f["source"]).replace("", say("coverage_no_file", lang))
     province_code, province, region_code, region = _regions(f, decisions, lang)
     dummies = pd.DataFrame(
         {c: klass.eq(c).astype(np.int64) for c in CLASSES}, index=f.index
@@ -250,7 +210,7 @@ def compute(decisions: Decisions, lang: Lang = "id") -> Coverage:
             "region": region[reach],
             "region_raw": f["region_raw"][reach],
             "why": why,
-            "why_text": why.map({k: v[lang] for k, v in WHY.items()}),
+            "why_text": why.map({k: say(key, lang) for k, key in WHY.items()}),
         }
     ).reset_index(drop=True)
     outreach = outreach.astype(object).where(outreach.notna(), None)
@@ -294,7 +254,7 @@ def _regions(
     province = province_code.map(names)
     region = code.map(names)
     province_level = code.str.len().eq(2)
-    region = region.where(~province_level, province + _PROVINCE_ONLY[lang])
+    region = region.where(~province_level, province + say("coverage_province_only", lang))
     known = region.notna() & province.notna()
     return (
         province_code.where(known, ""),

@@ -16,6 +16,8 @@ from typing import Any
 
 import pandas as pd
 
+from bsu.core.ruleset import Lang
+from bsu.core.words import say
 from bsu.coverage.compute import (
     COUNTS,
     EMPLOYER_COLUMNS,
@@ -33,47 +35,6 @@ BY_EMPLOYER = "Per Pemberi Kerja"
 BY_REGION = "Per Wilayah"
 OUTREACH = "Daftar Jangkauan"
 CHART_BARS = 25  # most bars per panel: the lowest coverage first, where outreach is needed
-
-_TEXT = {
-    "id": {
-        "title": "Cakupan Kepesertaan BPJS Ketenagakerjaan (Universal Coverage Jamsostek)",
-        "ruleset": "Aturan",
-        "version": "versi",
-        "registry": "Data peserta per",
-        "made": "Dibuat pada",
-        "total": "Jumlah",
-        "definition": "Cara menghitung",
-        "by_province": "Per provinsi",
-        "chart_employer": "Cakupan per pemberi kerja",
-        "chart_region": "Cakupan per wilayah kerja",
-        "chart_x": "Terdaftar & aktif (% pekerja di roster)",
-        "chart_all": "Semua",
-        "chart_lowest": "{shown} terendah dari {total}",
-        "chart_none": "Tidak ada data",
-        "chart_overall": "Seluruh roster: {pct}",
-        "chart_title": (
-            "Cakupan kepesertaan: {pct} pekerja terdaftar & aktif ({active} dari {workers})"
-        ),
-    },
-    "en": {
-        "title": "BPJS Ketenagakerjaan coverage (Universal Coverage Jamsostek)",
-        "ruleset": "Rule set",
-        "version": "version",
-        "registry": "Registry data as of",
-        "made": "Made on",
-        "total": "Total",
-        "definition": "How it is computed",
-        "by_province": "By province",
-        "chart_employer": "Coverage by employer",
-        "chart_region": "Coverage by work region",
-        "chart_x": "Registered & active (% of workers on rosters)",
-        "chart_all": "All",
-        "chart_lowest": "lowest {shown} of {total}",
-        "chart_none": "No data",
-        "chart_overall": "All rosters: {pct}",
-        "chart_title": "Coverage: {pct} of workers registered & active ({active} of {workers})",
-    },
-}
 
 
 def chart_path(path: Path) -> Path:
@@ -171,8 +132,8 @@ def _write_summary(book: Any, fmt: _Formats, coverage: Coverage, png: bytes) -> 
     """Totals, the definition of the percentage, totals per province, and the chart.
 
     Written top to bottom (the workbook streams rows); the chart sits to the right."""
-    text = _TEXT[coverage.lang]
-    labels = LABELS[coverage.lang]
+    lang = coverage.lang
+    labels = LABELS[lang]
     totals = coverage.totals
     sheet = book.add_worksheet(SUMMARY)
     sheet.set_column(0, 0, 38)
@@ -184,12 +145,13 @@ def _write_summary(book: Any, fmt: _Formats, coverage: Coverage, png: bytes) -> 
         "coverage-chart.png",
         {"image_data": io.BytesIO(png), "x_scale": 0.75, "y_scale": 0.75},
     )
-    sheet.write_string(0, 0, text["title"], fmt.title)
+    sheet.write_string(0, 0, say("coverage_workbook_title", lang), fmt.title)
     rules = coverage.ruleset
+    version = f"{say('coverage_workbook_version', lang)} {rules.get('version', '')}"
     meta = [
-        (text["ruleset"], f"{rules.get('id', '')} ({text['version']} {rules.get('version', '')})"),
-        (text["registry"], ", ".join(coverage.registry) or "-"),
-        (text["made"], dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
+        (say("rule_set", lang), f"{rules.get('id', '')} ({version})"),
+        (say("coverage_workbook_registry", lang), ", ".join(coverage.registry) or "-"),
+        (say("coverage_workbook_made", lang), dt.datetime.now().strftime("%Y-%m-%d %H:%M")),
     ]
     row = 2
     for label, value in meta:
@@ -197,7 +159,7 @@ def _write_summary(book: Any, fmt: _Formats, coverage: Coverage, png: bytes) -> 
         sheet.write_string(row, 1, value)
         row += 1
     row += 1
-    sheet.write_string(row, 0, text["total"], fmt.header)
+    sheet.write_string(row, 0, say("coverage_workbook_total", lang), fmt.header)
     sheet.write_blank(row, 1, None, fmt.header)
     row += 1
     for key in ("employers", *COUNTS, "outreach"):
@@ -209,12 +171,12 @@ def _write_summary(book: Any, fmt: _Formats, coverage: Coverage, png: bytes) -> 
     if pct is not None:
         sheet.write_number(row, 1, float(pct) / 100, fmt.bold_pct)
     row += 2
-    sheet.write_string(row, 0, text["definition"], fmt.bold)
+    sheet.write_string(row, 0, say("coverage_workbook_definition", lang), fmt.bold)
     row += 1
     sheet.set_row(row, 78)
     sheet.merge_range(row, 0, row, len(PROVINCE_COLUMNS) - 1, coverage.definition, fmt.wrap)
     row += 2
-    sheet.write_string(row, 0, text["by_province"], fmt.bold)
+    sheet.write_string(row, 0, say("coverage_workbook_by_province", lang), fmt.bold)
     row += 1
     for j, name in enumerate(PROVINCE_COLUMNS):
         sheet.write_string(row, j, labels[name], fmt.header)
@@ -246,7 +208,7 @@ def chart_png(coverage: Coverage) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.ticker import PercentFormatter
 
-    text = _TEXT[coverage.lang]
+    lang = coverage.lang
     employers = _bars(coverage.by_employer, coverage.by_employer["employer"])
     regions = _bars(coverage.by_region, coverage.by_region["region"])
     heights = [max(len(employers[0]), 2), max(len(regions[0]), 2)]
@@ -256,32 +218,36 @@ def chart_png(coverage: Coverage) -> bytes:
     totals = coverage.totals
     pct = totals.get("coverage_pct")
     figure.suptitle(
-        text["chart_title"].format(
-            pct=_pct_text(pct, coverage.lang),
-            active=count(totals["active"], coverage.lang),
-            workers=count(totals["workers"], coverage.lang),
+        say(
+            "coverage_chart_title",
+            lang,
+            pct=_pct_text(pct, lang),
+            active=count(totals["active"], lang),
+            workers=count(totals["workers"], lang),
         ),
         fontsize=12,
         fontweight="bold",
     )
     panels = (
-        (axes[0], employers, len(coverage.by_employer), text["chart_employer"]),
-        (axes[1], regions, len(coverage.by_region), text["chart_region"]),
+        (axes[0], employers, len(coverage.by_employer), say("coverage_chart_employer", lang)),
+        (axes[1], regions, len(coverage.by_region), say("coverage_chart_region", lang)),
     )
     for ax, (names, values, notes), total, title in panels:
         shown = len(names)
         scope = (
-            text["chart_all"]
+            say("coverage_chart_all", lang)
             if shown == total
-            else text["chart_lowest"].format(shown=shown, total=total)
+            else say("coverage_chart_lowest", lang, shown=shown, total=total)
         )
         ax.set_title(f"{title} ({scope})", fontsize=10, loc="left")
         ax.set_xlim(0, 100)
-        ax.set_xlabel(text["chart_x"], fontsize=9)
+        ax.set_xlabel(say("coverage_chart_x", lang), fontsize=9)
         ax.grid(axis="x", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
         if not shown:
-            ax.text(50, 0.5, text["chart_none"], ha="center", va="center", color="#666666")
+            ax.text(
+                50, 0.5, say("coverage_chart_none", lang), ha="center", va="center", color="#666666"
+            )
             ax.set_yticks([])
             continue
         positions = list(range(shown))
@@ -296,7 +262,7 @@ def chart_png(coverage: Coverage) -> bytes:
                 color="#333333",
                 linestyle="--",
                 linewidth=0.8,
-                label=text["chart_overall"].format(pct=_pct_text(pct, coverage.lang)),
+                label=say("coverage_chart_overall", lang, pct=_pct_text(pct, lang)),
             )
             ax.legend(loc="best", fontsize=8, framealpha=0.9)
         for y, (v, note) in enumerate(zip(values, notes, strict=True)):
@@ -304,7 +270,7 @@ def chart_png(coverage: Coverage) -> bytes:
             ax.text(
                 v - 1 if inside else v + 1,
                 y,
-                f"{_pct_text(v, coverage.lang)} {note}",
+                f"{_pct_text(v, lang)} {note}",
                 va="center",
                 ha="right" if inside else "left",
                 fontsize=8,
@@ -343,7 +309,7 @@ def _short(name: str, limit: int = 42) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def _pct_text(value: float | None, lang: str) -> str:
+def _pct_text(value: float | None, lang: Lang) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
     return percent(float(value), lang)

@@ -9,102 +9,7 @@ from __future__ import annotations
 
 import re
 
-ALIASES: dict[str, tuple[str, ...]] = {
-    "nik": (
-        "NIK",
-        "No KTP",
-        "No. KTP",
-        "Nomor KTP",
-        "No. KTP/NIK",
-        "NIK KTP",
-        "KTP",
-        "Nomor Induk Kependudukan",
-        "No NIK",
-        "Nomor NIK",
-        "NIK/No. KTP",
-    ),
-    "name": (
-        "Nama",
-        "Nama Pekerja",
-        "Nama Lengkap",
-        "Nama Karyawan",
-        "Nama Tenaga Kerja",
-        "Nama Sesuai KTP",
-        "Name",
-        "Full Name",
-        "Nama Peserta",
-    ),
-    "wage": (
-        "Upah",
-        "Gaji",
-        "Gaji Pokok",
-        "Upah (Rp)",
-        "Gaji (Rp)",
-        "Upah yang Dilaporkan",
-        "Upah Dilaporkan",
-        "Upah Bulanan",
-        "Gaji Bulanan",
-        "Upah Pokok",
-        "Wage",
-        "Salary",
-        "Monthly Wage",
-    ),
-    "kpj": ("No KPJ", "Nomor KPJ", "KPJ", "Nomor Kepesertaan", "No Kepesertaan", "No Peserta"),
-    "participant_status": (
-        "Status Kepesertaan",
-        "Status BPJS",
-        "Status BPJS TK",
-        "Status BPJS Ketenagakerjaan",
-        "Status Peserta",
-        "Participation Status",
-        "Kepesertaan",
-    ),
-    "participant_category": (
-        "Kategori",
-        "Segmen",
-        "Kategori Peserta",
-        "Segmen Peserta",
-        "Kategori Kepesertaan",
-        "Segmen Kepesertaan",
-        "Category",
-        "Kategori (PU/BPU)",
-    ),
-    "registered_on": (
-        "Tanggal Kepesertaan",
-        "Tgl Kepesertaan",
-        "Tgl Daftar",
-        "Tanggal Daftar",
-        "Tanggal Terdaftar",
-        "Tgl Terdaftar",
-        "TMT Kepesertaan",
-        "Tanggal Mulai Kepesertaan",
-        "Registration Date",
-        "Registered On",
-    ),
-    "region": (
-        "Kab/Kota",
-        "Kabupaten/Kota",
-        "Kota/Kabupaten",
-        "Lokasi Kerja",
-        "Kode Wilayah",
-        "Wilayah",
-        "Wilayah Kerja",
-        "Kota",
-        "Kabupaten",
-        "Region",
-        "Work Region",
-    ),
-    "province": ("Provinsi", "Province", "Prov"),
-    "employment_status": (
-        "Status Pegawai",
-        "Jenis Pekerja",
-        "Status Kepegawaian",
-        "Jenis Pegawai",
-        "Status Pekerja",
-        "Employment Status",
-    ),
-    "pkh_recipient": ("Penerima PKH", "PKH", "Status PKH", "PKH Recipient"),
-}
+from bsu.core.fields import REGISTRY
 
 
 def header_key(text: object) -> str:
@@ -112,8 +17,9 @@ def header_key(text: object) -> str:
     return re.sub(r"[^0-9a-z]+", "", str(text).casefold())
 
 
+# Each header a field answers to (declared with the field, ``bsu.core.fields``), as compared.
 HEADER_FIELDS: dict[str, str] = {
-    header_key(alias): field for field, aliases in ALIASES.items() for alias in aliases
+    header_key(alias): field.name for field in REGISTRY for alias in field.aliases
 }
 
 

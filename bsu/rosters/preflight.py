@@ -14,87 +14,31 @@ laughs, external entities). openpyxl, for one, parses a workbook's structural pa
 lxml when lxml is installed, which expands entities.
 
 ``check_xlsx`` and ``check_csv`` run before every read (``roster``); ``screen`` is the
-part cheap enough for the upload route to answer at once, before a batch exists.
+part cheap enough for the upload route to answer at once, before a batch exists. What the
+file really is, is ``sniff``'s to tell; the archive's screening is ``archive``'s.
 """
 
 from __future__ import annotations
 
-import re
-import struct
-import zipfile
-import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
-from bsu.errors import BsuError, RosterError, Where
-from bsu.values.numbers import id_number as _id
+from bsu.errors import BsuError
+from bsu.rosters import archive, sniff
+from bsu.rosters.archive import MAX_COLUMNS, SCREEN_SHEET_BYTES
+from bsu.rosters.refusal import Refusal
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".txt")
-
-MAX_ENTRIES = 10_000
-MAX_TOTAL_BYTES = 2 * 1024**3  # declared, uncompressed
-MAX_RATIO = 100  # for entries over RATIO_FLOOR bytes
-RATIO_FLOOR = 10 * 1024**2
-MAX_CELLS = 40_000_000  # rows x columns a reader may densify (1M rows x 40 columns)
-# A real roster fills most of its rows; a few rows far below the rest only make a reader
-# allocate (and convert) an empty area. Past SPARSE_FLOOR rows, at least one row in
-# SPARSE_FACTOR must be there.
-SPARSE_FLOOR = 10**4
-SPARSE_FACTOR = 8
-MAX_ROWS = 1_048_576
-# A roster is a few dozen columns wide. Past this, every per-column step of reading costs
-# seconds (a 1 MB CSV line of 200,000 fields took 130 s and 1.2 GB to read).
-MAX_COLUMNS = 1_024
-CHUNK = 4 * 1024**2
-# The upload route scans sheets itself up to this size in all (uncompressed, as declared):
-# a hostile sheet is small, and this much streams in well under a second. The check before
-# reading scans every sheet.
-SCREEN_SHEET_BYTES = 16 * 1024**2
-# An XML part's DOCTYPE must come before its root element; Excel's preamble is one line.
-PROLOG_BYTES = 64 * 1024
-# How far into an OLE compound file to look for the streams of an encrypted workbook.
-OLE_SCAN_BYTES = 64 * 1024**2
-
-ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-_ENCRYPTED_STREAMS = tuple(
-    name.encode("utf-16-le") for name in ("EncryptedPackage", "EncryptionInfo")
-)
-
-_WIDE = re.compile(rb'<c r="([A-Z]{2,3})\d')  # a cell beyond column Z
-_ROW = re.compile(rb'<row r="(\d+)"')
-# A cell naming a row past Excel's last, anywhere; and the last cell of each chunk (cells
-# come in row order). Matching every six-digit cell instead cost seconds on a real
-# million-row roster; a six-digit cell hidden mid-chunk still meets the area bound.
-_FAR_CELL = re.compile(rb'<c r="[A-Z]{1,3}(\d{7,})"')
-_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d+)"')
-_SPACE = re.compile(rb"[ \t\r\n]*")
-_ENCODING = re.compile(rb"""encoding\s*=\s*["']([^"']*)["']""")
-_XML_ENCODINGS = {b"utf-8", b"utf8", b"utf-16", b"utf16", b"utf-16le", b"utf-16be"}
-_XML_NAMES = (".xml", ".rels", ".vml")
-_MARKUP = re.compile(rb"<\s*(html|head|body|table|meta|!doctype\s+html)\b", re.IGNORECASE)
-
-RESAVE = (
-    "Simpan ulang roster sebagai workbook baru yang hanya berisi tabel pekerja, atau sebagai CSV.",
-    "Save the roster again as a new workbook holding only the worker table, or as CSV.",
-)
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a file is refused, in both languages: what is wrong and how to fix it.
-    ``oversize``: it is refused for what it would become once opened (HTTP 413)."""
-
-    code: str
-    problem: tuple[str, str]
-    fix: tuple[str, str] = RESAVE
-    oversize: bool = False
-
-    def error(self, name: str) -> RosterError:
-        return RosterError(self.code, Where(name), self.problem, self.fix)
+__all__ = [
+    "CSV_SUFFIXES",
+    "MAX_COLUMNS",
+    "XLSX_SUFFIXES",
+    "Refusal",
+    "check_csv",
+    "check_xlsx",
+    "require_defused_xml",
+    "screen",
+]
 
 
 def screen(path: Path) -> Refusal | None:
@@ -110,75 +54,29 @@ def screen(path: Path) -> Refusal | None:
 
 def check_csv(path: Path) -> Refusal | None:
     """A .csv that is really a workbook: a text parser would read its bytes as rows."""
-    head = _head(path)
+    head = sniff.first_bytes(path)
     if head is None:
         return None
     if not head:
-        return EMPTY
-    if head.startswith((ZIP_MAGIC, OLE_MAGIC)):
-        old = head.startswith(OLE_MAGIC)
-        return Refusal(
-            "csv_is_workbook",
-            (
-                "Berkas ini berkas Excel lama (.xls) atau workbook berkata sandi, bukan CSV, "
-                "walau namanya berakhiran .csv."
-                if old
-                else "Berkas ini workbook Excel (.xlsx), bukan CSV, walau namanya berakhiran .csv.",
-                "This file is an old Excel file (.xls) or a password-protected workbook, not a "
-                "CSV, although its name ends in .csv."
-                if old
-                else "This file is an Excel workbook (.xlsx), not a CSV, although its name ends "
-                "in .csv.",
-            ),
-            (
-                "Buka di Excel lalu simpan sebagai CSV, atau sebagai Excel Workbook (.xlsx) "
-                "tanpa kata sandi."
-                if old
-                else "Ganti ekstensinya menjadi .xlsx lalu unggah lagi, atau simpan sebagai CSV.",
-                "Open it in Excel and save it as CSV, or as an Excel Workbook (.xlsx) without a "
-                "password."
-                if old
-                else "Rename it to .xlsx and upload it again, or save it as CSV.",
-            ),
-        )
+        return sniff.EMPTY
+    if head.startswith((sniff.ZIP_MAGIC, sniff.OLE_MAGIC)):
+        return sniff.workbook_named_csv(head)
     return None
 
 
 def check_xlsx(path: Path, sheet_bytes: int | None = None) -> Refusal | None:
     """None if the workbook is safe to hand to a parser. Sheets are scanned up to
     ``sheet_bytes`` in all, as declared (None: every sheet is)."""
-    head = _head(path)
+    head = sniff.first_bytes(path)
     if head is None:
         return None  # unreadable: the reader reports it in its own words
     if not head:
-        return EMPTY
-    if head.startswith(OLE_MAGIC):
-        return _ole(path)
-    if not head.startswith(ZIP_MAGIC):
-        return _not_a_zip(head)
-    try:
-        archive = zipfile.ZipFile(path)
-    except OSError:
-        return None
-    except (zipfile.BadZipFile, EOFError, ValueError, struct.error, NotImplementedError) as exc:
-        if not zipfile.is_zipfile(path):
-            return TRUNCATED
-        return _damaged("(arsip / archive)", str(exc), str(exc))
-    try:
-        with archive, path.open("rb") as raw:
-            entries = archive.infolist()
-            refusal = _sizes(entries)
-            left = sheet_bytes
-            for entry in entries:
-                if refusal is not None:
-                    return refusal
-                whole = _is_sheet(entry) and (left is None or entry.file_size <= left)
-                if whole and left is not None:
-                    left -= entry.file_size
-                refusal = _entry(raw, entry, whole)
-            return refusal
-    except OSError:
-        return None
+        return sniff.EMPTY
+    if head.startswith(sniff.OLE_MAGIC):
+        return sniff.ole(path)
+    if not head.startswith(sniff.ZIP_MAGIC):
+        return sniff.not_a_zip(head)
+    return archive.check(path, sheet_bytes)
 
 
 def require_defused_xml() -> None:
@@ -220,400 +118,3 @@ def require_defused_xml() -> None:
         f"{why[1]}.",
         code="xml_unprotected",
     )
-
-
-# --- what the file really is -------------------------------------------------------------
-
-EMPTY = Refusal(
-    "file_empty",
-    ("Berkas kosong (0 byte).", "The file is empty (0 bytes)."),
-    ("Unggah roster yang berisi data pekerja.", "Upload a roster holding worker rows."),
-)
-TRUNCATED = Refusal(
-    "xlsx_truncated",
-    (
-        "Berkas ini terpotong atau rusak: daftar isi arsipnya tidak ada di akhir berkas "
-        "(biasanya unggahan atau salinan yang tidak selesai).",
-        "This file is cut short or damaged: the archive's table of contents is missing from "
-        "its end (usually an upload or a copy that did not finish).",
-    ),
-    (
-        "Salin atau unduh ulang berkas aslinya lalu unggah lagi; bila masih gagal, buka di "
-        "Excel dan simpan ulang sebagai Excel Workbook (.xlsx).",
-        "Copy or download the original again and upload it; if it still fails, open it in "
-        "Excel and save it again as an Excel Workbook (.xlsx).",
-    ),
-)
-
-
-def _head(path: Path) -> bytes | None:
-    try:
-        with path.open("rb") as fh:
-            return fh.read(8192)
-    except OSError:
-        return None
-
-
-def _ole(path: Path) -> Refusal:
-    """An OLE compound file: a workbook encrypted with a password (Office stores it as an
-    EncryptedPackage stream), or else an old binary .xls."""
-    tail = b""
-    with path.open("rb") as fh:
-        for _ in range(OLE_SCAN_BYTES // CHUNK):
-            chunk = fh.read(CHUNK)
-            if not chunk:
-                break
-            window = tail + chunk
-            if any(name in window for name in _ENCRYPTED_STREAMS):
-                return Refusal(
-                    "xlsx_password_protected",
-                    (
-                        "Workbook ini dilindungi kata sandi (terenkripsi), jadi isinya tidak "
-                        "dapat dibaca.",
-                        "This workbook is protected with a password (encrypted), so its "
-                        "contents cannot be read.",
-                    ),
-                    (
-                        "Buka di Excel, hapus kata sandinya (File > Info > Proteksi Workbook > "
-                        "Enkripsi dengan Kata Sandi, kosongkan), lalu simpan sebagai Excel "
-                        "Workbook (.xlsx) tanpa kata sandi.",
-                        "Open it in Excel, remove the password (File > Info > Protect Workbook "
-                        "> Encrypt with Password, clear it), and save it as an Excel Workbook "
-                        "(.xlsx) without a password.",
-                    ),
-                )
-            tail = window[-64:]
-    return Refusal(
-        "xlsx_old_format",
-        (
-            "Berkas ini berformat Excel lama (.xls, Excel 97-2003), walau namanya berakhiran "
-            ".xlsx.",
-            "This file is in the old Excel format (.xls, Excel 97-2003), although its name "
-            "ends in .xlsx.",
-        ),
-        (
-            "Buka di Excel lalu pilih Simpan Sebagai > Excel Workbook (.xlsx), atau simpan "
-            "sebagai CSV.",
-            "Open it in Excel and choose Save As > Excel Workbook (.xlsx), or save it as CSV.",
-        ),
-    )
-
-
-def _not_a_zip(head: bytes) -> Refusal:
-    text = _text(head)
-    if text is not None and (text.startswith(b"<") or _MARKUP.search(text[:4096])):
-        return Refusal(
-            "xlsx_is_html",
-            (
-                "Berkas ini halaman web (HTML) atau XML yang diberi nama .xlsx, bukan workbook "
-                "Excel; sistem lain sering mengekspor 'Excel' seperti ini.",
-                "This file is a web page (HTML) or XML named .xlsx, not an Excel workbook; "
-                "other systems often export 'Excel' this way.",
-            ),
-            (
-                "Buka di Excel lalu simpan sebagai Excel Workbook (.xlsx) atau CSV.",
-                "Open it in Excel and save it as an Excel Workbook (.xlsx) or as CSV.",
-            ),
-        )
-    if text is not None:
-        return Refusal(
-            "xlsx_is_text",
-            (
-                "Berkas ini berisi teks (seperti CSV), bukan workbook Excel, walau namanya "
-                "berakhiran .xlsx.",
-                "This file holds text (like a CSV), not an Excel workbook, although its name "
-                "ends in .xlsx.",
-            ),
-            (
-                "Ganti ekstensinya menjadi .csv lalu unggah lagi, atau buka di Excel dan "
-                "simpan sebagai Excel Workbook (.xlsx).",
-                "Rename it to .csv and upload it again, or open it in Excel and save it as an "
-                "Excel Workbook (.xlsx).",
-            ),
-        )
-    return Refusal(
-        "xlsx_invalid",
-        (
-            "Berkas ini bukan workbook Excel (.xlsx) yang sah, atau rusak.",
-            "This file is not a valid Excel workbook (.xlsx), or it is damaged.",
-        ),
-        (
-            "Buka di Excel dan simpan ulang sebagai Excel Workbook (.xlsx), atau simpan "
-            "sebagai CSV.",
-            "Open it in Excel and save it again as an Excel Workbook (.xlsx), or as CSV.",
-        ),
-    )
-
-
-def _text(head: bytes) -> bytes | None:
-    """The head as ASCII-ish bytes if the file is text (UTF-16 with its zero bytes
-    dropped), None if it is binary."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        head = head[2:].replace(b"\x00", b"")
-    elif b"\x00" in head:
-        return None
-    head = head.removeprefix(b"\xef\xbb\xbf")
-    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 12, 13))
-    if controls * 100 > len(head):
-        return None
-    return head.lstrip()
-
-
-# --- the archive -------------------------------------------------------------------------
-
-
-class _Broken(Exception):
-    """A part cannot be read as it declares itself."""
-
-    def __init__(self, refusal: Refusal) -> None:
-        super().__init__(refusal.code)
-        self.refusal = refusal
-
-
-def _sizes(entries: list[zipfile.ZipInfo]) -> Refusal | None:
-    if len(entries) > MAX_ENTRIES:
-        return Refusal(
-            "xlsx_too_many_parts",
-            (
-                f"Workbook berisi {_id(len(entries))} bagian, lebih dari batas {_id(MAX_ENTRIES)}.",
-                f"The workbook holds {len(entries):,} parts, more than the {MAX_ENTRIES:,} limit.",
-            ),
-            oversize=True,
-        )
-    total = sum(e.file_size for e in entries)
-    if total > MAX_TOTAL_BYTES:
-        return Refusal(
-            "xlsx_too_large",
-            (
-                f"Isi workbook sebesar {total / 1024**3:.1f} GB setelah dibuka, lebih dari batas "
-                f"{MAX_TOTAL_BYTES / 1024**3:.0f} GB.",
-                f"The workbook expands to {total / 1024**3:.1f} GB, more than the "
-                f"{MAX_TOTAL_BYTES / 1024**3:.0f} GB limit.",
-            ),
-            oversize=True,
-        )
-    for e in entries:
-        if e.file_size > RATIO_FLOOR and e.file_size > MAX_RATIO * max(e.compress_size, 1):
-            ratio = e.file_size // max(e.compress_size, 1)
-            return Refusal(
-                "xlsx_zip_bomb",
-                (
-                    f"Bagian '{e.filename}' memuai {_id(ratio)}:1 saat dibuka; roster sungguhan "
-                    "sekitar 11:1. Berkas ini tidak dibuka.",
-                    f"Part '{e.filename}' expands {ratio:,}:1; a real roster is about 11:1. The "
-                    "file is not opened.",
-                ),
-                oversize=True,
-            )
-    return None
-
-
-def _is_sheet(entry: zipfile.ZipInfo) -> bool:
-    return entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml")
-
-
-def _entry(raw: BinaryIO, entry: zipfile.ZipInfo, whole: bool) -> Refusal | None:
-    """One part: readable as declared and no DOCTYPE; ``whole``: a worksheet to read to
-    its end, bounding its area."""
-    if entry.is_dir():
-        return None
-    part = entry.filename
-    if entry.flag_bits & 0x1:
-        return _damaged(part, "terenkripsi", "encrypted")
-    if entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        method = f"{entry.compress_type}"
-        return _damaged(part, f"metode kompresi {method}", f"compression method {method}")
-    try:
-        chunks = _inflate(raw, entry, CHUNK if whole else PROLOG_BYTES)
-        first = next(chunks, b"")
-        refusal = _prolog(part, first[:PROLOG_BYTES])
-        if refusal is None and whole:
-            refusal = _area(part, _chain(first, chunks))
-        return refusal
-    except _Broken as broken:
-        return broken.refusal
-    except zlib.error as exc:
-        return _damaged(part, f"data rusak: {exc}", f"corrupt data: {exc}")
-
-
-def _chain(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
-    if first:
-        yield first
-    yield from rest
-
-
-def _inflate(raw: BinaryIO, entry: zipfile.ZipInfo, size: int) -> Iterator[bytes]:
-    """A part's bytes, ``size`` at a time, read from the archive itself: never more than
-    the central directory declares (a part that holds more is refused, as is one that
-    holds less), whatever its local header or CRC say."""
-    raw.seek(entry.header_offset)
-    local = raw.read(30)
-    if len(local) < 30 or not local.startswith(ZIP_MAGIC):
-        raise _Broken(_damaged(entry.filename, "tanpa header lokal", "no local header"))
-    name_length, extra_length = struct.unpack("<HH", local[26:30])
-    raw.seek(entry.header_offset + 30 + name_length + extra_length)
-    left, produced = entry.compress_size, 0
-    inflater = zlib.decompressobj(-15) if entry.compress_type == zipfile.ZIP_DEFLATED else None
-    pending = b""
-    while True:
-        if not pending and left > 0:
-            pending = raw.read(min(left, max(size // 4, 64 * 1024)))
-            if not pending:
-                raise _Broken(_damaged(entry.filename, "terpotong", "cut short"))
-            left -= len(pending)
-        if inflater is None:
-            chunk, pending = pending, b""
-            done = left == 0
-        else:
-            chunk = inflater.decompress(pending, size)
-            pending = inflater.unconsumed_tail
-            done = inflater.eof
-            if not chunk and not pending and left == 0 and not done:
-                raise _Broken(_damaged(entry.filename, "terpotong", "cut short"))
-        produced += len(chunk)
-        if produced > entry.file_size:
-            raise _Broken(_mismatch(entry))
-        if chunk:
-            yield chunk
-        if done:
-            break
-    if produced != entry.file_size:
-        raise _Broken(_mismatch(entry))
-
-
-def _prolog(part: str, head: bytes) -> Refusal | None:
-    """Refuse a part that declares a document type (or an encoding other than UTF-8 or
-    UTF-16) before its root element. Reads the markup with UTF-16's and UTF-32's zero
-    bytes dropped, so that a part in those encodings is read the same way."""
-    text = head.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe")
-    at = _skip(text, 0)
-    if at == len(text):
-        return None
-    if not text.startswith(b"<", at):
-        # Not XML: a picture, say. A part named as XML must be XML, in an encoding a
-        # scanner of bytes can read.
-        if part.lower().endswith(_XML_NAMES):
-            return _damaged(part, "bukan XML", "not XML")
-        return None
-    while at < len(text):
-        if text.startswith(b"<?", at):
-            end = text.find(b"?>", at)
-            if end < 0:
-                break
-            declared = _ENCODING.search(text, at, end)
-            if declared and declared.group(1).lower() not in _XML_ENCODINGS:
-                encoding = declared.group(1).decode("ascii", "replace")
-                return _damaged(part, f"pengodean {encoding}", f"encoding {encoding}")
-            at = end + 2
-        elif text.startswith(b"<!--", at):
-            end = text.find(b"-->", at + 4)
-            if end < 0:
-                break
-            at = end + 3
-        elif text.startswith(b"<!", at):
-            return _doctype(part)
-        else:
-            return None  # the root element: no DOCTYPE can follow
-        at = _skip(text, at)
-    return _doctype(part)  # a preamble this long is no spreadsheet's
-
-
-def _skip(text: bytes, at: int) -> int:
-    """Past the white space at ``at``."""
-    space = _SPACE.match(text, at)
-    return space.end() if space else at
-
-
-def _doctype(part: str) -> Refusal:
-    return Refusal(
-        "xlsx_doctype",
-        (
-            f"Bagian '{part}' memuat deklarasi DOCTYPE/ENTITY, yang tidak pernah ditulis Excel "
-            "dan dapat dipakai untuk menyerang pembaca XML. Berkas ini tidak dibuka.",
-            f"Part '{part}' holds a DOCTYPE/ENTITY declaration, which Excel never writes and "
-            "which can be used to attack XML readers. The file is not opened.",
-        ),
-    )
-
-
-def _damaged(part: str, detail_id: str, detail_en: str) -> Refusal:
-    return Refusal(
-        "xlsx_damaged",
-        (
-            f"Bagian '{part}' rusak atau tidak ditulis oleh program spreadsheet ({detail_id}).",
-            f"Part '{part}' is damaged or was not written by a spreadsheet program ({detail_en}).",
-        ),
-    )
-
-
-def _mismatch(entry: zipfile.ZipInfo) -> Refusal:
-    return Refusal(
-        "xlsx_size_mismatch",
-        (
-            f"Isi bagian '{entry.filename}' tidak sesuai dengan ukuran yang dinyatakan arsipnya "
-            f"({_id(entry.file_size)} byte): berkas ini diubah atau rusak.",
-            f"Part '{entry.filename}' does not hold the {entry.file_size:,} bytes its archive "
-            "declares: the file was altered or is damaged.",
-        ),
-    )
-
-
-def _area(part: str, chunks: Iterable[bytes]) -> Refusal | None:
-    """Bound the rows x columns a reader would allocate for this sheet, reading it once."""
-    max_row, max_col, rows, cells = 0, 26, 0, 0
-    tail = b""
-    for chunk in chunks:
-        window = tail + chunk
-        # findall and max(map(...)) keep the per-match work in C: a Python loop over
-        # every row tag cost more than inflating the sheet.
-        wide = _WIDE.findall(window)
-        if wide:
-            max_col = max(max_col, *map(_column, set(wide)))
-        numbered = _ROW.findall(chunk)
-        rows += len(numbered)
-        far = _FAR_CELL.findall(window)
-        last_cell = window.rfind(b'<c r="')
-        tail_cell = _CELL_ROW.match(window, last_cell) if last_cell >= 0 else None
-        if tail_cell:
-            far.append(tail_cell.group(1))
-        for found in (numbered, far):
-            if found:
-                max_row = max(max_row, *map(int, found))
-        cells += chunk.count(b"<c ") + chunk.count(b"<c>")
-        tail = window[-32:]
-    area = max_row * max_col
-    sparse = max_row > SPARSE_FLOOR and max_row > SPARSE_FACTOR * max(rows, 1)
-    sheet = part.rsplit("/", 1)[-1]
-    if max_row > MAX_ROWS or area > MAX_CELLS or sparse:
-        return Refusal(
-            "sheet_too_large",
-            (
-                f"Sheet {sheet} menjangkau sampai baris {_id(max_row)} dan kolom "
-                f"{_id(max_col)} ({_id(area)} sel) padahal hanya berisi {_id(cells)} sel; "
-                f"pembaca akan menyiapkan semua sel itu (batas {_id(MAX_CELLS)}, dan tabel "
-                "harus terisi). Hapus isi sel jauh di luar tabel roster.",
-                f"Sheet {sheet} reaches row {max_row:,} and column {max_col:,} ({area:,} "
-                f"cells) but holds only {cells:,} cells; a reader would allocate all of them "
-                f"(limit {MAX_CELLS:,}, and the table must be filled). Clear cells far outside "
-                "the roster table.",
-            ),
-        )
-    if max_col > MAX_COLUMNS:
-        return Refusal(
-            "sheet_too_large",
-            (
-                f"Sheet {sheet} menjangkau sampai kolom {_id(max_col)}; tabel roster paling "
-                f"lebar {_id(MAX_COLUMNS)} kolom. Hapus isi sel jauh di kanan tabel roster.",
-                f"Sheet {sheet} reaches column {max_col:,}; a roster table is at most "
-                f"{MAX_COLUMNS:,} columns wide. Clear cells far to the right of the roster "
-                "table.",
-            ),
-        )
-    return None
-
-
-def _column(letters: bytes) -> int:
-    number = 0
-    for ch in letters:
-        number = number * 26 + (ch - 64)
-    return number

@@ -9,22 +9,18 @@ an address-space limit and a deadline, and the caller gets a ``RosterError`` to 
 
 The child is forked, so nothing is imported again per file: from the calling process
 itself (``start="fork"``, for a single-threaded caller such as the CLI), or from a clean
-process that has ``bsu.rosters.readers`` loaded (``start="forkserver"``, for a process with threads,
-such as the API's worker: forking those is unsafe). It is a limit on resources, not on
+process that has ``bsu.rosters.readers`` loaded (``start="forkserver"``, for a process
+with threads, such as the API's worker: forking those is unsafe). It is a limit on resources, not on
 privileges: the child runs as the same user.
 
-The roster comes back column by column, the parent taking one in while the child sends
-the next: a column of text as one UTF-8 string of its cells joined by NUL (measured on a
-100k-row workbook: 0.17 s to encode and 0.16 s to decode, against 0.31 s and 0.09 s to
-pickle the cells), anything else pickled, and a column the records share with the
-original table (most of them) once. The child also reads with the garbage collector off
-(it lives for one file): on that workbook the whole ``bsu check`` used less CPU than
+The roster comes back column by column (``columns``); a reader that fails becomes the
+``RosterError`` of ``failures``. The child also reads with the garbage collector off
+(it lives for one file): on a 100k-row workbook the whole ``bsu check`` used less CPU than
 reading in-process.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import faulthandler
 import gc
 import logging
@@ -39,7 +35,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Hashable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import resource_tracker
@@ -50,12 +46,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal, Protocol
 
-import numpy as np
-import pandas as pd
-
 from bsu.errors import BsuError, RosterError, Where
+from bsu.rosters import columns, failures
 from bsu.rosters import readers as roster
-from bsu.values.numbers import id_number
 
 log = logging.getLogger("bsu.rosters.sandbox")
 
@@ -64,7 +57,6 @@ Start = Literal["fork", "forkserver"]
 PRELOAD = ("bsu.rosters.sandbox", "python_calamine", "pyarrow.csv")
 _EXIT_MEMORY = 3  # the child ran out of memory where it could not say so
 _EXIT_FAILED = 4
-_EMPTY = pd.DataFrame()
 
 
 class _Limits(Protocol):
@@ -187,21 +179,23 @@ def _receive(
         header = pickle.loads(_message(receiver, deadline, cancel))
         kind = header[0]
         if kind == "roster":
-            return _roster(receiver, deadline, header[1], header[2], cancel)
+            return columns.receive(
+                lambda: _message(receiver, deadline, cancel), header[1], header[2]
+            )
         if kind == "roster_error":
             raise RosterError(*header[1:])
         if kind == "bsu_error":
             raise BsuError(*header[1:])
         if kind == "memory":
-            raise _too_complex(where, budget)
+            raise failures.too_complex(where, budget.memory_mb)
         log.warning("reading %s failed unexpectedly: %s", where.file, header[1])
         log.debug("in the reading child:\n%s", header[2])
-        raise _unreadable(where, header[1].split(" ", 1)[0])
+        raise failures.unreadable(where, header[1].split(" ", 1)[0])
     except _TimedOut:
         child.kill()
         child.join()
         log.info("reading %s took over %s s: stopped", where.file, budget.timeout_seconds)
-        raise _timeout(where, budget) from None
+        raise failures.timed_out(where, budget.timeout_seconds) from None
     except (EOFError, OSError):
         child.join(5)
         raise _died(child, where, budget, capture) from None
@@ -223,52 +217,15 @@ def _message(receiver: Connection, deadline: float, cancel: threading.Event | No
             raise _TimedOut
 
 
-def _roster(
-    receiver: Connection,
-    deadline: float,
-    shell: roster.Roster,
-    layouts: list[Any],
-    cancel: threading.Event | None,
-) -> roster.Roster:
-    arrays: list[Any] = []
-    frames = []
-    for columns, index, attrs, width in layouts:
-        series = []
-        for _ in range(width):
-            values = _decode(_message(receiver, deadline, cancel), arrays)
-            arrays.append(values)
-            if isinstance(values, np.ndarray):
-                series.append(pd.Series(values, index=index, dtype=values.dtype, copy=False))
-            else:
-                series.append(pd.Series(values, index=index, copy=False))
-        frame = pd.DataFrame(dict(enumerate(series)), index=index, copy=False)
-        frame.columns = columns
-        frame.attrs = attrs
-        frames.append(frame)
-    return dataclasses.replace(shell, records=frames[0], original=frames[1])
-
-
-def _decode(payload: bytes, arrays: list[Any]) -> Any:
-    kind, body = payload[:1], memoryview(payload)[1:]
-    if kind == b"T":
-        cells = str(body, "utf-8", "surrogatepass").split("\x00")
-        values = np.empty(len(cells), dtype=object)
-        values[:] = cells
-        return values
-    if kind == b"R":
-        return arrays[int.from_bytes(body, "little")]
-    return pickle.loads(body)
-
-
 def _died(child: BaseProcess, where: Where, budget: Budget, capture: str) -> RosterError:
     code = child.exitcode
     said = _tail(capture)
     log.info("reading %s stopped the reader (exit %s): %s", where.file, code, said)
     if code == -signal.SIGXCPU:  # the CPU-time backstop
-        return _timeout(where, budget)
+        return failures.timed_out(where, budget.timeout_seconds)
     if code is not None and (code < 0 or code == _EXIT_MEMORY):  # killed, aborted, no memory
-        return _too_complex(where, budget)
-    return _unreadable(where, f"exit {code}")
+        return failures.too_complex(where, budget.memory_mb)
+    return failures.unreadable(where, f"exit {code}")
 
 
 def _tail(capture: str) -> str:
@@ -278,56 +235,6 @@ def _tail(capture: str) -> str:
             return fh.read().decode("utf-8", "replace").strip()
     except OSError:
         return ""
-
-
-def _too_complex(where: Where, budget: Budget) -> RosterError:
-    return RosterError(
-        "file_too_complex",
-        where,
-        (
-            f"Berkas ini terlalu berat untuk dibaca: pembacaannya memerlukan lebih dari "
-            f"{id_number(budget.memory_mb)} MB memori atau menghentikan pembacanya.",
-            f"This file is too heavy to read: reading it needed more than "
-            f"{budget.memory_mb:,} MB of memory or stopped the reader.",
-        ),
-        (
-            "Simpan ulang roster sebagai workbook baru yang hanya berisi tabel pekerja, atau "
-            "sebagai CSV, atau bagi menjadi beberapa berkas.",
-            "Save the roster again as a new workbook holding only the worker table, or as "
-            "CSV, or split it into several files.",
-        ),
-    )
-
-
-def _timeout(where: Where, budget: Budget) -> RosterError:
-    seconds = f"{budget.timeout_seconds:g}"
-    return RosterError(
-        "file_timeout",
-        where,
-        (
-            f"Membaca berkas ini memakan waktu lebih dari {seconds} detik, batasnya.",
-            f"Reading this file took longer than the {seconds}-second limit.",
-        ),
-        (
-            "Bagi roster menjadi beberapa berkas yang lebih kecil, atau simpan sebagai CSV "
-            "(lebih cepat dibaca).",
-            "Split the roster into several smaller files, or save it as CSV (quicker to read).",
-        ),
-    )
-
-
-def _unreadable(where: Where, what: str) -> RosterError:
-    return RosterError(
-        "roster_unreadable",
-        where,
-        (f"Berkas tidak dapat dibaca ({what}).", f"The file cannot be read ({what})."),
-        (
-            "Simpan ulang sebagai Excel Workbook (.xlsx) atau CSV; bila masih gagal, kirim "
-            "berkasnya ke petugas.",
-            "Save it again as an Excel Workbook (.xlsx) or CSV; if it still fails, send the "
-            "file to the staff.",
-        ),
-    )
 
 
 _contexts: dict[str, ForkContext | ForkServerContext] = {}
@@ -391,7 +298,7 @@ def _child(path: Path, name: str, budget: Budget, sender: Connection, capture: s
             # The type and place only: a message may quote a cell (personal data).
             header = ("bug", f"{type(error).__name__} at {where}", _frames(error))
         else:
-            _send_roster(sender, read)
+            columns.send(sender, read)
             return
         sender.send_bytes(pickle.dumps(header, protocol=5))
     except MemoryError:
@@ -449,52 +356,3 @@ def _address_space() -> int:
     except (OSError, ValueError, IndexError):
         return 0
     return pages * os.sysconf("SC_PAGE_SIZE")
-
-
-def _send_roster(sender: Connection, read: roster.Roster) -> None:
-    frames = (read.records, read.original)
-    shell = dataclasses.replace(read, records=_EMPTY, original=_EMPTY)
-    layouts = [(f.columns, f.index, f.attrs, f.shape[1]) for f in frames]
-    sender.send_bytes(pickle.dumps(("roster", shell, layouts), protocol=5))
-    sent: dict[Hashable, int] = {}
-    count = 0
-    for frame in frames:
-        for position in range(frame.shape[1]):
-            values = frame.iloc[:, position].array
-            if isinstance(values, pd.arrays.NumpyExtensionArray):
-                values = values.to_numpy()
-            key = _identity(values)
-            if key is not None and key in sent:
-                sender.send_bytes(b"R" + sent[key].to_bytes(4, "little"))
-            else:
-                sender.send_bytes(_encode(values))
-            if key is not None:
-                sent.setdefault(key, count)
-            count += 1
-
-
-def _encode(values: Any) -> bytes:
-    if isinstance(values, np.ndarray) and values.dtype == object and len(values):
-        try:
-            joined = "\x00".join(values.tolist())
-        except TypeError:
-            pass  # not all text
-        else:
-            if joined.count("\x00") == len(values) - 1:  # no cell holds a NUL itself
-                return b"T" + joined.encode("utf-8", "surrogatepass")
-    return b"P" + pickle.dumps(values, protocol=5)
-
-
-def _identity(values: Any) -> Hashable | None:
-    """What makes two columns the same data: the same memory, viewed the same way."""
-    if isinstance(values, np.ndarray):
-        data = values.__array_interface__["data"][0]
-        return ("numpy", data, values.strides, values.shape, values.dtype.str)
-    if isinstance(values, pd.arrays.ArrowExtensionArray):
-        chunks = values.__arrow_array__().chunks
-        buffers = tuple(
-            (b.address, b.size) if b is not None else None for c in chunks for b in c.buffers()
-        )
-        shape = tuple((c.offset, len(c)) for c in chunks)
-        return ("arrow", repr(values.dtype), buffers, shape)
-    return None

@@ -9,39 +9,32 @@ fails (an outage, a full disk) is logged once, waited out with a growing pause, 
 batch it interrupted goes back to the queue; so does the batch in hand when the worker is
 stopped. Neither counts as an attempt: only a file that kills its checker does
 (``MAX_ATTEMPTS``). While a batch is worked on its lease is renewed on a timer, so no stage,
-however long, lets another worker take over a batch whose worker lives.
+however long, lets another worker take over a batch whose worker lives (``lease``).
+Telling an outage from a bad file is ``outages``'; writing the results, ``batch_results``'.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bsu.core.engine import Decisions
 from bsu.core.evidence import Evidence
-from bsu.core.ruleset import LANGS, Lang, RuleSet, load_ruleset
-from bsu.coverage.compute import compute as compute_coverage
-from bsu.coverage.workbook import chart_path
-from bsu.coverage.workbook import write_xlsx as write_coverage
+from bsu.core.ruleset import Lang, RuleSet, load_ruleset
 from bsu.errors import BsuError
-from bsu.results.durable import part, publish
-from bsu.results.report import decided_rows, write_csv, write_xlsx
 from bsu.rosters import sandbox
-from bsu.service import pipeline, retention
-from bsu.service.runtime import paused_gc
+from bsu.service import batch_results, pipeline, retention
+from bsu.service.lease import Lease
+from bsu.service.outages import Interrupted, LostClaim, Outage, named, outage
 from bsu.service.settings import Settings
 from bsu.store import batches, evidence
 
@@ -61,62 +54,6 @@ INTERNAL_ERROR = (
     "Terjadi kesalahan saat memeriksa roster. Silakan unggah ulang atau hubungi petugas.",
     "Something went wrong while checking the roster. Upload it again or contact the staff.",
 )
-# Disk errors that are the machine's, not the file's: the check waits and is tried again.
-DISK_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS})
-
-
-class LostClaim(Exception):
-    """Another worker took the batch over; this one must stop without writing."""
-
-
-class Interrupted(Exception):
-    """The worker is stopping: the batch in hand goes back to the queue."""
-
-
-class Outage(Exception):
-    """The database or the disk failed mid-check (``cause``): the batch went back to the
-    queue, and the worker waits before it claims again."""
-
-    def __init__(self, cause: str) -> None:
-        super().__init__(cause)
-        self.cause = cause
-
-
-def outage(error: BaseException) -> str | None:
-    """``"database"`` or ``"disk"`` when ``error`` (or an error that led to it) is the
-    store or the disk failing rather than the roster; None otherwise."""
-    seen: BaseException | None = error
-    for _ in range(8):  # the chain of causes, bounded
-        if seen is None:
-            return None
-        if isinstance(seen, Outage):
-            return seen.cause
-        if isinstance(seen, OperationalError | InterfaceError) or (
-            isinstance(seen, DBAPIError) and seen.connection_invalidated
-        ):
-            return "database"
-        if isinstance(seen, OSError) and _errno(seen) in DISK_ERRNOS:
-            return "disk"
-        seen = seen.__cause__ or seen.__context__
-    return None
-
-
-def _errno(error: OSError) -> int | None:
-    """The error number; the Rust workbook writer's OSError has it only in its text
-    ("... No space left on device (os error 28)")."""
-    if error.errno is not None:
-        return error.errno
-    found = re.search(r"\(os error (\d+)\)", str(error))
-    return int(found.group(1)) if found else None
-
-
-def _named(error: BaseException) -> str:
-    """An error as a log may show it: its type (and errno), never its text, which may
-    quote a statement or a path."""
-    if isinstance(error, Outage) and error.__cause__ is not None:
-        return _named(error.__cause__)
-    code = errno.errorcode.get(_errno(error) or 0) if isinstance(error, OSError) else None
-    return f"{type(error).__name__}({code})" if code else type(error).__name__
 
 
 class Worker:
@@ -160,7 +97,7 @@ class Worker:
         self._trouble_since = self._trouble_until = 0.0
         # A batch's outcome the store could not take yet: recorded before the next claim.
         self._pending: Callable[[], object] | None = None
-        self._lease: _Lease | None = None  # the claim in hand
+        self._lease: Lease | None = None  # the claim in hand
 
     @classmethod
     def configured(
@@ -232,7 +169,7 @@ class Worker:
                 log.warning(
                     "could not give batch %s back (%s): it is taken over when its lease runs out",
                     lease.batch_id,
-                    _named(error),
+                    named(error),
                 )
 
     def _loop(self) -> None:
@@ -294,7 +231,7 @@ class Worker:
                     "the %s is not available (%s): the worker tries again, with pauses of "
                     "up to %g s",
                     cause,
-                    _named(error),
+                    named(error),
                     self.backoff_max,
                 )
         pause = max(self.poll_seconds, 0.5) * 2 ** min(self._troubles - 1, 16)
@@ -319,7 +256,7 @@ class Worker:
             log.warning(
                 "could not record the last batch's outcome before stopping (%s): it is "
                 "taken over when its lease runs out",
-                _named(error),
+                named(error),
             )
 
     def purge(self) -> int:
@@ -348,7 +285,7 @@ class Worker:
         after giving a batch back for an outage, so that the loop pauses before claiming
         again, and a store error if the outcome could not be recorded (kept for later)."""
         log.info("checking batch %s (attempt %d)", batch_id, attempt)
-        with _Lease(self, batch_id, attempt) as lease:
+        with Lease(self.sessions, batch_id, attempt, self.lease_seconds, self.beat) as lease:
             self._lease = lease
             try:
                 self._check(batch_id, attempt)
@@ -370,7 +307,7 @@ class Worker:
             "batch %s goes back to the queue (%s: %s)",
             batch_id,
             cause,
-            _named(failure),
+            named(failure),
         )
         self._record(partial(batches.release, self.sessions, batch_id, attempt, cause, self.name))
         if cause != "shutdown":
@@ -429,48 +366,28 @@ class Worker:
         read, result = checked.roster, checked.result(lang)
         counted = checked.decisions if scope is None else self._for_coverage(checked, ruleset)
         self._progress(batch_id, attempt, 60)
-        clear_results(self.results_dir, batch_id)
-        xlsx = self.results_dir / f"{batch_id}.xlsx"
-        csv = self.results_dir / f"{batch_id}.csv"
-        covered, coverage_xlsx = None, None
-        # Each file is written under a temporary name of this attempt and takes its final
-        # name only once all are complete and fsynced: a check killed mid-write leaves no
-        # partial result, and a worker that lost its claim never touches another's files.
-        moves = [(part(xlsx, attempt), xlsx), (part(csv, attempt), csv)]
-        try:
-            with paused_gc():
-                write_xlsx(result, part(xlsx, attempt), writer=self.xlsx_writer)
-                write_csv(result, part(csv, attempt))
-            if counted is not None and counted.evidence.registry is not None:
-                # With a registry, the batch also gets its Universal Coverage Jamsostek report.
-                coverage = compute_coverage(counted, lang)
-                coverage_xlsx = self.results_dir / f"{batch_id}-cakupan.xlsx"
-                draft = part(coverage_xlsx, attempt)
-                moves += [(draft, coverage_xlsx), (chart_path(draft), chart_path(coverage_xlsx))]
-                write_coverage(coverage, draft)
-                covered = coverage.to_json()
-            self._progress(batch_id, attempt, 85)
-            publish(moves)
-        finally:
-            for draft, _ in moves:
-                draft.unlink(missing_ok=True)  # gone once published; else never served
-        stored_rows = rows_for_store(checked)
-        sheets = [
-            {"source": s.source, "sheet": s.sheet, "header_row": s.header_row, "rows": s.rows}
-            for s in read.sheets
-        ]
+        written = batch_results.write(
+            result,
+            counted,
+            self.results_dir,
+            batch_id,
+            attempt,
+            lang,
+            self.xlsx_writer,
+            lambda: self._progress(batch_id, attempt, 85),
+        )
         finished = batches.finish(
             self.sessions,
             batch_id,
             attempt,
-            rows=stored_rows,
+            rows=batch_results.rows_for_store(checked),
             summary=result.summary(),
-            sheets=sheets,
+            sheets=batch_results.sheets(read),
             ruleset_version=ruleset.version,
-            result_xlsx=str(xlsx),
-            result_csv=str(csv),
-            coverage=covered,
-            result_coverage=str(coverage_xlsx) if coverage_xlsx else None,
+            result_xlsx=str(written.xlsx),
+            result_csv=str(written.csv),
+            coverage=written.coverage,
+            result_coverage=str(written.coverage_xlsx) if written.coverage_xlsx else None,
             actor=self.name,
         )
         if not finished:
@@ -486,78 +403,3 @@ class Worker:
         if full.registry is None:
             return None
         return checked.checked.judged_again(ruleset, full)
-
-
-class _Lease:
-    """Keeps a claim alive while its batch is worked on: a renewal every third of the
-    lease, on a thread of its own, so that no stage (writing a million-row workbook takes
-    longer than a lease) lets another worker take over a batch whose worker lives. Each
-    renewal is also the worker's sign of life. A renewal that finds the claim lost sets
-    ``lost`` and ``cancel``: the check stops without writing. One the database refuses is
-    tried again at the next tick; the check finds out about the outage itself."""
-
-    def __init__(self, worker: Worker, batch_id: str, attempt: int) -> None:
-        self.worker = worker
-        self.batch_id = batch_id
-        self.attempt = attempt
-        self.lost = threading.Event()
-        self.cancel = threading.Event()  # set on a stop too: the parsing child is killed
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._renew, name="bsu-lease", daemon=True)
-
-    def __enter__(self) -> _Lease:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._done.set()
-        self._thread.join(self.worker.lease_seconds)
-
-    def _renew(self) -> None:
-        worker = self.worker
-        while not self._done.wait(worker.lease_seconds / 3):
-            worker.beat()
-            try:
-                held = batches.renew(
-                    worker.sessions, self.batch_id, self.attempt, worker.lease_seconds
-                )
-            except Exception as error:
-                # An outage: the check itself meets it, says so once and gives the batch
-                # back; here it is only noted, so as not to log it twice.
-                log.debug("lease of batch %s not renewed (%s)", self.batch_id, _named(error))
-                continue
-            if not held and not self._done.is_set():
-                self.lost.set()
-                self.cancel.set()
-                return
-
-
-def clear_results(folder: Path, batch_id: str) -> None:
-    """Delete whatever an earlier attempt left of a batch's result files: temporary files
-    of a write it was killed in, or files it renamed into place before it died. The batch
-    is not done (this attempt holds it), so none of them was ever served."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for path in [*folder.glob(f"{batch_id}*"), *folder.glob(f".{batch_id}*")]:
-        path.unlink(missing_ok=True)
-
-
-def rows_for_store(checked: pipeline.CheckResult) -> list[dict[str, Any]]:
-    """Each decision as a row of the store, with its reasons worded in both languages
-    (each explained once: the result's own language is reused)."""
-    explained = {lang: checked.checked.explained(lang) for lang in LANGS}
-    words = {lang: e.rows() for lang, e in explained.items()}
-    sources = (
-        {lang: e.evidence_rows() for lang, e in explained.items()}
-        if not checked.decisions.evidence.empty
-        else None
-    )
-    return [
-        {
-            **row,
-            "position": i,
-            "reasons_id": words["id"][i],
-            "reasons_en": words["en"][i],
-            "evidence": {lang: sources[lang][i] for lang in LANGS} if sources else None,
-        }
-        for i, row in enumerate(decided_rows(checked.result("id")))
-    ]

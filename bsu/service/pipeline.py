@@ -27,7 +27,7 @@ from bsu.core.explain import Explanation, explain
 from bsu.core.records import conform
 from bsu.core.ruleset import Lang, RuleSet
 from bsu.errors import BsuError, RosterError
-from bsu.results.report import Result
+from bsu.results.model import Result
 from bsu.rosters import readers as roster_io
 from bsu.rosters import sandbox
 from bsu.rosters.readers import Roster

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bsu.store import batches
 from bsu.store.db import scrub
 from bsu.store.models import Batch, utcnow
+from bsu.store.purge import expired, purged
 
 log = logging.getLogger("bsu.service.retention")
 
@@ -57,7 +58,7 @@ def purge(
     before ``now`` (default: the clock), then the files no batch accounts for."""
     now = _aware(now or utcnow())
     done = Purge()
-    for batch in batches.expired(sessions, now - dt.timedelta(days=retention_days)):
+    for batch in expired(sessions, now - dt.timedelta(days=retention_days)):
         files = _files_of(batch, data_dir)
         if dry_run:
             with sessions() as session:
@@ -66,7 +67,7 @@ def purge(
             done.files += len(files)
             continue
         deleted = sum(_unlink(path) for path in files)
-        rows = batches.purged(
+        rows = purged(
             sessions,
             batch.id,
             at=now,

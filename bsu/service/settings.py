@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     parse_timeout_seconds: float = Field(default=300.0, gt=0)
     # Most workers in one POST /v1/check/batch; larger lists go through an upload.
     max_batch_workers: int = 10_000
-    # Largest request body on every other route, in bytes (bsu/api/limits.py). An upload
+    # Largest request body on every other route, in bytes (bsu/api/limits/body.py). An upload
     # may be max_upload_bytes plus the multipart framing; POST /v1/check/batch
     # max_batch_workers x batch_bytes_per_worker: a worker is 250-470 bytes of JSON
     # (compact to pretty-printed with long names), so 10.000 fit in 10 MB with room.

@@ -19,13 +19,12 @@ from sqlalchemy import CursorResult, delete, func, insert, or_, select, true, up
 from sqlalchemy.orm import Session, sessionmaker
 
 from bsu.privacy.access import Principal, Role
+from bsu.store.audit import audit as audit  # batches.audit: the API records with it
 from bsu.store.models import AuditRecord, Batch, BatchRow, utcnow
 
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 # The audit action of an attempt given back to the queue (see ``release``).
 INTERRUPTED = "batch.interrupted"
-# What a purged batch's filename becomes (with the original suffix).
-PURGED_NAME = "purged"
 
 
 def submit(
@@ -79,30 +78,6 @@ def submit(
     return batch
 
 
-def audit(
-    session: Session,
-    actor: str,
-    action: str,
-    batch_id: str | None,
-    ruleset_id: str | None,
-    ruleset_version: str | None,
-    detail: dict[str, Any] | None = None,
-    request_id: str | None = None,
-) -> None:
-    session.add(
-        AuditRecord(
-            at=utcnow(),
-            actor=actor,
-            action=action,
-            batch_id=batch_id,
-            ruleset_id=ruleset_id,
-            ruleset_version=ruleset_version,
-            detail=detail,
-            request_id=request_id,
-        )
-    )
-
-
 def claim(sessions: sessionmaker[Session], lease_seconds: float) -> tuple[str, int] | None:
     """Take the oldest queued batch, or one whose worker's lease ran out.
 
@@ -125,7 +100,7 @@ def claim(sessions: sessionmaker[Session], lease_seconds: float) -> tuple[str, i
         ).all()
         for batch_id in candidates:
             attempt = session.scalar(select(Batch.attempts).where(Batch.id == batch_id)) or 0
-            changed = _changed(
+            changed = rows_changed(
                 session,
                 update(Batch)
                 .where(Batch.id == batch_id, Batch.attempts == attempt, claimable)
@@ -327,7 +302,7 @@ def deaths(sessions: sessionmaker[Session], batch_id: str, attempt: int) -> int:
 
 def _if_held(session: Session, batch_id: str, attempt: int, **values: Any) -> int:
     """Update the batch only if this attempt still holds its claim; rows changed (0 or 1)."""
-    return _changed(
+    return rows_changed(
         session,
         update(Batch)
         .where(Batch.id == batch_id, Batch.attempts == attempt, Batch.status == RUNNING)
@@ -335,92 +310,10 @@ def _if_held(session: Session, batch_id: str, attempt: int, **values: Any) -> in
     )
 
 
-def _changed(session: Session, statement: Any) -> int:
+def rows_changed(session: Session, statement: Any) -> int:
     """Run an UPDATE and say how many rows it changed."""
     result = cast(CursorResult[Any], session.execute(statement))
     return int(result.rowcount)
-
-
-def expired(sessions: sessionmaker[Session], before: dt.datetime) -> list[Batch]:
-    """Finished batches (done or failed) older than ``before`` whose files are still kept."""
-    with sessions() as session:
-        return list(
-            session.scalars(
-                select(Batch)
-                .where(
-                    Batch.status.in_([DONE, FAILED]),
-                    Batch.finished_at < before,
-                    Batch.purged_at.is_(None),
-                )
-                .order_by(Batch.finished_at)
-            ).all()
-        )
-
-
-def purged(
-    sessions: sessionmaker[Session],
-    batch_id: str,
-    *,
-    at: dt.datetime,
-    actor: str,
-    files_deleted: int,
-    retention_days: float,
-) -> int | None:
-    """Delete a batch's rows and whatever on its record could name a person, and leave
-    an audit tombstone; the rows deleted, or None if another process purged it first.
-
-    What stays is what the audit needs and names nobody: status, counts, rule set, times,
-    the file's hash and size. The filename goes too ("gaji-budi.xlsx" names a person): it
-    becomes ``purged`` with the original suffix. (Audit records are append-only, so what
-    they hold is never purged: they must not be given personal data in the first place.)
-    """
-    with sessions() as session, session.begin():
-        batch = session.get(Batch, batch_id)
-        if batch is None or batch.purged_at is not None:
-            return None
-        neutral = PURGED_NAME + Path(batch.filename).suffix.lower()[:16]
-        changed = _changed(
-            session,
-            update(Batch)
-            .where(Batch.id == batch_id, Batch.purged_at.is_(None))
-            .values(
-                purged_at=at,
-                filename=neutral,
-                stored_path="",
-                idempotency_key=None,  # chosen by the client: it may carry anything
-                result_xlsx=None,
-                result_csv=None,
-                coverage=None,  # its outreach list names workers
-                result_coverage=None,
-                sheets=[
-                    {"header_row": s.get("header_row"), "rows": s.get("rows")}
-                    for s in batch.sheets or []
-                    if isinstance(s, dict)
-                ]
-                or None,
-                error_id=None,  # a reader's message may quote the file
-                error_en=None,
-            ),
-        )
-        if changed != 1:
-            return None
-        rows = _changed(session, delete(BatchRow).where(BatchRow.batch_id == batch_id))
-        session.add(
-            AuditRecord(
-                at=at,
-                actor=actor,
-                action="batch.purged",
-                batch_id=batch_id,
-                ruleset_id=batch.ruleset_id,
-                ruleset_version=batch.ruleset_version,
-                detail={
-                    "rows_deleted": rows,
-                    "files_deleted": files_deleted,
-                    "retention_days": retention_days,
-                },
-            )
-        )
-    return rows
 
 
 def by_idempotency_key(session: Session, key: str) -> Batch | None:

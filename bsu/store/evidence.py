@@ -1,23 +1,19 @@
-"""Registry extracts and exclusion lists in the store: import them, and load them as
-``bsu.core.evidence.Evidence`` for the NIKs being checked.
+"""The evidence the store holds (registry rows and exclusion lists, loaded by
+``bsu.store.imports``), looked up as ``bsu.core.evidence.Evidence`` for the NIKs being
+checked, and the audit of who used it.
 
-Imports are idempotent (a file already imported, by content hash, changes nothing) and
-bulk: rows go in with one multi-row upsert, and lookups read the rows for a roster's
-NIKs in a few large ``IN`` queries, never one query per row.
+Lookups read the rows for a roster's NIKs in a few large ``IN`` queries, never one query
+per row.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from bsu.core.evidence import (
@@ -30,233 +26,17 @@ from bsu.core.evidence import (
     registry_frame,
 )
 from bsu.core.ruleset import Lang
-from bsu.errors import BsuError
-from bsu.rosters import readers as roster
-from bsu.rosters.headers import header_key
-from bsu.store.batches import audit
+from bsu.store.audit import audit
 from bsu.store.models import (
     AuditRecord,
     ExclusionEntry,
     ExclusionImport,
     RegistryImport,
     RegistryParticipant,
-    utcnow,
 )
-from bsu.values import dates, nik, vocabulary, wage
-from bsu.values.text import as_text
+from bsu.values import nik
 
-CHUNK = 5_000
-# Registry columns beyond the roster's: matched on the original headers.
-EXTRA_HEADERS = {
-    "employer_id": ("npp", "kodeperusahaan", "idpemberikerja", "employerid", "idperusahaan"),
-    "employer_name": (
-        "namaperusahaan",
-        "pemberikerja",
-        "namapemberikerja",
-        "employer",
-        "employername",
-        "perusahaan",
-    ),
-    "last_contribution": (
-        "iuranterakhir",
-        "bulaniuranterakhir",
-        "lastcontribution",
-        "lastcontributionmonth",
-        "blthiuranterakhir",
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Imported:
-    """What an import did."""
-
-    import_id: int
-    rows: int
-    skipped: int  # rows whose NIK is not 16 digits
-    already: bool  # the same file was imported before: nothing changed
-
-
-def _readable(path: Path) -> None:
-    """A missing file or a folder gets the roster reader's words, not a traceback."""
-    if not path.is_file():
-        roster.read(path)  # raises the RosterError that says what is wrong
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def read_registry(path: Path) -> tuple[pd.DataFrame, int]:
-    """A registry extract (xlsx, csv or parquet) as canonical rows; and how many rows had
-    no usable NIK."""
-    read = roster.read(path)
-    records = read.records
-    cleaned, numeric = nik.clean(records["nik"])
-    usable = nik.usable(cleaned, numeric)
-    keys = {header_key(c): c for c in read.original.columns}
-    out = pd.DataFrame(
-        {
-            "nik": cleaned,
-            "kpj": as_text(records["kpj"]),
-            "status": vocabulary.status(records["participant_status"]),
-            "category": vocabulary.category(records["participant_category"])[0],
-            "registered_on": dates.parse(records["registered_on"])[0],
-            "reported_wage": wage.parse(records["wage"])[0],
-        }
-    )
-    for column, aliases in EXTRA_HEADERS.items():
-        header = next((keys[a] for a in aliases if a in keys), None)
-        out[column] = as_text(read.original[header]) if header else ""
-    out = out[usable.to_numpy()].drop_duplicates("nik", keep="last")
-    return out, int((~usable).sum())
-
-
-def import_registry(engine: Engine, path: Path, as_of: dt.date, imported_by: str) -> Imported:
-    """Load a registry extract. A newer extract replaces an older one for the NIKs it
-    holds; an older one never overwrites newer rows."""
-    _readable(path)
-    digest = _sha256(path)
-    with Session(engine) as session:
-        done = session.scalar(select(RegistryImport).where(RegistryImport.content_sha256 == digest))
-        if done is not None:
-            return Imported(done.id, done.rows, 0, already=True)
-    frame, skipped = read_registry(path)
-    with Session(engine) as session, session.begin():
-        record = RegistryImport(
-            content_sha256=digest,
-            filename=path.name,
-            as_of=as_of,
-            rows=len(frame),
-            imported_at=utcnow(),
-            imported_by=imported_by,
-        )
-        session.add(record)
-        session.flush()
-        rows = _registry_rows(frame, as_of, record.id)
-        _upsert_newer(session, rows)
-        audit(
-            session,
-            imported_by,
-            "registry.imported",
-            None,
-            None,
-            None,
-            {"file": path.name, "sha256": digest, "rows": len(frame), "as_of": str(as_of)},
-        )
-        return Imported(record.id, len(frame), skipped, already=False)
-
-
-def _registry_rows(frame: pd.DataFrame, as_of: dt.date, import_id: int) -> list[dict[str, Any]]:
-    registered = frame["registered_on"].dt.date.astype(object)
-    table = pd.DataFrame(
-        {
-            "nik": frame["nik"],
-            "kpj": frame["kpj"].replace("", None),
-            "status": frame["status"].astype(object),
-            "category": frame["category"].astype(object),
-            "registered_on": registered.where(frame["registered_on"].notna(), None),
-            "last_contribution": frame["last_contribution"].replace("", None),
-            "reported_wage": frame["reported_wage"].astype(object),
-            "employer_id": frame["employer_id"].replace("", None),
-            "employer_name": frame["employer_name"].replace("", None),
-        }
-    ).astype(object)
-    table = table.where(table.notna(), None)
-    table["as_of"] = as_of
-    table["import_id"] = import_id
-    return table.to_dict("records")  # type: ignore[return-value]
-
-
-def _upsert_newer(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    dialect = session.get_bind().dialect.name
-    builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for start in range(0, len(rows), CHUNK):
-        statement = builder(RegistryParticipant)
-        updated = {c: statement.excluded[c] for c in rows[0] if c != "nik"}
-        statement = statement.on_conflict_do_update(
-            index_elements=["nik"],
-            set_=updated,
-            where=statement.excluded.as_of >= RegistryParticipant.as_of,
-        )
-        session.execute(statement, list(rows[start : start + CHUNK]))
-
-
-def import_exclusions(
-    engine: Engine, kind: str, path: Path, source: str, as_of: dt.date, imported_by: str
-) -> Imported:
-    """Load an exclusion list; it replaces the entries of the same list."""
-    if kind not in LIST_KINDS:
-        raise BsuError(
-            f"Daftar '{kind}' tidak dikenal. Pilih: {', '.join(LIST_KINDS)}.",
-            f"Unknown list '{kind}'. Choose one of: {', '.join(LIST_KINDS)}.",
-            code="list_unknown",
-        )
-    _readable(path)
-    digest = _sha256(path)
-    with Session(engine) as session:
-        latest = session.scalar(
-            select(ExclusionImport)
-            .where(ExclusionImport.list == kind)
-            .order_by(ExclusionImport.id.desc())
-            .limit(1)
-        )
-        if latest is not None and latest.content_sha256 == digest:
-            return Imported(latest.id, latest.rows, 0, already=True)
-        if latest is not None and as_of < latest.as_of:
-            raise BsuError(
-                f"Daftar {kind.upper()} yang dimuat sudah per {latest.as_of}, lebih baru dari "
-                f"{as_of}. Daftar lama tidak menggantikan yang baru.",
-                f"The loaded {kind.upper()} list is as of {latest.as_of}, newer than {as_of}. "
-                "An older list does not replace a newer one.",
-                code="list_older",
-            )
-    read = roster.read(path)
-    cleaned, numeric = nik.clean(read.records["nik"])
-    usable = nik.usable(cleaned, numeric)
-    names = as_text(read.records["name"])
-    entries = pd.DataFrame({"nik": cleaned, "name": names})[usable.to_numpy()]
-    entries = entries.drop_duplicates("nik")
-    with Session(engine) as session, session.begin():
-        record = ExclusionImport(
-            list=kind,
-            content_sha256=digest,
-            filename=path.name,
-            source=source,
-            as_of=as_of,
-            rows=len(entries),
-            imported_at=utcnow(),
-            imported_by=imported_by,
-        )
-        session.add(record)
-        session.flush()
-        session.execute(delete(ExclusionEntry).where(ExclusionEntry.list == kind))
-        payload = [
-            {"list": kind, "nik": n, "name": m or None, "import_id": record.id}
-            for n, m in zip(entries["nik"], entries["name"], strict=True)
-        ]
-        for start in range(0, len(payload), CHUNK):
-            session.execute(insert(ExclusionEntry), payload[start : start + CHUNK])
-        audit(
-            session,
-            imported_by,
-            f"exclusions.imported.{kind}",
-            None,
-            None,
-            None,
-            {
-                "file": path.name,
-                "sha256": digest,
-                "rows": len(entries),
-                "source": source,
-                "as_of": str(as_of),
-            },
-        )
-        return Imported(record.id, len(entries), int((~usable).sum()), already=False)
+CHUNK = 5_000  # NIKs per IN query
 
 
 def load(

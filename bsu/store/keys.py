@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bsu.privacy.access import NewKey, Principal, Role, matches, new_key, split
-from bsu.store.batches import audit
+from bsu.store.audit import audit
 from bsu.store.models import AccessState, ApiKey, utcnow
 
 

@@ -10,8 +10,9 @@ from typing import Any
 
 import httpx
 
+from bsu.rosters import extracts
 from bsu.store.db import make_engine
-from bsu.store.evidence import import_registry
+from bsu.store.imports import import_registry
 from tests.api.conftest import EN, SAMPLES, error_of
 from tests.servers import Server
 from tests.support import VALID_WORKER
@@ -144,7 +145,12 @@ def test_evidence_imported_while_serving_is_used_soon(server: Server) -> None:
         assert "evidence" not in before
         engine = make_engine(server.env["BSU_DATABASE_URL"])
         try:
-            import_registry(engine, SAMPLES / "registry-extract.csv", dt.date(2025, 5, 2), "t")
+            import_registry(
+                engine,
+                extracts.registry(SAMPLES / "registry-extract.csv"),
+                dt.date(2025, 5, 2),
+                "t",
+            )
         finally:
             engine.dispose()
         deadline = time.monotonic() + 30

@@ -92,3 +92,47 @@ def test_no_full_nik_in_log_calls() -> None:
         if re.search(r"log(ger)?\.\w+\(.*nik", line, flags=re.I) and "mask" not in line
     ]
     assert offenders == []
+
+
+# What each layer (folder of bsu/) may import besides itself, read off the import graph:
+# the pure core sees only value parsers and the error tree; readers and writers know
+# nothing of the service, the store or the edges; only the edges (api, cli) see everything.
+ALLOWED_LAYERS = {
+    "errors": set(),
+    "values": {"errors"},
+    "core": {"values", "errors"},
+    "rosters": {"core", "values", "errors"},
+    "results": {"core", "values", "errors", "rosters"},
+    "coverage": {"core", "values", "errors", "results"},
+    "store": {"core", "values", "errors", "privacy"},
+    "privacy": {"service"},
+    "service": {"core", "values", "errors", "rosters", "results", "coverage", "store", "privacy"},
+}
+
+
+def _layer(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def test_each_layer_imports_only_the_layers_below_it() -> None:
+    from tests.architecture.test_imports import PACKAGE as package
+    from tests.architecture.test_imports import graph
+
+    crossings = sorted(
+        f"{module} -> {target}"
+        for module, targets in graph(package).items()
+        if _layer(module) in ALLOWED_LAYERS
+        for target in targets
+        if _layer(target) not in {_layer(module), *ALLOWED_LAYERS[_layer(module)]}
+    )
+    assert crossings == []
+
+
+def test_the_top_level_holds_only_a_handful_of_modules() -> None:
+    package = Path(bsu.__file__).resolve().parent
+    assert sorted(p.name for p in package.glob("*.py")) == [
+        "__init__.py",
+        "__main__.py",
+        "errors.py",
+    ]

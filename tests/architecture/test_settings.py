@@ -22,7 +22,8 @@ EDGES = ("service/settings.py", "cli/*.py", "api/app.py")
 # Library code that still builds its own Settings when a caller gave none (a fallback, not
 # the path of any command: each passes its own). To be passed down too, then removed here.
 KNOWN_SETTINGS_READERS = {
-    "privacy/logs.py",  # install(level, settings=None): `bsu`'s main() installs before a command runs
+    # install(level, settings=None): `bsu`'s main() installs before a command runs
+    "privacy/logs.py",
     "privacy/pseudonyms.py",  # log_key(secret=None, data_dir=None): pseudonym() without a key
 }
 _ENVIRONMENT = {"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"}
@@ -150,13 +151,13 @@ def test_bsu_check_writes_with_the_library_bsu_xlsx_writer_names(
     wanted: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bsu.cli import app as cli
-    from bsu.results import report
+    from bsu.results import xlsx
 
     used: list[str] = []
     for library in ("rustpy", "xlsxwriter"):
-        real = getattr(report, f"_write_{library}")
+        real = getattr(xlsx, f"_write_{library}")
         monkeypatch.setattr(
-            report,
+            xlsx,
             f"_write_{library}",
             lambda *a, _real=real, _name=library: (used.append(_name), _real(*a)),
         )

@@ -163,14 +163,15 @@ def test_the_worker_computes_coverage_when_a_registry_is_loaded(
 ) -> None:
     """End to end: branch staff load the sample extract into the server's store, upload
     PT Sinar Contoh's roster, and the batch carries its coverage report."""
-    from bsu.store import evidence as stored_evidence
+    from bsu.rosters import extracts
+    from bsu.store import imports as stored_evidence
     from tests.api.conftest import SAMPLES
     from tests.servers import wait_for
 
     engine = make_engine(server.env["BSU_DATABASE_URL"])
     try:
         stored_evidence.import_registry(
-            engine, SAMPLES / "registry-extract.csv", dt.date(2025, 5, 2), "test"
+            engine, extracts.registry(SAMPLES / "registry-extract.csv"), dt.date(2025, 5, 2), "test"
         )
     finally:
         engine.dispose()

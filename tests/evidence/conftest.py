@@ -18,9 +18,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bsu.rosters import extracts
 from bsu.store import schema
 from bsu.store.db import make_engine
-from bsu.store.evidence import import_exclusions, import_registry
+from bsu.store.imports import import_exclusions, import_registry
 from tests.access.conftest import create_key, env_for
 from tests.servers import Server, database, start_server
 
@@ -36,10 +37,12 @@ def load_evidence(url: str) -> None:
     schema.upgrade(engine)
     try:
         extract = SAMPLES / "registry-extract.csv"
-        import_registry(engine, extract, dt.date(2025, 5, 2), "petugas")
+        import_registry(engine, extracts.registry(extract), dt.date(2025, 5, 2), "petugas")
         for kind, source in (("pkh", "Kemensos"), ("asn", "BKN")):
             path = SAMPLES / f"exclusions-{kind}.csv"
-            import_exclusions(engine, kind, path, source, dt.date(2025, 6, 1), "petugas")
+            import_exclusions(
+                engine, kind, extracts.exclusion_list(path), source, dt.date(2025, 6, 1), "petugas"
+            )
     finally:
         engine.dispose()
 

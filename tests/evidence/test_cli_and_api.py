@@ -18,9 +18,10 @@ import pytest
 from openpyxl import load_workbook
 
 from bsu.core.ruleset import load_ruleset
+from bsu.rosters import extracts
 from bsu.store import schema
 from bsu.store.db import make_engine
-from bsu.store.evidence import import_exclusions, import_registry
+from bsu.store.imports import import_exclusions, import_registry
 from tests.servers import start_server, wait_for
 from tests.support import VALID_WORKER
 
@@ -259,10 +260,17 @@ def served(database_url: str, tmp_path: Path) -> Iterator[Any]:
     engine = make_engine(database_url)
     schema.upgrade(engine)
     try:
-        import_registry(engine, SAMPLES / "registry-extract.csv", dt.date(2025, 5, 2), "petugas")
+        import_registry(
+            engine,
+            extracts.registry(SAMPLES / "registry-extract.csv"),
+            dt.date(2025, 5, 2),
+            "petugas",
+        )
         for kind, source in (("pkh", "Kemensos"), ("asn", "BKN")):
             path = SAMPLES / f"exclusions-{kind}.csv"
-            import_exclusions(engine, kind, path, source, dt.date(2025, 6, 1), "petugas")
+            import_exclusions(
+                engine, kind, extracts.exclusion_list(path), source, dt.date(2025, 6, 1), "petugas"
+            )
     finally:
         engine.dispose()
     server = start_server(tmp_path / "data", database_url)

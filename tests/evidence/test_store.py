@@ -20,9 +20,11 @@ from bsu.core.reasons import codes_in
 from bsu.core.records import frame
 from bsu.core.ruleset import load_ruleset
 from bsu.errors import BsuError
+from bsu.rosters import extracts
 from bsu.store import schema
 from bsu.store.db import make_engine
-from bsu.store.evidence import import_exclusions, import_registry, load
+from bsu.store.evidence import load
+from bsu.store.imports import import_exclusions, import_registry
 from bsu.store.models import (
     AuditRecord,
     ExclusionEntry,
@@ -158,7 +160,7 @@ def entries(engine: Engine, kind: str) -> set[str]:
 
 def test_a_registry_extract_is_imported_once(store: Engine, tmp_path: Path) -> None:
     path = write_registry(tmp_path / "registri.csv", EXTRACT)
-    done = import_registry(store, path, MAY, "petugas")
+    done = import_registry(store, extracts.registry(path), MAY, "petugas")
     assert (done.rows, done.skipped, done.already) == (6, 2, False)
 
     rows = participants(store)
@@ -178,7 +180,7 @@ def test_a_registry_extract_is_imported_once(store: Engine, tmp_path: Path) -> N
     assert rows[nik(3)][2] == "BPU"
     assert rows[nik(4)][3] == dt.date(2025, 5, 1)
 
-    again = import_registry(store, path, MAY, "petugas")
+    again = import_registry(store, extracts.registry(path), MAY, "petugas")
     assert again.already is True
     assert (again.import_id, again.rows) == (done.import_id, 6)
     assert count(store, RegistryImport) == 1
@@ -191,12 +193,16 @@ def test_a_registry_extract_is_imported_once(store: Engine, tmp_path: Path) -> N
 
 
 def test_newer_data_wins_whatever_the_order_of_imports(store: Engine, tmp_path: Path) -> None:
-    import_registry(store, write_registry(tmp_path / "mei.csv", EXTRACT), MAY, "petugas")
+    import_registry(
+        store, extracts.registry(write_registry(tmp_path / "mei.csv", EXTRACT)), MAY, "petugas"
+    )
     first = participants(store)
 
     # June: two NIKs changed status; the others are not in this extract and stay.
     june = [person(1, "Nonaktif"), person(2, "Aktif")]
-    done = import_registry(store, write_registry(tmp_path / "juni.csv", june), JUNE, "petugas")
+    done = import_registry(
+        store, extracts.registry(write_registry(tmp_path / "juni.csv", june)), JUNE, "petugas"
+    )
     assert (done.rows, done.already) == (2, False)
     after_june = participants(store)
     assert after_june[nik(1)][1] == "inactive" and after_june[nik(1)][-1] == JUNE
@@ -205,7 +211,9 @@ def test_newer_data_wins_whatever_the_order_of_imports(store: Engine, tmp_path: 
 
     # April, imported last: never overwrites newer rows; a NIK only it holds is added.
     april = [person(1, "Aktif"), person(2, "Nonaktif"), person(3, category="PU"), person(9)]
-    import_registry(store, write_registry(tmp_path / "april.csv", april), APRIL, "petugas")
+    import_registry(
+        store, extracts.registry(write_registry(tmp_path / "april.csv", april)), APRIL, "petugas"
+    )
     after_april = participants(store)
     assert {n: after_april[n] for n in USABLE} == after_june
     assert after_april[nik(9)][-1] == APRIL
@@ -231,9 +239,13 @@ def test_newer_data_wins_whatever_the_order_of_imports(store: Engine, tmp_path: 
 def test_xlsx_and_parquet_extracts_import_as_csv_does(
     store: Engine, tmp_path: Path, suffix: str
 ) -> None:
-    from_csv = import_registry(store, write_registry(tmp_path / "r.csv", EXTRACT), MAY, "p")
+    from_csv = import_registry(
+        store, extracts.registry(write_registry(tmp_path / "r.csv", EXTRACT)), MAY, "p"
+    )
     expected = participants(store)
-    other = import_registry(store, write_registry(tmp_path / f"r{suffix}", EXTRACT), MAY, "p")
+    other = import_registry(
+        store, extracts.registry(write_registry(tmp_path / f"r{suffix}", EXTRACT)), MAY, "p"
+    )
     assert (other.rows, other.skipped, other.already) == (from_csv.rows, from_csv.skipped, False)
     assert other.import_id != from_csv.import_id
     assert participants(store) == expected
@@ -251,21 +263,32 @@ def test_an_exclusion_list_replaces_its_entries_and_is_idempotent(
     store: Engine, tmp_path: Path
 ) -> None:
     first = write_list(tmp_path / "pkh-1.csv", [nik(1), nik(2), "123"])
-    done = import_exclusions(store, "pkh", first, "Kemensos", JUNE, "petugas")
+    done = import_exclusions(
+        store, "pkh", extracts.exclusion_list(first), "Kemensos", JUNE, "petugas"
+    )
     assert (done.rows, done.skipped, done.already) == (2, 1, False)
     assert entries(store, "pkh") == {nik(1), nik(2)}
 
-    again = import_exclusions(store, "pkh", first, "Kemensos", JUNE, "petugas")
+    again = import_exclusions(
+        store, "pkh", extracts.exclusion_list(first), "Kemensos", JUNE, "petugas"
+    )
     assert (again.already, again.import_id, again.rows) == (True, done.import_id, 2)
     assert count(store, ExclusionImport) == 1
 
     asn = import_exclusions(
-        store, "asn", write_list(tmp_path / "asn.csv", [nik(4)]), "BKN", JUNE, "petugas"
+        store,
+        "asn",
+        extracts.exclusion_list(write_list(tmp_path / "asn.csv", [nik(4)])),
+        "BKN",
+        JUNE,
+        "petugas",
     )
     assert asn.rows == 1
 
     second = write_list(tmp_path / "pkh-2.csv", [nik(2), nik(3)])
-    newer = import_exclusions(store, "pkh", second, "Kemensos", dt.date(2025, 7, 1), "petugas")
+    newer = import_exclusions(
+        store, "pkh", extracts.exclusion_list(second), "Kemensos", dt.date(2025, 7, 1), "petugas"
+    )
     assert (newer.rows, newer.already) == (2, False)
     assert entries(store, "pkh") == {nik(2), nik(3)}
     assert entries(store, "asn") == {nik(4)}
@@ -276,7 +299,9 @@ def test_an_exclusion_list_replaces_its_entries_and_is_idempotent(
     assert owners == {newer.import_id}
 
     with pytest.raises(BsuError) as raised:
-        import_exclusions(store, "bansos", second, "Kemensos", JUNE, "petugas")
+        import_exclusions(
+            store, "bansos", extracts.exclusion_list(second), "Kemensos", JUNE, "petugas"
+        )
     assert raised.value.code == "list_unknown"
     assert "bansos" in raised.value.message("id") and "bansos" in raised.value.message("en")
     assert count(store, ExclusionImport) == 3
@@ -293,11 +318,25 @@ def test_load_returns_only_the_asked_niks(store: Engine, tmp_path: Path) -> None
     assert (empty.registry, empty.lists, empty.registry_label) == (None, (), "")
     assert empty.empty
 
-    import_registry(store, write_registry(tmp_path / "r.csv", EXTRACT), MAY, "petugas")
-    import_exclusions(
-        store, "pkh", write_list(tmp_path / "pkh.csv", [nik(1), nik(5)]), "Kemensos", JUNE, "p"
+    import_registry(
+        store, extracts.registry(write_registry(tmp_path / "r.csv", EXTRACT)), MAY, "petugas"
     )
-    import_exclusions(store, "asn", write_list(tmp_path / "asn.csv", [nik(4)]), "BKN", JUNE, "p")
+    import_exclusions(
+        store,
+        "pkh",
+        extracts.exclusion_list(write_list(tmp_path / "pkh.csv", [nik(1), nik(5)])),
+        "Kemensos",
+        JUNE,
+        "p",
+    )
+    import_exclusions(
+        store,
+        "asn",
+        extracts.exclusion_list(write_list(tmp_path / "asn.csv", [nik(4)])),
+        "BKN",
+        JUNE,
+        "p",
+    )
 
     asked = [nik(1), nik(2), nik(1), nik(99), "123", "", nik(3)]
     evidence = load(store, asked)
@@ -353,11 +392,18 @@ def test_a_large_registry_is_read_in_a_few_queries(store: Engine, tmp_path: Path
     )
     path = tmp_path / "besar.csv"
     table.to_csv(path, sep=";", index=False)
-    done = import_registry(store, path, MAY, "petugas")
+    done = import_registry(store, extracts.registry(path), MAY, "petugas")
     assert (done.rows, done.skipped) == (BIG, 0)
     assert count(store, RegistryParticipant) == BIG
     listed = niks.iloc[::50].tolist()  # 4,000 NIKs, 2,000 of them among those asked
-    import_exclusions(store, "pkh", write_list(tmp_path / "pkh.csv", listed), "Kemensos", JUNE, "p")
+    import_exclusions(
+        store,
+        "pkh",
+        extracts.exclusion_list(write_list(tmp_path / "pkh.csv", listed)),
+        "Kemensos",
+        JUNE,
+        "p",
+    )
 
     asked = niks.iloc[::4].tolist()
     assert len(asked) == ASKED
@@ -388,9 +434,13 @@ def test_an_older_exclusion_list_does_not_replace_a_newer_one(
 ) -> None:
     newer = write_list(tmp_path / "pkh-juni.csv", [nik(1), nik(2)])
     older = write_list(tmp_path / "pkh-mei.csv", [nik(3)])
-    import_exclusions(store, "pkh", newer, "Kemensos", dt.date(2025, 6, 1), "test")
+    import_exclusions(
+        store, "pkh", extracts.exclusion_list(newer), "Kemensos", dt.date(2025, 6, 1), "test"
+    )
     with pytest.raises(BsuError) as refused:
-        import_exclusions(store, "pkh", older, "Kemensos", dt.date(2025, 5, 1), "test")
+        import_exclusions(
+            store, "pkh", extracts.exclusion_list(older), "Kemensos", dt.date(2025, 5, 1), "test"
+        )
     assert refused.value.code == "list_older"
     assert "2025-06-01" in refused.value.message("en")
     assert entries(store, "pkh") == {nik(1), nik(2)}

@@ -1,4 +1,4 @@
-"""The multipart scanner of bsu.api.limits on any body cut into any chunks: it counts the
+"""The multipart scanner of bsu.api.limits.forms on any body cut into any chunks: it counts the
 parts of a well-formed form exactly, wherever the chunks split delimiters and headers;
 refuses too many parts or an oversized field whatever the split; never raises; and never
 holds more than a delimiter and a field's worth of bytes."""
@@ -10,7 +10,7 @@ import itertools
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bsu.api.limits import _Multipart
+from bsu.api.limits.forms import MultipartScanner
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 MAX_PARTS, MAX_FIELD = 4, 256
@@ -36,8 +36,8 @@ def cut(body: bytes, points: list[int]) -> list[bytes]:
     return [body[a:b] for a, b in itertools.pairwise(marks)]
 
 
-def scan(boundary: str, chunks: list[bytes]) -> tuple[_Multipart, tuple[str, object] | None]:
-    scanner = _Multipart(boundary.encode(), MAX_PARTS, MAX_FIELD)
+def scan(boundary: str, chunks: list[bytes]) -> tuple[MultipartScanner, tuple[str, object] | None]:
+    scanner = MultipartScanner(boundary.encode(), MAX_PARTS, MAX_FIELD)
     for chunk in chunks:
         refusal = scanner.feed(chunk)
         if refusal is not None:

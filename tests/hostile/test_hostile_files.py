@@ -18,7 +18,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bsu.errors import RosterError
-from bsu.results.report import neutralise
+from bsu.results.csv import neutralise
 from bsu.rosters import readers as roster
 from bsu.store import batches
 from bsu.store.db import make_engine

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from starlette.types import Receive, Scope, Send
 
-from bsu.api.limits import UPLOAD_OVERHEAD_BYTES, BodyLimit
+from bsu.api.limits.body import BodyLimit
+from bsu.api.limits.requests import UPLOAD_OVERHEAD_BYTES
 from bsu.api.schemas import WORKER_EXAMPLE
 from bsu.service.settings import Settings
 from tests.limits.conftest import (

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from bsu.api.limits import RateLimit, TokenBuckets, _presented
+from bsu.api.limits.rate import RateLimit, TokenBuckets, _presented
 from bsu.service.settings import Settings
 from tests.limits.conftest import (
     API_BURST,

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from bsu.rosters.extracts import EXTRA_HEADERS
 from bsu.rosters.headers import header_key
-from bsu.store.evidence import EXTRA_HEADERS
 
 
 @pytest.mark.parametrize(

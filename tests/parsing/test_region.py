@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bsu.core.engine import _index_for
+from bsu.core.gather import index_for
 from bsu.core.ruleset import load_ruleset
 from bsu.values import region
 
 
 @pytest.fixture(scope="module")
 def idx() -> region.RegionIndex:
-    return _index_for(load_ruleset("bsu-2025"))
+    return index_for(load_ruleset("bsu-2025"))
 
 
 def _resolve(idx: region.RegionIndex, regions: list[str], provinces: list[str] | None = None):  # type: ignore[no-untyped-def]

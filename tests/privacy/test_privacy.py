@@ -216,7 +216,7 @@ def test_uvicorn_access_lines_keep_their_shape(captured: io.StringIO) -> None:
 def test_the_cli_installs_the_filter_on_its_handler() -> None:
     """``bsu`` itself (not a test's handler): a command that logs a NIK prints a pseudonym."""
     code = (
-        "import logging, sys; from bsu import cli; nik = sys.argv[1]; "
+        "import logging, sys; from bsu.cli import app as cli; nik = sys.argv[1]; "
         "cli.app.command('leak')(lambda: logging.getLogger('bsu').warning('nik %s', nik)); "
         "sys.argv = ['bsu', 'leak']; cli.main()"
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bsu.core.reasons import STATUS_LABELS, Status
-from bsu.results.report import SHEETS
+from bsu.results.columns import SHEETS
 
 APP_JS = Path(__file__).resolve().parents[2] / "bsu" / "api" / "static" / "app.js"
 

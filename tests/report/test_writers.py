@@ -23,16 +23,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from python_calamine import CalamineWorkbook
 
 from bsu import evaluate, load_ruleset
-from bsu.results.report import (
-    SHEETS,
-    Result,
-    _neutralised,
-    _quoted,
-    neutralise,
-    write_csv,
-    write_xlsx,
-    xlsx_writer,
-)
+from bsu.results.columns import SHEETS
+from bsu.results.csv import _neutralised, _quoted, neutralise, write_csv
+from bsu.results.model import Result
+from bsu.results.xlsx import write_xlsx, xlsx_writer
 from bsu.rosters import readers as roster
 from bsu.service.settings import Settings
 from bsu.values.text import as_text

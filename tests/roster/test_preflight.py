@@ -11,7 +11,8 @@ import pytest
 
 from bsu.core.ruleset import load_ruleset
 from bsu.errors import BsuError, RosterError
-from bsu.results.report import Result, write_xlsx
+from bsu.results.model import Result
+from bsu.results.xlsx import write_xlsx
 from bsu.rosters import preflight
 from bsu.rosters import readers as roster
 from tests.hostile.corpus import (

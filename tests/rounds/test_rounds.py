@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from bsu import evaluate, load_ruleset
-from bsu.core.engine import CHECKS, Decisions
+from bsu.core.checks import CHECKS
+from bsu.core.engine import Decisions
 from bsu.core.explain import explain
 from bsu.core.reasons import Outcome, ReasonCode, codes_in
 from bsu.core.records import frame

@@ -1,4 +1,8 @@
-"""Roster uploads checked in the background, their status, rows and result files."""
+"""Roster uploads checked in the background: the upload, the list and each batch's status.
+
+A done batch's rows and result files are read in ``bsu.api.routes.batch_results``, on the
+same address.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bsu.api import request_id
@@ -26,11 +30,10 @@ from bsu.api.schemas import (
     BatchPublic,
     ErrorDetail,
     ErrorPublic,
-    RowPublic,
-    RowsPublic,
 )
-from bsu.core.ruleset import Lang, load_ruleset
-from bsu.errors import BsuError, Conflict, Gone, NotFound, TooLarge, UnsupportedType
+from bsu.core.ruleset import LANGS, Lang, load_ruleset
+from bsu.core.words import both, say
+from bsu.errors import BsuError, NotFound, TooLarge, UnsupportedType
 from bsu.privacy.access import Principal, Role
 from bsu.results.durable import atomic
 from bsu.rosters import preflight
@@ -43,18 +46,10 @@ from bsu.store.models import Batch
 log = logging.getLogger("bsu.api")
 router = APIRouter(prefix="/v1/batches", tags=["batches"])
 CHUNK = 1024 * 1024
-MEDIA = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 
 
 def _not_found(batch_id: str) -> NotFound:
-    return NotFound(
-        f"Batch '{batch_id}' tidak ditemukan.",
-        f"Batch '{batch_id}' was not found.",
-        "batch_not_found",
-    )
+    return NotFound(*both("api_batch_not_found", batch_id=batch_id), "batch_not_found")
 
 
 def _public(batch: Batch, lang: Lang) -> BatchPublic:
@@ -138,10 +133,14 @@ def submit(
     suffix = Path(filename).suffix.lower()
     if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
         raise UnsupportedType(
-            f"Jenis berkas '{suffix or '(tanpa ekstensi)'}' tidak didukung. Unggah roster "
-            "sebagai .xlsx atau .csv.",
-            f"File type '{suffix or '(no extension)'}' is not supported. Upload the roster as "
-            ".xlsx or .csv.",
+            *(
+                say(
+                    "api_upload_type_unsupported",
+                    language,
+                    suffix=suffix or say("api_upload_no_extension", language),
+                )
+                for language in LANGS
+            )
         )
     ruleset_id = ruleset or settings.ruleset
     # By id from the rules folder only (404 ruleset_not_found naming the valid ids).
@@ -151,7 +150,7 @@ def submit(
     digest, size = _stored(file, target, settings.max_upload_bytes)
     if size == 0:
         target.unlink(missing_ok=True)
-        raise BsuError("Berkas kosong (0 byte).", "The file is empty (0 bytes).", "file_empty")
+        raise BsuError(*both("api_upload_empty"), "file_empty")
     refused = preflight.screen(target)  # not a workbook, cut short, hostile: say so now
     if refused is not None:
         target.unlink(missing_ok=True)
@@ -219,12 +218,7 @@ def _tenant_key(principal: Principal, key: str | None) -> str | None:
 
 def _same_or_conflict(earlier: Batch, digest: str, lang: Lang) -> JSONResponse:
     if earlier.content_sha256 != digest:
-        raise BsuError(
-            "Idempotency-Key ini sudah dipakai untuk berkas lain. Pakai kunci baru untuk "
-            "unggahan baru.",
-            "This Idempotency-Key was used for a different file. Use a new key for a new upload.",
-            "idempotency_key_reused",
-        )
+        raise BsuError(*both("api_upload_key_reused"), "idempotency_key_reused")
     public = _public(earlier, lang)
     return JSONResponse(
         public.model_dump(mode="json"), status_code=202, headers={"Location": public.links.self}
@@ -271,13 +265,7 @@ def _store(upload: UploadFile, target: Path, limit: int) -> tuple[str, int]:
         while chunk := upload.file.read(CHUNK):
             size += len(chunk)
             if size > limit:
-                raise TooLarge(
-                    f"Berkas lebih besar dari batas {_size(limit)}. Bagi "
-                    "roster menjadi beberapa berkas.",
-                    f"The file is larger than the {_size(limit)} limit. Split "
-                    "the roster into several files.",
-                    "file_too_large",
-                )
+                raise TooLarge(*both("api_file_too_large", size=_size(limit)), "file_too_large")
             digest.update(chunk)
             out.write(chunk)
     return digest.hexdigest(), size
@@ -355,117 +343,3 @@ def status(
     public = _public(batch, lang)
     public.evidence = evidence_notice(session, batch.id, lang)  # which data overruled it
     return public
-
-
-@router.get(
-    "/{batch_id}/rows",
-    response_model=RowsPublic,
-    responses={404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
-)
-def rows(
-    batch_id: str,
-    request: Request,
-    session: SessionDep,
-    lang: LangDep,
-    principal: CallerDep,
-    status: Literal["eligible", "ineligible", "review"] | None = None,
-    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
-    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
-) -> RowsPublic:
-    """The checked rows in roster order, optionally of one status, a page at a time."""
-    batch = done(session, batch_id, principal)
-    found, count = batches.rows(session, batch.id, status, (page - 1) * page_size, page_size)
-    if principal.role is Role.STAFF:
-        detail = {"status": status, "page": page, "page_size": page_size, "rows": len(found)}
-        audit_read(session, request, principal, batch, "batch.read.rows", detail)
-    data = [
-        RowPublic(
-            position=r.position,
-            source=r.source,
-            sheet=r.sheet,
-            row=r.row,
-            nik=r.nik,
-            name=r.name,
-            status=r.status,
-            reasons=r.reasons_en if lang == "en" else r.reasons_id,
-            evidence=(r.evidence or {}).get(lang),
-            wage=r.wage,
-            wage_cap=r.wage_cap,
-            benefit=r.benefit,
-        )
-        for r in found
-    ]
-    return RowsPublic(data=data, count=count, page=page, page_size=page_size)
-
-
-def _gone() -> Gone:
-    return Gone(
-        "Hasil batch ini sudah dihapus sesuai masa simpan data. Unggah ulang roster bila perlu.",
-        "This batch's result was deleted under the data retention period. Upload the roster "
-        "again if needed.",
-        "result_gone",
-    )
-
-
-def done(session: SessionDep, batch_id: str, principal: Principal) -> Batch:
-    batch = visible(session, batch_id, principal)
-    if batch.purged_at is not None:
-        raise _gone()
-    if batch.status == batches.FAILED:
-        raise Conflict(
-            f"Batch ini gagal diperiksa, jadi tidak ada hasil: {batch.error_id or ''} Perbaiki "
-            "berkasnya lalu unggah ulang.",
-            f"This batch could not be checked, so it has no result: {batch.error_en or ''} Fix "
-            "the file and upload it again.",
-            "batch_failed",
-        )
-    if batch.status != batches.DONE:
-        raise Conflict(
-            f"Batch belum selesai diperiksa (status: {batch.status}). Coba lagi sebentar lagi.",
-            f"The batch is not checked yet (status: {batch.status}). Try again shortly.",
-            "batch_not_ready",
-        )
-    return batch
-
-
-def _download(
-    session: SessionDep,
-    request: Request,
-    principal: Principal,
-    batch_id: str,
-    kind: Literal["xlsx", "csv"],
-) -> FileResponse:
-    batch = done(session, batch_id, principal)
-    path = batch.result_xlsx if kind == "xlsx" else batch.result_csv
-    if not path or not Path(path).is_file():
-        raise Gone(
-            "Berkas hasil sudah tidak tersedia.",
-            "The result file is no longer available.",
-            "result_gone",
-        )
-    audit_read(session, request, principal, batch, f"batch.download.{kind}")
-    stem = Path(batch.filename).stem
-    return FileResponse(path, media_type=MEDIA[kind], filename=f"hasil-{stem}.{kind}")
-
-
-@router.get(
-    "/{batch_id}/result.xlsx",
-    response_class=FileResponse,
-    responses={404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
-)
-def result_xlsx(
-    batch_id: str, request: Request, session: SessionDep, principal: CallerDep
-) -> FileResponse:
-    """The same workbook ``bsu check --out`` writes."""
-    return _download(session, request, principal, batch_id, "xlsx")
-
-
-@router.get(
-    "/{batch_id}/result.csv",
-    response_class=FileResponse,
-    responses={404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
-)
-def result_csv(
-    batch_id: str, request: Request, session: SessionDep, principal: CallerDep
-) -> FileResponse:
-    return _download(session, request, principal, batch_id, "csv")

@@ -64,7 +64,7 @@ from bsu.core.ruleset import Lang, RuleSet, load_ruleset
 from bsu.errors import TooLarge
 from bsu.privacy.access import LOCAL, Principal
 from bsu.privacy.pseudonyms import log_key, pseudonym
-from bsu.results.report import plain
+from bsu.results.model import plain
 from bsu.service.pipeline import Checked, EvidenceProvider, check_records, no_evidence
 from bsu.service.settings import Settings
 from bsu.store import evidence

@@ -17,11 +17,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bsu.api.auth import StaffDep
 from bsu.api.deps import SessionDep
-from bsu.api.routes.batches import MEDIA, audit_read, done
+from bsu.api.routes.batch_results import done
+from bsu.api.routes.batches import audit_read
 from bsu.api.schemas import ErrorPublic
 from bsu.coverage.compute import registry_missing
 from bsu.errors import Conflict, Gone
 from bsu.privacy.access import Principal
+from bsu.results import formats
 from bsu.store.models import Batch
 
 router = APIRouter(prefix="/v1/batches", tags=["coverage"])
@@ -133,4 +135,6 @@ def coverage_xlsx(
         )
     audit_read(session, request, principal, batch, "batch.download.coverage")
     stem = Path(batch.filename).stem
-    return FileResponse(path, media_type=MEDIA["xlsx"], filename=f"cakupan-{stem}.xlsx")
+    return FileResponse(
+        path, media_type=formats.media_type("xlsx"), filename=f"cakupan-{stem}.xlsx"
+    )

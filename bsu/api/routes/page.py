@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bsu import __version__
 from bsu.api.deps import SettingsDep
+from bsu.core.words import both
 
 router = APIRouter(include_in_schema=False)
 
@@ -64,50 +65,19 @@ TEMPLATE_EXAMPLE: tuple[object, ...] = (
     "Tidak",
 )
 TEMPLATE_ROWS = 1000  # data rows formatted ahead of time, so typed NIKs stay text
-INSTRUCTIONS: tuple[tuple[str, str], ...] = (
-    ("Petunjuk pengisian", "How to fill in the roster"),
-    (
-        "Isi satu pekerja per baris pada sheet Roster, mulai baris 2. Hapus baris contoh.",
-        "Fill in one worker per row on the Roster sheet, from row 2. Delete the example row.",
-    ),
-    (
-        "NIK: 16 digit sesuai KTP. Kolom NIK sudah berformat Teks; jangan ubah menjadi angka, "
-        "karena Excel hanya menyimpan 15 digit angka.",
-        "NIK: the 16 digits on the ID card (KTP). The NIK column is formatted as Text; do not "
-        "make it a number, because Excel keeps only 15 digits of a number.",
-    ),
-    (
-        "Upah: upah bulanan dalam rupiah, misalnya 3000000.",
-        "Upah (wage): the monthly wage in rupiah, e.g. 3000000.",
-    ),
-    (
-        "Status Kepesertaan: Aktif atau Nonaktif (BPJS Ketenagakerjaan).",
-        "Status Kepesertaan (participation): Aktif (active) or Nonaktif (inactive).",
-    ),
-    (
-        "Kategori: PU (Penerima Upah) atau BPU. Kosong berarti PU.",
-        "Kategori (category): PU (wage earner) or BPU. Empty means PU.",
-    ),
-    (
-        "Tanggal Kepesertaan: tanggal terdaftar di BPJS Ketenagakerjaan, misalnya 15/01/2024.",
-        "Tanggal Kepesertaan: the date of registration with BPJS Ketenagakerjaan, e.g. 15/01/2024.",
-    ),
-    (
-        "Kab/Kota: kabupaten/kota tempat bekerja, misalnya Kota Bekasi atau Kabupaten Bogor.",
-        "Kab/Kota: the regency or city of work, e.g. Kota Bekasi or Kabupaten Bogor.",
-    ),
-    (
-        "Status Pegawai: misalnya Tetap, Kontrak, PNS, PPPK, TNI, Polri.",
-        "Status Pegawai (employment): e.g. Tetap (permanent), Kontrak, PNS, PPPK, TNI, Polri.",
-    ),
-    (
-        "Penerima PKH: Ya atau Tidak. Kosong berarti bukan penerima.",
-        "Penerima PKH (PKH recipient): Ya (yes) or Tidak (no). Empty means not a recipient.",
-    ),
-    (
-        "Simpan sebagai .xlsx, lalu unggah di halaman pemeriksa.",
-        "Save as .xlsx, then upload it on the checker's page.",
-    ),
+# The instructions sheet, a line each in both languages (``rules/words/api.yaml``).
+INSTRUCTIONS = (
+    "api_template_title",
+    "api_template_rows",
+    "api_template_nik",
+    "api_template_wage",
+    "api_template_participation",
+    "api_template_category",
+    "api_template_registered_on",
+    "api_template_region",
+    "api_template_employment",
+    "api_template_pkh",
+    "api_template_save",
 )
 
 
@@ -186,8 +156,8 @@ def roster_template() -> bytes:
     notes.column_dimensions["B"].width = 90
     notes.cell(row=1, column=1, value="Bahasa Indonesia").font = bold
     notes.cell(row=1, column=2, value="English").font = bold
-    for row, (text_id, text_en) in enumerate(INSTRUCTIONS, start=2):
-        for col, text in ((1, text_id), (2, text_en)):
+    for row, key in enumerate(INSTRUCTIONS, start=2):
+        for col, text in enumerate(both(key), start=1):
             cell = notes.cell(row=row, column=col, value=text)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if row == 2:

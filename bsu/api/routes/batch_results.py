@@ -1,0 +1,125 @@
+"""A checked batch's results: its rows a page at a time, and its result files.
+
+Only a batch that is done has them: a failed, unfinished or purged batch is answered with
+why (``done``). Every read of personal data is audited (``audit_read``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse
+
+from bsu.api.auth import CallerDep
+from bsu.api.deps import LangDep, SessionDep
+from bsu.api.routes.batches import audit_read, visible
+from bsu.api.schemas import ErrorPublic, RowPublic, RowsPublic
+from bsu.core.words import both, say
+from bsu.errors import Conflict, Gone
+from bsu.privacy.access import Principal, Role
+from bsu.results import formats
+from bsu.store import batches
+from bsu.store.models import Batch
+
+router = APIRouter(prefix="/v1/batches", tags=["batches"])
+
+
+@router.get(
+    "/{batch_id}/rows",
+    response_model=RowsPublic,
+    responses={404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
+)
+def rows(
+    batch_id: str,
+    request: Request,
+    session: SessionDep,
+    lang: LangDep,
+    principal: CallerDep,
+    status: Literal["eligible", "ineligible", "review"] | None = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    page_size: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> RowsPublic:
+    """The checked rows in roster order, optionally of one status, a page at a time."""
+    batch = done(session, batch_id, principal)
+    found, count = batches.rows(session, batch.id, status, (page - 1) * page_size, page_size)
+    if principal.role is Role.STAFF:
+        detail = {"status": status, "page": page, "page_size": page_size, "rows": len(found)}
+        audit_read(session, request, principal, batch, "batch.read.rows", detail)
+    data = [
+        RowPublic(
+            position=r.position,
+            source=r.source,
+            sheet=r.sheet,
+            row=r.row,
+            nik=r.nik,
+            name=r.name,
+            status=r.status,
+            reasons=r.reasons_en if lang == "en" else r.reasons_id,
+            evidence=(r.evidence or {}).get(lang),
+            wage=r.wage,
+            wage_cap=r.wage_cap,
+            benefit=r.benefit,
+        )
+        for r in found
+    ]
+    return RowsPublic(data=data, count=count, page=page, page_size=page_size)
+
+
+def _gone() -> Gone:
+    return Gone(*both("api_result_purged"), "result_gone")
+
+
+def done(session: SessionDep, batch_id: str, principal: Principal) -> Batch:
+    batch = visible(session, batch_id, principal)
+    if batch.purged_at is not None:
+        raise _gone()
+    if batch.status == batches.FAILED:
+        raise Conflict(
+            say("api_batch_failed", "id", error=batch.error_id or ""),
+            say("api_batch_failed", "en", error=batch.error_en or ""),
+            "batch_failed",
+        )
+    if batch.status != batches.DONE:
+        raise Conflict(*both("api_batch_not_ready", status=batch.status), "batch_not_ready")
+    return batch
+
+
+def _download(
+    session: SessionDep,
+    request: Request,
+    principal: Principal,
+    batch_id: str,
+    kind: Literal["xlsx", "csv"],
+) -> FileResponse:
+    batch = done(session, batch_id, principal)
+    path = batch.result_xlsx if kind == "xlsx" else batch.result_csv
+    if not path or not Path(path).is_file():
+        raise Gone(*both("api_result_file_gone"), "result_gone")
+    audit_read(session, request, principal, batch, f"batch.download.{kind}")
+    stem = Path(batch.filename).stem
+    return FileResponse(path, media_type=formats.media_type(kind), filename=f"hasil-{stem}.{kind}")
+
+
+@router.get(
+    "/{batch_id}/result.xlsx",
+    response_class=FileResponse,
+    responses={404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
+)
+def result_xlsx(
+    batch_id: str, request: Request, session: SessionDep, principal: CallerDep
+) -> FileResponse:
+    """The same workbook ``bsu check --out`` writes."""
+    return _download(session, request, principal, batch_id, "xlsx")
+
+
+@router.get(
+    "/{batch_id}/result.csv",
+    response_class=FileResponse,
+    responses={404: {"model": ErrorPublic}, 409: {"model": ErrorPublic}},
+)
+def result_csv(
+    batch_id: str, request: Request, session: SessionDep, principal: CallerDep
+) -> FileResponse:
+    return _download(session, request, principal, batch_id, "csv")

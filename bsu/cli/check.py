@@ -1,0 +1,226 @@
+"""``bsu check``: check rosters against a rule set, show the summary and write the result.
+
+Thin: reads the arguments, calls the one pipeline (``bsu.service.pipeline``), and formats
+what it returns; a roster that cannot be read is skipped with its reason (exit code 3).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+
+from bsu.cli.common import (
+    EXIT_SKIPPED,
+    Language,
+    chosen_ruleset,
+    err,
+    expand,
+    fail,
+    lang_of,
+    out,
+    write_failed,
+)
+from bsu.cli.evidence import evidence_for, evidence_notice
+from bsu.core.reasons import STATUS_LABELS, Status
+from bsu.core.ruleset import Lang, RuleSet
+from bsu.core.words import both, say
+from bsu.errors import BsuError, RosterError
+from bsu.results import formats
+from bsu.results.csv import write_csv
+from bsu.results.model import Result, to_json
+from bsu.rosters import sandbox
+from bsu.rosters.readers import Roster
+from bsu.service import pipeline
+from bsu.service.runtime import paused_gc
+from bsu.service.settings import Settings
+from bsu.values.nik import mask
+from bsu.values.numbers import rupiah
+
+out_console, err_console = out, err
+
+
+class Format(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def check(
+    rosters: Annotated[
+        list[Path],
+        typer.Argument(help="Roster .xlsx / .csv (satu atau lebih).", show_default=False),
+    ],
+    rules: Annotated[
+        str | None,
+        typer.Option(
+            "--rules", help="Id aturan (mis. bsu-2025) atau jalur berkas .yaml Anda sendiri."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Tulis hasil ke .xlsx atau .csv.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="Keluaran di layar.")] = Format.table,
+    lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa pesan: id / en.")] = None,
+) -> None:
+    """Periksa roster pekerja. / Check worker rosters."""
+    settings = Settings()
+    language: Lang = lang_of(lang, settings)
+    try:
+        ruleset = chosen_ruleset(rules, settings)
+        if out is not None and out.suffix.lower().removeprefix(".") not in formats.FORMATS:
+            raise BsuError(*both("cli_check_out_suffix", suffix=out.suffix))
+        result, skipped = _run(rosters, ruleset, language, out, quiet=fmt is not Format.table)
+    except BsuError as error:
+        raise fail(error) from None
+
+    notice = evidence_notice(result.decisions.evidence, language)
+    if fmt is Format.json:
+        doc = to_json(result) if notice is None else {**to_json(result), "evidence": notice}
+        json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    elif fmt is Format.csv:
+        write_csv(result, sys.stdout)
+    else:
+        _print_summary(result, out)
+    if skipped:
+        for problem in skipped:
+            err_console.print(f"[bold yellow]Dilewati:[/] {problem.message('id')}", markup=True)
+            err_console.print(f"[dim]Skipped: {problem.message('en')}[/]", markup=True)
+        err_console.print(
+            f"{len(skipped)} berkas dilewati; berkas lain sudah diperiksa. / {len(skipped)} "
+            "file(s) skipped; the others were checked."
+        )
+        raise typer.Exit(EXIT_SKIPPED)
+
+
+def _run(
+    paths: list[Path], ruleset: RuleSet, lang: Lang, out: Path | None, quiet: bool
+) -> tuple[Result, list[RosterError]]:
+    """Read every roster (skipping, with its reason, any that cannot be read), check them
+    together against the store's evidence (``bsu.service.pipeline``), and write the results."""
+    files = expand(paths)
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=quiet,
+    )
+    settings = Settings()
+    with progress:
+        overall = progress.add_task("Semua berkas / all files", total=len(files))
+        task = progress.add_task("Membaca / reading", total=None)
+
+        def read(roster: Roster) -> None:
+            progress.update(task, description=f"Memeriksa / checking {len(roster):,} baris")
+
+        checked = pipeline.check_files(
+            files,
+            ruleset,
+            lambda _records, niks: evidence_for(settings, niks.tolist),
+            budget=sandbox.Budget.of(settings),
+            skip_unreadable=True,
+            watch=pipeline.Watch(lambda _path: progress.advance(overall), read),
+        )
+        result = checked.result(lang)
+        progress.update(task, description="Menulis hasil / writing result")
+        if out is not None:
+            with paused_gc():
+                _write(result, out, settings.xlsx_writer)
+                sources = result.sources()
+                if len(sources) > 1:
+                    for source in sources:
+                        _write(
+                            result.only(source),
+                            _per_employer(out, source),
+                            settings.xlsx_writer,
+                        )
+    return result, checked.skipped
+
+
+def _per_employer(out: Path, source: str) -> Path:
+    return out.with_name(f"{out.stem}-{Path(source).stem}{out.suffix}")
+
+
+def _write(result: Result, out: Path, writer: str) -> None:
+    """``writer``: the xlsx library wanted (``Settings.xlsx_writer``)."""
+    try:
+        formats.write(result, out, writer=writer)
+    except OSError as exc:
+        raise write_failed(out, exc) from exc
+
+
+def _print_summary(result: Result, out: Path | None) -> None:
+    lang = result.lang
+    rules = result.decisions.ruleset
+    for read in result.roster.sheets:
+        place = read.source if read.sheet is None else f"{read.source} / sheet '{read.sheet}'"
+        out_console.print(
+            say(
+                "cli_check_sheet_read",
+                lang,
+                place=place,
+                rows=read.rows,
+                header_row=read.header_row,
+            )
+        )
+    summary = result.summary()
+    table = Table(title=f"{rules.spec.title.in_(lang)} ({rules.id} v{rules.version})")
+    table.add_column("Status")
+    table.add_column(say("cli_check_workers", lang), justify="right")
+    styles = {Status.ELIGIBLE: "green", Status.INELIGIBLE: "red", Status.REVIEW: "yellow"}
+    for s in Status:
+        table.add_row(f"[{styles[s]}]{STATUS_LABELS[s][lang]}[/]", f"{summary[s.value]:,}")
+    table.add_row("Total", f"{summary['total']:,}", end_section=True)
+    table.add_row(say("cli_check_benefit_total", lang), rupiah(float(summary["benefit_total"])))
+    out_console.print(table)
+
+    attention = result.decisions.frame["status"].ne(Status.ELIGIBLE.value).to_numpy()
+    if attention.any():
+        rows = Table(title=say("cli_check_attention", lang), show_lines=False)
+        for name in (
+            say("results_column_source", lang),
+            say("results_column_row", lang),
+            "NIK",
+            "Status",
+            say("results_column_codes", lang),
+        ):
+            rows.add_column(name, overflow="fold")
+        f = result.decisions.frame[attention].head(20)
+        messages = result.explanation.codes_text()[attention].head(20)
+        for (source, row, nik, status), text in zip(
+            f[["source", "row", "nik_display", "status"]].itertuples(index=False),
+            messages,
+            strict=True,
+        ):
+            rows.add_row(
+                str(source),
+                str(row),
+                mask(str(nik)),
+                STATUS_LABELS[Status(status)][lang],
+                text,
+            )
+        out_console.print(rows)
+        more = int(attention.sum()) - len(f)
+        if more > 0:
+            out_console.print(say("cli_check_more_rows", lang, count=f"{more:,}"))
+        out_console.print(f"[dim]{say('cli_check_hint', lang)}[/]")
+    if out is not None:
+        out_console.print(say("cli_check_written", lang, path=out))

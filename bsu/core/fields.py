@@ -1,0 +1,254 @@
+"""The canonical roster fields, each declared once and read by everyone who needs it.
+
+A field's entry says which headers name it in a roster, which parser of ``bsu.values``
+reads its cells (and the columns the engine gathers the parsed values as), whether it is
+personal data, where the engine notes the evidence that decided it, and how it is shown
+(a label in both languages and a kind a writer formats by). The roster reader, the
+engine, the explanations, the writers and the API's request model all read this table,
+so a new field is one entry here, not an edit in each of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+import pandas as pd
+
+from bsu.core.ruleset import Lang, Text
+from bsu.values import dates, nik, vocabulary, wage
+
+# How a value is shown: as text, a NIK (16 digits kept as text), rupiah, a date, yes/no.
+Kind = Literal["text", "nik", "money", "date", "flag"]
+Parser = Callable[[pd.Series], pd.Series | tuple[pd.Series, ...]]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical roster field."""
+
+    name: str
+    label: Text
+    kind: Kind
+    aliases: tuple[str, ...]  # headers that name it (compared by ``headers.header_key``)
+    # The ``bsu.values`` function the engine reads the cells with (None: free text, or
+    # read together with another field, as region and province are), and the gathered
+    # columns its outputs become, in order.
+    parser: Parser | None = None
+    parsed: tuple[str, ...] = ()
+    # Identifies a person: parsed afresh each time, never remembered between checks.
+    personal: bool = False
+    # The gathered column where the engine notes which evidence (roster, registry, an
+    # exclusion list) decided this field; None when only the roster speaks for it.
+    evidence: str | None = None
+
+    @property
+    def value_column(self) -> str:
+        """The gathered column holding the field's parsed value."""
+        if not self.parsed:
+            raise KeyError(f"{self.name}: the engine keeps no parsed value of this field")
+        return self.parsed[0]
+
+    def shown(self, lang: Lang) -> str:
+        """The field's label in ``lang``, as an output names its column."""
+        return self.label.in_(lang)
+
+
+def _text(id_: str, en: str) -> Text:
+    return Text(id=id_, en=en)
+
+
+REGISTRY: tuple[Field, ...] = (
+    Field(
+        "nik",
+        _text("NIK", "NIK"),
+        "nik",
+        (
+            "NIK",
+            "No KTP",
+            "No. KTP",
+            "Nomor KTP",
+            "No. KTP/NIK",
+            "NIK KTP",
+            "KTP",
+            "Nomor Induk Kependudukan",
+            "No NIK",
+            "Nomor NIK",
+            "NIK/No. KTP",
+        ),
+        parser=nik.clean,
+        parsed=("nik", "nik_numeric"),
+        personal=True,
+    ),
+    Field(
+        "name",
+        _text("Nama", "Name"),
+        "text",
+        (
+            "Nama",
+            "Nama Pekerja",
+            "Nama Lengkap",
+            "Nama Karyawan",
+            "Nama Tenaga Kerja",
+            "Nama Sesuai KTP",
+            "Name",
+            "Full Name",
+            "Nama Peserta",
+        ),
+        personal=True,
+    ),
+    Field(
+        "wage",
+        _text("Upah", "Wage"),
+        "money",
+        (
+            "Upah",
+            "Gaji",
+            "Gaji Pokok",
+            "Upah (Rp)",
+            "Gaji (Rp)",
+            "Upah yang Dilaporkan",
+            "Upah Dilaporkan",
+            "Upah Bulanan",
+            "Gaji Bulanan",
+            "Upah Pokok",
+            "Wage",
+            "Salary",
+            "Monthly Wage",
+        ),
+        parser=wage.parse,
+        parsed=("wage", "wage_form"),
+        evidence="evidence_wage",
+    ),
+    Field(
+        "kpj",
+        _text("No KPJ", "KPJ number"),
+        "text",
+        ("No KPJ", "Nomor KPJ", "KPJ", "Nomor Kepesertaan", "No Kepesertaan", "No Peserta"),
+        personal=True,
+    ),
+    Field(
+        "participant_status",
+        _text("Status Kepesertaan", "Participation status"),
+        "text",
+        (
+            "Status Kepesertaan",
+            "Status BPJS",
+            "Status BPJS TK",
+            "Status BPJS Ketenagakerjaan",
+            "Status Peserta",
+            "Participation Status",
+            "Kepesertaan",
+        ),
+        parser=vocabulary.status,
+        parsed=("status_value",),
+        evidence="evidence_participation",
+    ),
+    Field(
+        "participant_category",
+        _text("Kategori", "Category"),
+        "text",
+        (
+            "Kategori",
+            "Segmen",
+            "Kategori Peserta",
+            "Segmen Peserta",
+            "Kategori Kepesertaan",
+            "Segmen Kepesertaan",
+            "Category",
+            "Kategori (PU/BPU)",
+        ),
+        parser=vocabulary.category,
+        parsed=("category_value", "category_empty"),
+        evidence="evidence_participation",
+    ),
+    Field(
+        "registered_on",
+        _text("Tanggal Kepesertaan", "Registration date"),
+        "date",
+        (
+            "Tanggal Kepesertaan",
+            "Tgl Kepesertaan",
+            "Tgl Daftar",
+            "Tanggal Daftar",
+            "Tanggal Terdaftar",
+            "Tgl Terdaftar",
+            "TMT Kepesertaan",
+            "Tanggal Mulai Kepesertaan",
+            "Registration Date",
+            "Registered On",
+        ),
+        parser=dates.parse,
+        parsed=("registered_on", "registered_on_empty"),
+        evidence="evidence_participation",
+    ),
+    Field(
+        "region",
+        _text("Kab/Kota", "Regency/city"),
+        "text",
+        (
+            "Kab/Kota",
+            "Kabupaten/Kota",
+            "Kota/Kabupaten",
+            "Lokasi Kerja",
+            "Kode Wilayah",
+            "Wilayah",
+            "Wilayah Kerja",
+            "Kota",
+            "Kabupaten",
+            "Region",
+            "Work Region",
+        ),
+    ),
+    Field("province", _text("Provinsi", "Province"), "text", ("Provinsi", "Province", "Prov")),
+    Field(
+        "employment_status",
+        _text("Status Pegawai", "Employment status"),
+        "text",
+        (
+            "Status Pegawai",
+            "Jenis Pekerja",
+            "Status Kepegawaian",
+            "Jenis Pegawai",
+            "Status Pekerja",
+            "Employment Status",
+        ),
+        parser=vocabulary.employment_class,
+        parsed=("employment_class",),
+        evidence="evidence_employment",
+    ),
+    Field(
+        "pkh_recipient",
+        _text("Penerima PKH", "PKH recipient"),
+        "flag",
+        ("Penerima PKH", "PKH", "Status PKH", "PKH Recipient"),
+        parser=vocabulary.yes_no,
+        parsed=("pkh",),
+        evidence="evidence_pkh",
+    ),
+)
+
+BY_NAME: Mapping[str, Field] = MappingProxyType({f.name: f for f in REGISTRY})
+NAMES: tuple[str, ...] = tuple(f.name for f in REGISTRY)
+PERSONAL: frozenset[str] = frozenset(f.name for f in REGISTRY if f.personal)
+# The gathered columns that note which evidence decided a field, in field order.
+EVIDENCE_COLUMNS: tuple[str, ...] = tuple(
+    dict.fromkeys(f.evidence for f in REGISTRY if f.evidence is not None)
+)
+
+
+def field(name: str) -> Field:
+    """The field called ``name``; a name that is no field is a mistake (KeyError)."""
+    return BY_NAME[name]
+
+
+def label(name: str, lang: Lang) -> str:
+    """How an output names the roster field ``name`` in ``lang``."""
+    return BY_NAME[name].shown(lang)
+
+
+def kind(name: str) -> Kind:
+    """How an output formats the values of the roster field ``name``."""
+    return BY_NAME[name].kind

@@ -1,0 +1,190 @@
+"""The rule file's schema: a BSU round's YAML document, field for field, and what a
+complete one holds.
+
+Parameters carry their citations; each criterion lists the reasons it gives, worded in
+Bahasa Indonesia and English. ``bsu.core.ruleset`` reads the file and its reference tables
+into a ``RuleSet``; this module says what a valid file is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bsu.core.reasons import CRITERION_REASONS, Outcome, ReasonCode
+from bsu.errors import RuleSetError
+
+Lang = Literal["id", "en"]
+LANGS: tuple[Lang, ...] = ("id", "en")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Model):
+    """Wording in Bahasa Indonesia (the default) and English."""
+
+    id: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def in_(self, lang: Lang) -> str:
+        return self.en if lang == "en" else self.id
+
+
+class LegalBasis(_Model):
+    name: str
+    short: str
+    note: str | None = None
+    source_url: str
+
+
+class Parameter(_Model):
+    value: bool | int | float | str | dt.date | list[str]
+    citation: str
+    confirmed: bool
+    note: str | None = None
+    source_url: str
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _dates_are_dates(cls, value: Any) -> Any:
+        """YAML dates arrive as text (see the loader); an ISO date must be a real day."""
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+        return value
+
+
+class Reason(_Model):
+    outcome: Outcome
+    message: Text
+
+
+class Criterion(_Model):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: Text
+    citation: str
+    confirmed: bool
+    evidence: list[str] = Field(min_length=1)
+    reasons: dict[ReasonCode, Reason] = Field(min_length=1)
+
+
+class Effective(_Model):
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+
+
+class Tables(_Model):
+    regions: str
+    # None: the round has a regional rule whose minimum wages are not sourced here.
+    minimum_wages: str | None = None
+
+
+class RuleSetFile(_Model):
+    """The YAML document, field for field."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    version: str
+    title: Text
+    legal_basis: list[LegalBasis] = Field(min_length=1)
+    citation_prefix: str
+    effective: Effective
+    parameters: dict[str, Parameter]
+    tables: Tables
+    criteria: list[Criterion] = Field(min_length=1)
+    phrases: dict[str, Text]
+
+    @model_validator(mode="after")
+    def _each_reason_once(self) -> RuleSetFile:
+        seen: dict[ReasonCode, str] = {}
+        for criterion in self.criteria:
+            for code in criterion.reasons:
+                if code in seen:
+                    raise ValueError(
+                        f"reason {code} is listed under both {seen[code]} and {criterion.id}"
+                    )
+                seen[code] = criterion.id
+        ids = [c.id for c in self.criteria]
+        if len(ids) != len(set(ids)):
+            raise ValueError("two criteria share one id")
+        return self
+
+
+# Parameters the engine reads, with the type each must have.
+REQUIRED_PARAMETERS: dict[str, type | tuple[type, ...]] = {
+    "wage_cap_idr": (int, float),
+    "wage_cap_inclusive": bool,
+    "participation_cutoff": dt.date,
+    "participant_category": str,
+    "benefit_idr": (int, float),
+    "excluded_employment": list,
+}
+# Parameters a round may leave out: without a rounding there is no regional cap rule.
+OPTIONAL_PARAMETERS: dict[str, type | tuple[type, ...]] = {
+    "regional_cap_rounding_idr": (int, float),
+}
+# Phrases the reports are built from.
+REQUIRED_PHRASES = (
+    "cap_basis_general",
+    "cap_basis_regional",
+    "cap_basis_highest",
+    "region_missing",
+    "region_unrecognised",
+    "region_ambiguous",
+    "region_too_coarse",
+    "region_conflict",
+    "region_caps_unsourced",
+    "location_same_sheet",
+    "location_other_sheet",
+    "location_more",
+)
+
+
+def check_complete(path: Path, spec: RuleSetFile) -> None:
+    """Refuse a file that is well formed but misses what the engine and the reports read:
+    every problem at once, so one edit fixes them all."""
+    problems: list[str] = []
+    for name, kind in REQUIRED_PARAMETERS.items():
+        param = spec.parameters.get(name)
+        if param is None:
+            problems.append(f"parameters.{name}: missing")
+        elif not _is(param.value, kind):
+            problems.append(f"parameters.{name}: wrong type {type(param.value).__name__}")
+    for name, kind in OPTIONAL_PARAMETERS.items():
+        param = spec.parameters.get(name)
+        if param is not None and not _is(param.value, kind):
+            problems.append(f"parameters.{name}: wrong type {type(param.value).__name__}")
+    # A round may leave criteria out; those it lists must word every reason they give.
+    for criterion in spec.criteria:
+        codes = CRITERION_REASONS.get(criterion.id)
+        if codes is None:
+            known = ", ".join(sorted(CRITERION_REASONS))
+            problems.append(f"criteria.{criterion.id}: unknown criterion (known: {known})")
+            continue
+        problems += [
+            f"criteria.{criterion.id}.reasons: no wording for {code}"
+            for code in sorted(codes - set(criterion.reasons))
+        ]
+        problems += [
+            f"criteria.{criterion.id}.reasons: {code} is not a reason of this criterion"
+            for code in sorted(set(criterion.reasons) - codes)
+        ]
+    problems += [
+        f"phrases.{name}: missing" for name in REQUIRED_PHRASES if name not in spec.phrases
+    ]
+    if problems:
+        joined = "; ".join(problems)
+        raise RuleSetError(
+            f"{path}: aturan tidak lengkap: {joined}", f"{path}: incomplete rule set: {joined}"
+        )
+
+
+def _is(value: Any, kind: type | tuple[type, ...]) -> bool:
+    """isinstance, except that a bool is not a number (YAML true is not 1)."""
+    if isinstance(value, bool):
+        return kind is bool or (isinstance(kind, tuple) and bool in kind)
+    return isinstance(value, kind)

@@ -1,0 +1,156 @@
+"""The result of a check: what was read, what was decided and why, in one language; and
+its rows as plain JSON values, what the API and the store share."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from bsu.core import fields
+from bsu.core.engine import Decisions
+from bsu.core.explain import Explanation, explain
+from bsu.core.reasons import STATUS_LABELS, ReasonCode, Status
+from bsu.core.ruleset import Lang
+from bsu.results.columns import headers
+from bsu.rosters.readers import Roster
+
+
+@dataclass(frozen=True)
+class Result:
+    """A checked roster: what was read, what was decided, and why, in one language."""
+
+    roster: Roster
+    decisions: Decisions
+    explanation: Explanation
+
+    @classmethod
+    def of(cls, roster: Roster, decisions: Decisions, lang: Lang = "id") -> Result:
+        return cls(roster, decisions, explain(decisions, lang))
+
+    @property
+    def lang(self) -> Lang:
+        return self.explanation.lang
+
+    def summary(self) -> dict[str, int]:
+        counts = self.decisions.counts()
+        return {
+            "total": len(self.decisions),
+            **{s.value: counts[s] for s in Status},
+            "benefit_total": self.decisions.benefit_total(),
+        }
+
+    def reason_counts(self) -> list[tuple[ReasonCode, int]]:
+        present = self.explanation.messages.notna().sum()
+        return [(ReasonCode(str(c)), int(n)) for c, n in present.items() if n]
+
+    def table(self) -> pd.DataFrame:
+        """One row per roster row: location, decision, reasons, then the original columns."""
+        h = headers(self.lang)
+        f = self.decisions.frame
+        labels = {s.value: STATUS_LABELS[s][self.lang] for s in Status}
+        decided = pd.DataFrame(
+            {
+                h["source"]: f["source"],
+                h["sheet"]: f["sheet"],
+                h["row"]: f["row"],
+                h["status"]: f["status"].map(labels),
+                h["codes"]: self.explanation.codes_text(),
+                h["messages"]: self.explanation.messages_text(),
+                h["wage_cap"]: f["wage_cap"],
+                h["benefit"]: f["benefit"],
+            },
+            index=f.index,
+        )
+        if decided[h["sheet"]].isna().all():
+            decided = decided.drop(columns=h["sheet"])
+        if not self.explanation.evidence.empty:
+            decided.insert(
+                list(decided.columns).index(h["messages"]) + 1,
+                h["evidence"],
+                self.explanation.evidence_text(),
+            )
+        original = self.roster.original.copy()
+        original.columns = [
+            c if c not in decided.columns else f"{c} (asli)" for c in original.columns
+        ]
+        return pd.concat([decided, original.set_axis(f.index)], axis=1)
+
+    def sources(self) -> list[str]:
+        """The roster files (one per employer) in the order they were read."""
+        return list(dict.fromkeys(s.source for s in self.roster.sheets))
+
+    def only(self, source: str) -> Result:
+        """The part of the result that came from one roster file."""
+        keep = (self.decisions.frame["source"] == source).to_numpy()
+        original = self.roster.original[keep].dropna(axis=1, how="all")
+        part = Roster(
+            records=self.roster.records[keep],
+            original=original,
+            sheets=[s for s in self.roster.sheets if s.source == source],
+        )
+        decisions = replace(self.decisions, frame=self.decisions.frame[keep])
+        explanation = replace(
+            self.explanation,
+            messages=self.explanation.messages[keep],
+            evidence=self.explanation.evidence[keep],
+            masks=self.explanation.masks[keep],
+        )
+        return Result(part, decisions, explanation)
+
+    def nik_columns(self) -> set[str]:
+        """Original headers of the fields the registry shows as identity numbers (the
+        NIK), to write as text: a spreadsheet would round them as numbers."""
+        return {
+            header
+            for s in self.roster.sheets
+            for name, header in s.matched.items()
+            if name in fields.BY_NAME and fields.kind(name) == "nik"
+        }
+
+
+def decided_rows(result: Result) -> list[dict[str, Any]]:
+    """One plain dict per decision (no reasons): what JSON, the API and the store share."""
+    f = result.decisions.frame
+    columns = {
+        "source": f["source"],
+        "sheet": f["sheet"],
+        "row": f["row"],
+        "nik": f["nik_display"].where(f["nik_display"].ne(""), None),
+        "name": f["name_raw"].where(f["name_raw"].ne(""), None),
+        "status": f["status"],
+        "wage": f["wage"],
+        "wage_cap": f["wage_cap"],
+        "benefit": f["benefit"].astype(int),
+    }
+    names = list(columns)
+    return [
+        dict(zip(names, map(plain, values), strict=True))
+        for values in zip(*columns.values(), strict=True)
+    ]
+
+
+def to_json(result: Result) -> dict[str, Any]:
+    rules = result.decisions.ruleset
+    reasons = result.explanation.rows()
+    rows = [{**row, "reasons": reasons[i]} for i, row in enumerate(decided_rows(result))]
+    if not result.explanation.evidence.empty:
+        for row, evidence in zip(rows, result.explanation.evidence_rows(), strict=True):
+            row["evidence"] = evidence
+    return {
+        "ruleset": {"id": rules.id, "version": rules.version},
+        "summary": result.summary(),
+        "rows": rows,
+    }
+
+
+def plain(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if hasattr(value, "item"):
+        return plain(value.item())
+    return value

@@ -1,0 +1,86 @@
+"""What the result workbook's summary sheet says: the rule set and its legal basis, the
+count per status, the rows per reason with its citation, and the files read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from bsu.core.reasons import STATUS_LABELS, Status
+from bsu.core.words import say
+from bsu.results.cells import cell
+from bsu.results.model import Result
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The summary sheet: the title in A1, then from row 3 (index 2) rows of three cells
+    with a style each: "pair" and "bold" (label bold), "money" (label bold, amount
+    ``#,##0``), "head" (a table header) or "" (plain)."""
+
+    title: str
+    rows: list[tuple[str, tuple[Any, Any, Any]]]
+
+
+def summary_sheet(result: Result) -> Summary:
+    lang = result.lang
+    rules = result.decisions.ruleset
+    counts = result.summary()
+    blank = ("", (None, None, None))
+    rows: list[tuple[str, tuple[Any, Any, Any]]] = [
+        ("pair", (say("rule_set", lang), f"{rules.id} (versi {rules.version})", None)),
+        (
+            "pair",
+            (
+                say("legal_basis", lang),
+                "; ".join(b.short for b in rules.spec.legal_basis),
+                None,
+            ),
+        ),
+        (
+            "pair",
+            (
+                say("results_summary_checked_at", lang),
+                dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+                None,
+            ),
+        ),
+        blank,
+        ("head", ("Status", say("results_summary_workers", lang), None)),
+        *(("", (STATUS_LABELS[s][lang], counts[s.value], None)) for s in Status),
+        ("bold", ("Total", counts["total"], None)),
+        ("money", (say("results_summary_benefit_total", lang), counts["benefit_total"], None)),
+        blank,
+        (
+            "head",
+            (
+                say("results_summary_reason", lang),
+                say("results_summary_rows", lang),
+                say("results_summary_citation", lang),
+            ),
+        ),
+        *(("", (code.value, n, rules.reason(code).citation)) for code, n in result.reason_counts()),
+        blank,
+        (
+            "head",
+            (
+                say("results_summary_files_read", lang),
+                say("results_summary_header_row", lang),
+                say("results_summary_rows", lang),
+            ),
+        ),
+        *(
+            (
+                "",
+                (
+                    read.source if read.sheet is None else f"{read.source} ({read.sheet})",
+                    read.header_row,
+                    read.rows,
+                ),
+            )
+            for read in result.roster.sheets
+        ),
+    ]
+    cells = [(style, (cell(a), cell(b), cell(c))) for style, (a, b, c) in rows]
+    return Summary(cell(rules.spec.title.in_(lang)) or "", cells)

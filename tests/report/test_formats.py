@@ -1,0 +1,56 @@
+"""bsu.results.formats: one table of result formats; a file is written in the format its
+suffix names, and served as the media type the API gives it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bsu import evaluate, load_ruleset
+from bsu.results import formats
+from bsu.results.csv import write_csv
+from bsu.results.model import Result
+from bsu.rosters import readers
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "roster-semicolon.csv"
+
+
+@pytest.fixture(scope="module")
+def result() -> Result:
+    read = readers.read(SAMPLE)
+    return Result.of(read, evaluate(read.records, load_ruleset("bsu-2025")))
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("hasil.csv", "csv"), ("HASIL.CSV", "csv"), ("hasil.xlsx", "xlsx"), ("hasil", "xlsx")],
+)
+def test_the_suffix_names_the_format_and_anything_else_is_a_workbook(
+    name: str, expected: str
+) -> None:
+    assert formats.format_of(Path(name)).name == expected
+
+
+def test_a_csv_written_by_suffix_is_the_csv_writers_file(result: Result, tmp_path: Path) -> None:
+    formats.write(result, tmp_path / "by-suffix.csv")
+    write_csv(result, tmp_path / "direct.csv")
+    assert (tmp_path / "by-suffix.csv").read_bytes() == (tmp_path / "direct.csv").read_bytes()
+
+
+def test_a_format_named_wins_over_the_suffix(result: Result, tmp_path: Path) -> None:
+    formats.write(result, tmp_path / "hasil.csv.1.part", "csv")
+    write_csv(result, tmp_path / "direct.csv")
+    assert (tmp_path / "hasil.csv.1.part").read_bytes() == (tmp_path / "direct.csv").read_bytes()
+
+
+def test_a_workbook_written_by_suffix_is_a_workbook(result: Result, tmp_path: Path) -> None:
+    formats.write(result, tmp_path / "hasil.xlsx", writer="xlsxwriter")
+    assert (tmp_path / "hasil.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_each_format_is_served_as_the_api_serves_it() -> None:
+    assert {name: formats.media_type(name) for name in formats.FORMATS} == {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "csv": "text/csv; charset=utf-8",
+    }
