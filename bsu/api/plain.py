@@ -24,9 +24,10 @@ from __future__ import annotations
 import json
 import re
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from bsu.api.errors import refuse
+from bsu.api.middleware import HttpMiddleware
 from bsu.errors import BsuError, NotFound
 
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -43,16 +44,10 @@ _BAD_TEXT = (
 _NOT_FOUND = ("Alamat tidak ditemukan.", "Not found.")
 
 
-class PlainText:
+class PlainText(HttpMiddleware):
     """404/422 for a NUL or a lone surrogate; see the module's docstring."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         if "\x00" in scope["path"]:
             await refuse(scope, send, NotFound(*_NOT_FOUND))
             return

@@ -9,21 +9,17 @@ from __future__ import annotations
 import re
 import uuid
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
+
+from bsu.api.middleware import HttpMiddleware
 
 HEADER = b"x-request-id"
 _PLAIN = re.compile(rb"[A-Za-z0-9._-]{1,64}")
 _DIGITS = re.compile(rb"[0-9]{10}")  # a NIK, account or phone number is not an id
 
 
-class RequestId:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class RequestId(HttpMiddleware):
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         given = next((v for k, v in scope["headers"] if k == HEADER), b"")
         value = given if _PLAIN.fullmatch(given) and not _DIGITS.search(given) else None
         request_id = value or uuid.uuid4().hex.encode()

@@ -29,6 +29,7 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bsu.api import errors
+from bsu.api.middleware import HttpMiddleware
 from bsu.errors import TimedOut
 from bsu.service.settings import Settings
 
@@ -133,11 +134,11 @@ class _TooSlow(Exception):
     """Raised to the app from ``receive`` once the body has been answered 408."""
 
 
-class BodyDeadline:
+class BodyDeadline(HttpMiddleware):
     """408 for a body that stops or trickles; see the module's docstring."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
-        self.app = app
+        super().__init__(app)
         self.idle = settings.body_timeout_seconds
         self.rate = settings.body_min_bytes_per_second
 
@@ -148,10 +149,7 @@ class BodyDeadline:
         budget = started + self.idle + received / self.rate - time.monotonic()
         return max(0.0, min(self.idle, budget))
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = time.monotonic()
         received = 0
         done = timed_out = responded = False

@@ -6,7 +6,7 @@ import datetime as dt
 import getpass
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -20,6 +20,10 @@ from bsu.service.settings import Settings
 
 if TYPE_CHECKING:  # SQLAlchemy loads only when a store is used: `bsu check` starts faster
     from sqlalchemy import Engine
+
+    from bsu.rosters.extracts import Extract
+
+T = TypeVar("T")
 
 registry_app = typer.Typer(
     help="Data peserta BPJS Ketenagakerjaan sebagai bukti. / Participant registry extracts.",
@@ -89,6 +93,23 @@ AsOf = Annotated[
 ]
 
 
+def _imported(
+    read: Callable[[sandbox.Budget], Extract], store: Callable[[Engine, Extract], T]
+) -> T:
+    """Read an extract through the sandbox, then hand its table to the store (created if
+    need be); a user's mistake in either is a message and an exit code."""
+    settings = Settings()
+    try:
+        engine = store_engine(settings, create=True)
+        assert engine is not None
+        try:
+            return store(engine, read(sandbox.Budget.of(settings)))
+        finally:
+            engine.dispose()
+    except BsuError as error:
+        raise fail(error) from None
+
+
 @registry_app.command("import")
 def registry_import(
     file: Annotated[Path, typer.Argument(help="Ekstrak .xlsx / .csv / .parquet.")],
@@ -97,18 +118,11 @@ def registry_import(
     """Muat ekstrak data peserta. / Load a participant registry extract."""
     from bsu.store import imports
 
-    settings = Settings()
     day = (as_of or dt.datetime.now()).date()
-    try:
-        engine = store_engine(settings, create=True)
-        assert engine is not None
-        try:
-            extract = extracts.registry(file, sandbox.Budget.of(settings))
-            done = imports.import_registry(engine, extract, day, getpass.getuser())
-        finally:
-            engine.dispose()
-    except BsuError as error:
-        raise fail(error) from None
+    done = _imported(
+        lambda budget: extracts.registry(file, budget),
+        lambda engine, extract: imports.import_registry(engine, extract, day, getpass.getuser()),
+    )
     if done.already:
         out.print(
             f"{file.name}: sudah pernah dimuat, tidak ada perubahan / already imported, "
@@ -152,19 +166,12 @@ def exclusions_import(
     """Muat daftar pengecualian. / Load an exclusion list."""
     from bsu.store import imports
 
-    settings = Settings()
     day = (as_of or dt.datetime.now()).date()
-    try:
-        engine = store_engine(settings, create=True)
-        assert engine is not None
-        try:
-            extract = extracts.exclusion_list(file, sandbox.Budget.of(settings))
-            done = imports.import_exclusions(
-                engine, kind.lower(), extract, source or file.name, day, getpass.getuser()
-            )
-        finally:
-            engine.dispose()
-    except BsuError as error:
-        raise fail(error) from None
+    done = _imported(
+        lambda budget: extracts.exclusion_list(file, budget),
+        lambda engine, extract: imports.import_exclusions(
+            engine, kind.lower(), extract, source or file.name, day, getpass.getuser()
+        ),
+    )
     state = "sudah pernah dimuat / already imported" if done.already else "dimuat / loaded"
     out.print(f"{file.name}: daftar {kind.upper()} {state}: {done.rows:,} NIK.")

@@ -14,6 +14,7 @@ from bsu.api.limits.requests import (
     content_length,
     said_with_size,
 )
+from bsu.api.middleware import HttpMiddleware
 from bsu.errors import TooLarge
 from bsu.service.settings import Settings
 
@@ -25,12 +26,12 @@ class _Refused(Exception):
     """Raised to the app from ``receive`` once the body has been refused."""
 
 
-class BodyLimit:
+class BodyLimit(HttpMiddleware):
     """413 for a body over its route's limit or a form past its limits; see the module's
     docstring."""
 
     def __init__(self, app: ASGIApp, settings: Settings) -> None:
-        self.app = app
+        super().__init__(app)
         self.settings = settings
         self.upload_bytes = settings.max_upload_bytes + UPLOAD_OVERHEAD_BYTES
         self.batch_bytes = max(
@@ -60,10 +61,7 @@ class BodyLimit:
             return self.upload
         return self.batch if path == CHECK_BATCH_PATH else self.other
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope["headers"])
         form = MultipartScanner.of(headers.get(b"content-type"), self.settings)
         limit, code, words = self.limit(scope, form is not None)
