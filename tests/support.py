@@ -90,3 +90,22 @@ def request_id() -> str:
     an id holding a run of 10 digits (a NIK, an account) is replaced by the server. A plain
     random hex id holds such a run about once in 40 tests."""
     return "req-" + uuid.uuid4().hex[:12].translate(str.maketrans("0123456789", "ghijklmnop"))
+
+
+def submit_file(session: Any, roster: Path, **extra: Any) -> str:
+    """Submit ``roster`` straight into the store, as the upload route would after storing
+    it (``extra``: e.g. ``employer_id``), and commit; the batch's id."""
+    from bsu.store import batches
+
+    batch = batches.submit(
+        session,
+        filename=roster.name,
+        content_sha256="0" * 64,
+        stored_path=str(roster),
+        size_bytes=roster.stat().st_size,
+        ruleset_id="bsu-2025",
+        submitted_by="test",
+        **extra,
+    )
+    session.commit()
+    return batch.id

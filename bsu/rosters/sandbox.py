@@ -56,7 +56,7 @@ Start = Literal["fork", "forkserver"]
 # What the fork server loads once, so that each child starts with it in memory.
 PRELOAD = ("bsu.rosters.sandbox", "python_calamine", "pyarrow.csv")
 _EXIT_MEMORY = 3  # the child ran out of memory where it could not say so
-_EXIT_FAILED = 4
+_EXIT_FAILED = 4  # anything else it could not send: logged by _died, answered roster_unreadable
 
 
 class _Limits(Protocol):

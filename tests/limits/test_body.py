@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -182,15 +181,15 @@ def test_httpx_streaming_an_oversized_body_gets_the_413_early(limited: Server) -
     assert sent < 64 * 2**20
 
 
-def test_a_form_of_a_thousand_tiny_files_or_fields_is_refused_quickly(limited: Server) -> None:
+def test_a_form_of_a_thousand_tiny_files_or_fields_is_refused_past_its_parts_limit(
+    limited: Server,
+) -> None:
     before = uploads_of(limited)
     many_files = [("file", (f"roster-{i}.csv", b"x")) for i in range(1000)]
     many_fields = {f"field{i}": "x" for i in range(1000)}
     with limited.client() as c:
         for files, data in ((many_files, None), ([("file", ("roster.csv", CSV))], many_fields)):
-            started = time.perf_counter()
             response = c.post("/v1/batches", files=files, data=data)
-            assert time.perf_counter() - started < 5
             message = error_response(response, 413, "form_too_many_parts")
             assert "16" in message
     assert uploads_of(limited) == before

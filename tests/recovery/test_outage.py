@@ -21,10 +21,10 @@ import httpx
 import psycopg
 import pytest
 
-from bsu.store import batches
 from bsu.store.db import make_engine, sessions
 from tests.recovery.support import big_roster, environment, poll_batch, stop_group, stored
 from tests.servers import BSU, free_port, start_server
+from tests.support import submit_file
 
 pytestmark = pytest.mark.postgres
 
@@ -221,16 +221,6 @@ def _queue(url: str, roster: Path) -> str:
     engine = make_engine(url)
     try:
         with sessions(engine)() as session:
-            batch = batches.submit(
-                session,
-                filename=roster.name,
-                content_sha256="0" * 64,
-                stored_path=str(roster),
-                size_bytes=roster.stat().st_size,
-                ruleset_id="bsu-2025",
-                submitted_by="test",
-            )
-            session.commit()
-            return batch.id
+            return submit_file(session, roster)
     finally:
         engine.dispose()

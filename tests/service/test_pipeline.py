@@ -35,6 +35,7 @@ from bsu.values import nik
 from tests.evidence.conftest import load_evidence
 from tests.hostile.corpus import far_corners
 from tests.servers import BSU
+from tests.support import submit_file
 
 HEADERS = "NIK,Nama,Upah,Status Kepesertaan,Tanggal Terdaftar,Wilayah"
 # Each a different outcome; Bunga and Citra are overruled by the samples' registry.
@@ -134,17 +135,7 @@ def _statuses_of_worker(settings: Settings, roster: Path) -> list[str]:
     sessions = sessionmaker(engine)
     try:
         with Session(engine) as session:
-            batch = batches.submit(
-                session,
-                filename=roster.name,
-                content_sha256="0" * 64,
-                stored_path=str(roster),
-                size_bytes=roster.stat().st_size,
-                ruleset_id="bsu-2025",
-                submitted_by="test",
-            )
-            session.commit()
-            batch_id = batch.id
+            batch_id = submit_file(session, roster)
         claimed = batches.claim(sessions, 60)
         assert claimed == (batch_id, 1)
         Worker.configured(settings, sessions, engine).run_one(*claimed)
@@ -255,18 +246,7 @@ def test_the_worker_cleans_once_for_an_employers_coverage_too(
     sessions = sessionmaker(engine)
     try:
         with Session(engine) as session:
-            batch = batches.submit(
-                session,
-                filename=roster.name,
-                content_sha256="0" * 64,
-                stored_path=str(roster),
-                size_bytes=roster.stat().st_size,
-                ruleset_id="bsu-2025",
-                submitted_by="test",
-                employer_id="NPP-32750001",
-            )
-            session.commit()
-            batch_id = batch.id
+            batch_id = submit_file(session, roster, employer_id="NPP-32750001")
         claimed = batches.claim(sessions, 60)
         assert claimed is not None
         Worker.configured(data, sessions, engine).run_one(*claimed)

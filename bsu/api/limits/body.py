@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bsu.api import errors
@@ -20,6 +22,8 @@ from bsu.service.settings import Settings
 
 # (bytes, error code, (Indonesian, English) words) of a body limit.
 _Limit = tuple[int, str, tuple[str, str]]
+
+log = logging.getLogger("bsu.api")
 
 
 class _Refused(Exception):
@@ -106,10 +110,11 @@ class BodyLimit(HttpMiddleware):
 
         try:
             await self.app(scope, limited_receive, guarded_send)
-        except Exception:
+        except Exception as error:
             if not refused or started:
                 raise
             # Whatever the app made of the refused body (FastAPI: a 400), it is answered.
+            log.debug("after the body was refused, the app gave up: %s", type(error).__name__)
 
 
 def _too_large(code: str, words: tuple[str, str]) -> TooLarge:
