@@ -16,6 +16,7 @@ from bsu.core.reasons import STATUS_LABELS, ReasonCode, Status
 from bsu.core.ruleset import Lang
 from bsu.results.columns import headers
 from bsu.rosters.readers import Roster
+from bsu.rosters.reading import SheetRead
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,11 @@ class Result:
             c if c not in decided.columns else f"{c} (asli)" for c in original.columns
         ]
         return pd.concat([decided, original.set_axis(f.index)], axis=1)
+
+    def reading(self) -> list[SheetRead]:
+        """How each file and sheet was read, with the notices found once its rows were
+        judged (``bsu.rosters.reading``)."""
+        return list(self.roster.sheets)
 
     def sources(self) -> list[str]:
         """The roster files (one per employer) in the order they were read."""

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from bsu.errors import RosterError, Where
 from bsu.rosters import preflight
+from bsu.rosters.reading import DEFAULT, ReadOptions
 from bsu.rosters.tables import Roster, empty, from_frame, no_nik
 from bsu.values.numbers import id_number
 
@@ -24,7 +25,7 @@ from bsu.values.numbers import id_number
 SNIFF_CHARS = 8192
 
 
-def read(path: Path, name: str) -> Roster:
+def read(path: Path, name: str, options: ReadOptions = DEFAULT) -> Roster:
     refusal = preflight.check_csv(path)
     if refusal is not None:
         raise refusal.error(name)
@@ -42,7 +43,7 @@ def read(path: Path, name: str) -> Roster:
         ) from exc
     fast = _parse_csv_arrow(raw)
     if fast is not None:
-        part = from_frame(fast, name, None, 1, 0)
+        part = from_frame(fast, name, None, 1, 0, options=options)
         if part is not None:
             return part
     text = _decode(raw, name)
@@ -63,7 +64,7 @@ def read(path: Path, name: str) -> Roster:
             grid = _parse_csv(text, delimiter, _narrow(max(len(r) for r in rows), name))
     except (pd.errors.ParserError, ValueError, csv.Error) as exc:
         raise _malformed(Where(name), exc) from exc
-    part = from_frame(grid, name, None, 1, 0)
+    part = from_frame(grid, name, None, 1, 0, options=options)
     if part is None:
         raise no_nik(Where(name))
     return part

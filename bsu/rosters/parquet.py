@@ -7,10 +7,11 @@ from pathlib import Path
 import pandas as pd
 
 from bsu.errors import RosterError, Where
+from bsu.rosters.reading import DEFAULT, ReadOptions
 from bsu.rosters.tables import Roster, from_frame, no_nik
 
 
-def read(path: Path, name: str) -> Roster:
+def read(path: Path, name: str, options: ReadOptions = DEFAULT) -> Roster:
     """``name``: how the file is named in results and messages."""
     try:
         table = pd.read_parquet(path)
@@ -30,7 +31,7 @@ def read(path: Path, name: str) -> Roster:
             ),
         ) from exc
     header = [str(c) for c in table.columns]
-    part = from_frame(table.set_axis(range(len(header)), axis=1), name, None, 1, 0, header)
+    part = from_frame(table.set_axis(range(len(header)), axis=1), name, None, 1, 0, header, options)
     if part is None:
         raise no_nik(Where(name))
     return part

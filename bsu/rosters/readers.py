@@ -16,7 +16,8 @@ from pathlib import Path
 
 from bsu.errors import RosterError, Where
 from bsu.rosters import delimited, parquet, preflight, xlsx
-from bsu.rosters.tables import HEADER_SEARCH_ROWS, Roster, SheetRead, combine
+from bsu.rosters.reading import DEFAULT, ReadOptions, SheetRead
+from bsu.rosters.tables import HEADER_SEARCH_ROWS, Roster, combine
 
 __all__ = [
     "CSV_SUFFIXES",
@@ -34,7 +35,7 @@ PARQUET_SUFFIXES = (".parquet",)
 CSV_SUFFIXES = preflight.CSV_SUFFIXES
 
 
-def read(path: Path, name: str | None = None) -> Roster:
+def read(path: Path, name: str | None = None, options: ReadOptions = DEFAULT) -> Roster:
     """Read one roster file; ``name`` is how the file is named in results and messages."""
     name = name or path.name
     where = Where(name)
@@ -67,11 +68,11 @@ def read(path: Path, name: str | None = None) -> Roster:
         )
     suffix = path.suffix.lower()
     if suffix in XLSX_SUFFIXES:
-        return xlsx.read(path, name)
+        return xlsx.read(path, name, options)
     if suffix in CSV_SUFFIXES:
-        return delimited.read(path, name)
+        return delimited.read(path, name, options)
     if suffix in PARQUET_SUFFIXES:
-        return parquet.read(path, name)
+        return parquet.read(path, name, options)
     raise RosterError(
         "file_type_unsupported",
         where,

@@ -49,6 +49,7 @@ from typing import Any, Literal, Protocol
 from bsu.errors import BsuError, RosterError, Where
 from bsu.rosters import columns, failures
 from bsu.rosters import readers as roster
+from bsu.rosters.reading import DEFAULT, ReadOptions
 
 log = logging.getLogger("bsu.rosters.sandbox")
 
@@ -91,6 +92,7 @@ def read(
     budget: Budget | None = None,
     start: Start = "fork",
     cancel: threading.Event | None = None,
+    options: ReadOptions = DEFAULT,
 ) -> roster.Roster:
     """``roster.read(path, name)`` in a child process within ``budget``. A child that is
     killed, runs out of memory or time, or fails unexpectedly becomes a ``RosterError``;
@@ -104,7 +106,7 @@ def read(
     os.close(handle)
     child = context.Process(
         target=_child,
-        args=(path, name, budget, sender, capture),
+        args=(path, name, budget, sender, capture, options),
         name="bsu-parse",
         daemon=True,
     )
@@ -273,13 +275,20 @@ def _main_imports() -> list[str]:
 # --- in the child ------------------------------------------------------------------------
 
 
-def _child(path: Path, name: str, budget: Budget, sender: Connection, capture: str) -> None:
+def _child(
+    path: Path,
+    name: str,
+    budget: Budget,
+    sender: Connection,
+    capture: str,
+    options: ReadOptions = DEFAULT,
+) -> None:
     """Read and send; nothing escapes (an exception here would print a traceback)."""
     try:
         _isolate(capture)
         _limit(budget)
         try:
-            read = roster.read(path, name)
+            read = roster.read(path, name, options)
         except RosterError as error:
             header: tuple[Any, ...] = (
                 "roster_error",

@@ -15,20 +15,10 @@ import pandas as pd
 from bsu.core import records
 from bsu.errors import RosterError, Where
 from bsu.rosters.headers import field_for
+from bsu.rosters.reading import DEFAULT, ReadOptions, SheetRead
 from bsu.values.text import distinct
 
 HEADER_SEARCH_ROWS = 30
-
-
-@dataclass(frozen=True)
-class SheetRead:
-    """What was read from one sheet: where its header was and which columns matched."""
-
-    source: str
-    sheet: str | None
-    header_row: int
-    rows: int
-    matched: dict[str, str]  # canonical field -> header as written
 
 
 @dataclass
@@ -52,12 +42,17 @@ def combine(rosters: Iterable[Roster]) -> Roster:
 
 
 def from_grid(
-    grid: list[list[Any]], source: str, sheet: str | None, first_row: int, first_col: int
+    grid: list[list[Any]],
+    source: str,
+    sheet: str | None,
+    first_row: int,
+    first_col: int,
+    options: ReadOptions = DEFAULT,
 ) -> Roster | None:
     """Turn a sheet's cells into a roster, or None if no header row names a NIK column."""
     width = max((len(row) for row in grid), default=0)
     frame = pd.DataFrame(grid, dtype=object).reindex(columns=range(width))
-    return from_frame(frame, source, sheet, first_row, first_col)
+    return from_frame(frame, source, sheet, first_row, first_col, options=options)
 
 
 def from_frame(
@@ -67,6 +62,7 @@ def from_frame(
     first_row: int,
     first_col: int,
     header: list[Any] | None = None,
+    options: ReadOptions = DEFAULT,
 ) -> Roster | None:
     """Turn a table of cells (columns 0..n) into a roster, or None if no header row names
     a NIK column. ``header``, when given, is the header row above the table (a Parquet

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from bsu.errors import RosterError, Where
 from bsu.rosters import preflight
+from bsu.rosters.reading import DEFAULT, ReadOptions
 from bsu.rosters.tables import Roster, combine, empty, from_grid, no_nik
 
 
-def read(path: Path, name: str) -> Roster:
+def read(path: Path, name: str, options: ReadOptions = DEFAULT) -> Roster:
     from python_calamine import CalamineWorkbook
 
     where = Where(name)
@@ -48,7 +49,7 @@ def read(path: Path, name: str) -> Roster:
     for title, start, grid in grids:
         first_row = (start[0] + 1) if start else 1
         first_col = start[1] if start else 0
-        part = from_grid(grid, name, title, first_row, first_col)
+        part = from_grid(grid, name, title, first_row, first_col, options)
         if part is not None:
             parts.append(part)
     if not parts:

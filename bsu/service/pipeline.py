@@ -31,6 +31,7 @@ from bsu.results.model import Result
 from bsu.rosters import readers as roster_io
 from bsu.rosters import sandbox
 from bsu.rosters.readers import Roster
+from bsu.rosters.reading import DEFAULT, ReadOptions
 from bsu.service.runtime import paused_gc
 from bsu.values import nik
 
@@ -110,11 +111,13 @@ def check_files(
     start: sandbox.Start = "fork",
     cancel: Event | None = None,
     watch: Watch = Watch(),
+    options: ReadOptions = DEFAULT,
 ) -> CheckResult:
     """Read every roster in the sandbox and check them together. A file that cannot be
     read raises its ``RosterError``; with ``skip_unreadable`` it is skipped (and listed)
-    unless no file at all could be read."""
-    roster, skipped = read(sources, budget, skip_unreadable, start, cancel, watch)
+    unless no file at all could be read. ``options``: how the person asked the rosters
+    to be read (a column mapping)."""
+    roster, skipped = read(sources, budget, skip_unreadable, start, cancel, watch, options)
     watch.roster_read(roster)
     return CheckResult(roster, check_records(roster.records, ruleset, evidence), skipped)
 
@@ -126,6 +129,7 @@ def read(
     start: sandbox.Start = "fork",
     cancel: Event | None = None,
     watch: Watch = Watch(),
+    options: ReadOptions = DEFAULT,
 ) -> tuple[Roster, list[RosterError]]:
     """The rosters as one table, each file parsed in a child process within ``budget``."""
     parts: list[Roster] = []
@@ -133,7 +137,7 @@ def read(
     for given in sources:
         source = given if isinstance(given, Source) else Source(given)
         try:
-            parts.append(sandbox.read(source.path, source.name, budget, start, cancel))
+            parts.append(sandbox.read(source.path, source.name, budget, start, cancel, options))
         except RosterError as error:
             if not skip_unreadable:
                 raise
