@@ -371,12 +371,12 @@ def messy() -> None:
         (
             "3578010409830015",
             "Ayu Lestari",
-            "3200000",
+            "3.200",
             "Aktif",
             "kemarin",
             "Kota Surabaya",
             "",
-            "tanggal daftar tidak jelas",
+            "tanggal daftar tidak jelas; upah ditulis dalam ribuan",
         ),
         (
             "3578014709820016",

@@ -79,6 +79,34 @@ LINKS_EXAMPLE: dict[str, JsonValue] = {
     "result_csv": f"/v1/batches/{BATCH_ID}/result.csv",
 }
 
+SOURCE_EXAMPLE: dict[str, JsonValue] = {
+    "file": "roster.xlsx",
+    "sheet": "Pekerja",
+    "header_row": 3,
+    "rows": 12,
+    "columns": {"nik": ["NIK KTP"], "name": ["Nama"], "wage": ["Total Upah"]},
+    "ignored_columns": [
+        {
+            "header": "NIK",
+            "code": "not_nik",
+            "why": "berisi kode karyawan, bukan NIK 16 digit.",
+        }
+    ],
+    "skipped_rows": [{"row": 14, "code": "totals_row", "why": "baris jumlah (JUMLAH)."}],
+    "notices": [
+        {
+            "code": "missing_field",
+            "message": "Kolom tanggal kepesertaan tidak ada: tambahkan kolom 'Tgl Daftar BPJS'.",
+        }
+    ],
+    "lines": [
+        "roster.xlsx / sheet 'Pekerja': 12 baris pekerja dibaca, judul kolom di baris 3.",
+        "NIK dibaca dari kolom 'NIK KTP'.",
+        "Kolom 'NIK' tidak dipakai: berisi kode karyawan, bukan NIK 16 digit.",
+        "Baris 14 dilewati: baris jumlah (JUMLAH).",
+    ],
+}
+
 
 def _example(example: JsonValue) -> ConfigDict:
     return ConfigDict(json_schema_extra={"examples": [example]})
@@ -174,6 +202,49 @@ class BatchLinks(BaseModel):
     result_csv: str
 
 
+class ColumnNotUsed(BaseModel):
+    header: str = Field(description="The column's header as written in the roster.")
+    code: str
+    why: str
+
+
+class RowSkipped(BaseModel):
+    row: int = Field(description="The row number as the spreadsheet shows it.")
+    code: str
+    why: str
+
+
+class Notice(BaseModel):
+    code: str
+    message: str
+
+
+class SourcePublic(BaseModel):
+    """How one file and sheet of the roster was read, worded in the caller's language."""
+
+    model_config = _example(SOURCE_EXAMPLE)
+
+    file: str
+    sheet: str | None
+    header_row: int | None = Field(
+        description="The row holding the headers; null when the sheet was skipped as a whole."
+    )
+    rows: int = Field(description="Worker rows read (and judged) from this sheet.")
+    columns: dict[str, list[str]] = Field(
+        description="Per field (nik, name, wage, ...), the column(s) it was read from."
+    )
+    ignored_columns: list[ColumnNotUsed] = Field(
+        description="Columns kept but not judged, each with why (a candidate not chosen, "
+        "the checker's own result columns, a date that is not the one a rule asks for)."
+    )
+    skipped_rows: list[RowSkipped] = Field(
+        description="Rows that are not workers (totals, signatures, repeated headers), "
+        "counted in no status."
+    )
+    notices: list[Notice] = Field(description="Notices about the sheet as a whole.")
+    lines: list[str] = Field(description="The same in plain words, a line each (the page).")
+
+
 class BatchPublic(BaseModel):
     model_config = _example(
         {
@@ -192,7 +263,8 @@ class BatchPublic(BaseModel):
                 "review": 0,
                 "benefit_total": 3000000,
             },
-            "sheets": [{"source": "roster.xlsx", "sheet": "Pekerja", "header_row": 1, "rows": 12}],
+            "sheets": [{"source": "roster.xlsx", "sheet": "Pekerja", "header_row": 3, "rows": 12}],
+            "sources": [SOURCE_EXAMPLE],
             "error": None,
             "links": LINKS_EXAMPLE,
         }
@@ -207,7 +279,15 @@ class BatchPublic(BaseModel):
     finished_at: dt.datetime | None
     ruleset: dict[str, str | None]
     summary: dict[str, int] | None
-    sheets: list[dict[str, Any]] | None
+    sheets: list[dict[str, Any]] | None = Field(
+        description="Where each sheet's table was found (source, sheet, header_row, rows); "
+        "kept for older clients, ``sources`` says more."
+    )
+    sources: list[SourcePublic] = Field(
+        default_factory=list,
+        description="How the roster was read, one entry per file and sheet (empty until "
+        "the batch is done, and once it is purged).",
+    )
     error: ErrorDetail | None = None
     purged_at: dt.datetime | None = Field(
         default=None, description="When the rows and files were deleted (retention period)."

@@ -2,17 +2,22 @@
 
 Thin: reads the arguments, calls the one pipeline (``bsu.service.pipeline``), and formats
 what it returns; a roster that cannot be read is skipped with its reason (exit code 3).
+``--map field="Header"`` overrides the column the reader chose for a field: a roster
+without that header is skipped with its reason, and when no roster is left (one file
+given) the command ends with the reason, listing the headers present (exit code 2).
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -28,7 +33,7 @@ from bsu.cli.common import (
     Language,
     chosen_ruleset,
     err,
-    expand,
+    expand_reporting,
     fail,
     lang_of,
     out,
@@ -42,15 +47,18 @@ from bsu.errors import BsuError, RosterError
 from bsu.results import formats
 from bsu.results.csv import write_csv
 from bsu.results.model import Result, to_json
+from bsu.results.reading import told
 from bsu.rosters import sandbox
 from bsu.rosters.readers import Roster
+from bsu.rosters.reading import DEFAULT, ReadOptions, SheetRead, parse_mapping
 from bsu.service import pipeline
 from bsu.service.runtime import paused_gc
 from bsu.service.settings import Settings
 from bsu.values.nik import mask
-from bsu.values.numbers import rupiah
+from bsu.values.numbers import count, rupiah
 
 out_console, err_console = out, err
+SKIPPED_SHOWN = 15  # skipped-row lines a sheet on the screen
 
 
 class Format(StrEnum):
@@ -75,15 +83,27 @@ def check(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Keluaran di layar.")] = Format.table,
     lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa pesan: id / en.")] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help='Kolom untuk sebuah field, mis. --map wage="Total Upah" --map nik="NIK KTP" '
+            "(boleh diulang). / The column to read a field from (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Periksa roster pekerja. / Check worker rosters."""
     settings = Settings()
     language: Lang = lang_of(lang, settings)
     try:
+        options = parse_mapping(mapping or [])
         ruleset = chosen_ruleset(rules, settings)
         if out is not None and out.suffix.lower().removeprefix(".") not in formats.FORMATS:
             raise BsuError(*both("cli_check_out_suffix", suffix=out.suffix))
-        result, skipped = _run(rosters, ruleset, language, out, quiet=fmt is not Format.table)
+        result, skipped = _run(
+            rosters, ruleset, language, out, quiet=fmt is not Format.table, options=options
+        )
     except BsuError as error:
         raise fail(error) from None
 
@@ -108,11 +128,17 @@ def check(
 
 
 def _run(
-    paths: list[Path], ruleset: RuleSet, lang: Lang, out: Path | None, quiet: bool
+    paths: list[Path],
+    ruleset: RuleSet,
+    lang: Lang,
+    out: Path | None,
+    quiet: bool,
+    options: ReadOptions = DEFAULT,
 ) -> tuple[Result, list[RosterError]]:
     """Read every roster (skipping, with its reason, any that cannot be read), check them
     together against the store's evidence (``bsu.service.pipeline``), and write the results."""
-    files = expand(paths)
+    # A folder's files that are no roster are skipped with their reason, as unreadable ones.
+    files, not_rosters = expand_reporting(paths)
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -138,6 +164,7 @@ def _run(
             budget=sandbox.Budget.of(settings),
             skip_unreadable=True,
             watch=pipeline.Watch(lambda _path: progress.advance(overall), read),
+            options=options,
         )
         result = checked.result(lang)
         progress.update(task, description="Menulis hasil / writing result")
@@ -152,7 +179,7 @@ def _run(
                             _per_employer(out, source),
                             settings.xlsx_writer,
                         )
-    return result, checked.skipped
+    return result, [*not_rosters, *checked.skipped]
 
 
 def _per_employer(out: Path, source: str) -> Path:
@@ -167,20 +194,28 @@ def _write(result: Result, out: Path, writer: str) -> None:
         raise write_failed(out, exc) from exc
 
 
+def _print_reading(reading: list[SheetRead], lang: Lang) -> None:
+    """How each sheet was read, notices first and in colour; at most ``SKIPPED_SHOWN``
+    skipped rows a sheet (the result workbook and ``--format json`` list them all)."""
+    for read in reading:
+        head, *notices = read.lines(lang)[: 1 + len(read.notices)]
+        out_console.print(head, markup=False)
+        for notice in notices:
+            out_console.print(f"[yellow]! {escape(notice)}[/]")
+        shown = replace(read, notices=(), skipped=read.skipped[:SKIPPED_SHOWN])
+        for line in shown.lines(lang)[1:]:
+            out_console.print(f"[dim]  {escape(line)}[/]")
+        more = len(read.skipped) - SKIPPED_SHOWN
+        if more > 0:
+            line = say("results_summary_more_skipped", lang, count=count(more, lang))
+            out_console.print(f"[dim]  {escape(line)}[/]")
+
+
 def _print_summary(result: Result, out: Path | None) -> None:
     lang = result.lang
     rules = result.decisions.ruleset
-    for read in result.roster.sheets:
-        place = read.source if read.sheet is None else f"{read.source} / sheet '{read.sheet}'"
-        out_console.print(
-            say(
-                "cli_check_sheet_read",
-                lang,
-                place=place,
-                rows=read.rows,
-                header_row=read.header_row,
-            )
-        )
+    reading = result.reading()
+    _print_reading(reading, lang)
     summary = result.summary()
     table = Table(title=f"{rules.spec.title.in_(lang)} ({rules.id} v{rules.version})")
     table.add_column("Status")
@@ -192,7 +227,13 @@ def _print_summary(result: Result, out: Path | None) -> None:
     table.add_row(say("cli_check_benefit_total", lang), rupiah(float(summary["benefit_total"])))
     out_console.print(table)
 
-    attention = result.decisions.frame["status"].ne(Status.ELIGIBLE.value).to_numpy()
+    frame = result.decisions.frame
+    attention = frame["status"].ne(Status.ELIGIBLE.value).to_numpy(copy=True)
+    # Rows whose every reason a notice above already says are counted, not listed.
+    said = attention & told(reading, frame)
+    attention &= ~said
+    if said.any():
+        out_console.print(say("cli_check_rows_told", lang, count=count(int(said.sum()), lang)))
     if attention.any():
         rows = Table(title=say("cli_check_attention", lang), show_lines=False)
         for name in (
@@ -220,7 +261,7 @@ def _print_summary(result: Result, out: Path | None) -> None:
         out_console.print(rows)
         more = int(attention.sum()) - len(f)
         if more > 0:
-            out_console.print(say("cli_check_more_rows", lang, count=f"{more:,}"))
+            out_console.print(say("cli_check_more_rows", lang, count=count(more, lang)))
         out_console.print(f"[dim]{say('cli_check_hint', lang)}[/]")
     if out is not None:
         out_console.print(say("cli_check_written", lang, path=out))

@@ -29,6 +29,7 @@ from bsu.core.words import both, say
 from bsu.coverage import compute as cov
 from bsu.errors import BsuError
 from bsu.rosters import sandbox
+from bsu.rosters.reading import parse_mapping
 from bsu.service import pipeline
 from bsu.service.settings import Settings
 from bsu.values.numbers import percent
@@ -61,6 +62,14 @@ def coverage(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Keluaran di layar.")] = Format.table,
     lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa: id / en.")] = None,
+    mapping: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help='Kolom untuk sebuah field, mis. --map wage="Total Upah" (boleh diulang).',
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Cakupan kepesertaan per pemberi kerja dan wilayah. / Coverage per employer and region.
 
@@ -75,6 +84,7 @@ def coverage(
     try:
         if out_path is not None and out_path.suffix.lower() != ".xlsx":
             raise BsuError(*both("cli_coverage_out_suffix", suffix=out_path.suffix))
+        options = parse_mapping(mapping or [])
         ruleset = chosen_ruleset(rules, settings)
         files = expand(rosters, skip=out_path)
         checked = pipeline.check_files(
@@ -82,6 +92,7 @@ def coverage(
             ruleset,
             lambda _records, niks: evidence_for(settings, niks.tolist),
             budget=sandbox.Budget.of(settings),
+            options=options,
         )
         if checked.decisions.evidence.registry is None:
             raise cov.registry_missing()

@@ -131,9 +131,12 @@ def wage_within_cap(
     cap_max: pd.Series,
     *,
     wage_cap_inclusive: bool,
+    wage_implausible_below_idr: float,
 ) -> Flags:
     """A wage within the cap of the worker's region (between ``cap_min`` and ``cap_max``
-    the region decides, and it is not known)."""
+    the region decides, and it is not known). A wage read but below
+    ``wage_implausible_below_idr`` (far under any minimum wage: a roster written in
+    thousands) is never taken as eligible: it needs a look."""
     if wage_cap_inclusive:  # "paling banyak": the cap itself is allowed
         above = wage > cap_max
         undecided = (wage > cap_min) & (wage <= cap_max)
@@ -143,6 +146,8 @@ def wage_within_cap(
     return {
         ReasonCode.WAGE_MISSING: wage_form.eq(WageForm.MISSING.value),
         ReasonCode.WAGE_INVALID: wage_form.eq(WageForm.INVALID.value),
+        ReasonCode.WAGE_IMPLAUSIBLE: wage_form.eq(WageForm.OK.value)
+        & (wage < float(wage_implausible_below_idr)).fillna(False),
         ReasonCode.WAGE_ABOVE_CAP: above.fillna(False),
         ReasonCode.REGION_UNKNOWN: undecided.fillna(False),
     }

@@ -178,6 +178,7 @@ class _Values:
                 else pd.Series("", index=r, dtype=object)
             ),
             "wage": lambda r: _money(frame.loc[r, "wage"]),
+            "wage_thousands": lambda r: _money(frame.loc[r, "wage"] * 1000),
             "cap": lambda r: _money(frame.loc[r, "wage_cap"]),
             "cap_min": lambda r: _money(frame.loc[r, "cap_min"]),
             "cap_max": lambda r: _money(frame.loc[r, "cap_max"]),

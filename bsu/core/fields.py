@@ -43,6 +43,17 @@ class Field:
     # The gathered column where the engine notes which evidence (roster, registry, an
     # exclusion list) decided this field; None when only the roster speaks for it.
     evidence: str | None = None
+    # Headers that name it more precisely than ``aliases`` ("NIK KTP", "Total Upah"), and
+    # headers that may name it but often name something else or only a part of it (an HR
+    # system's "NIK Karyawan" is its employee number; "Gaji Pokok" is the basic wage
+    # only). Between two columns whose cells look alike, the more precise header is read.
+    preferred: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every header that names the field, whatever its rank."""
+        return (*self.preferred, *self.aliases, *self.weak)
 
     @property
     def value_column(self) -> str:
@@ -67,20 +78,33 @@ REGISTRY: tuple[Field, ...] = (
         "nik",
         (
             "NIK",
+            "No NIK",
+            "Nomor NIK",
+            "No. Identitas",
+            "Nomor Identitas",
+            "No Identitas KTP",
+            "NIK Peserta",
+            "NIK Tenaga Kerja",
+        ),
+        parser=nik.clean,
+        parsed=("nik", "nik_numeric"),
+        personal=True,
+        preferred=(
             "No KTP",
             "No. KTP",
             "Nomor KTP",
             "No. KTP/NIK",
             "NIK KTP",
+            "NIK e-KTP",
+            "No. e-KTP",
             "KTP",
             "Nomor Induk Kependudukan",
-            "No NIK",
-            "Nomor NIK",
+            "Nomor Induk Kependudukan (NIK)",
             "NIK/No. KTP",
+            "NIK (NPWP 16 Digit)",
+            "NIK Sesuai KTP",
         ),
-        parser=nik.clean,
-        parsed=("nik", "nik_numeric"),
-        personal=True,
+        weak=("NIK Karyawan", "NIK Pegawai"),
     ),
     Field(
         "name",
@@ -96,6 +120,8 @@ REGISTRY: tuple[Field, ...] = (
             "Name",
             "Full Name",
             "Nama Peserta",
+            "Nama Pegawai",
+            "Employee Name",
         ),
         personal=True,
     ),
@@ -106,27 +132,50 @@ REGISTRY: tuple[Field, ...] = (
         (
             "Upah",
             "Gaji",
-            "Gaji Pokok",
             "Upah (Rp)",
             "Gaji (Rp)",
-            "Upah yang Dilaporkan",
-            "Upah Dilaporkan",
-            "Upah Bulanan",
             "Gaji Bulanan",
-            "Upah Pokok",
+            "Gaji Kotor",
+            "Gaji Bruto",
+            "Upah Sebulan",
             "Wage",
             "Salary",
             "Monthly Wage",
+            "Monthly Salary",
         ),
         parser=wage.parse,
         parsed=("wage", "wage_form"),
         evidence="evidence_wage",
+        preferred=(
+            "Upah yang Dilaporkan",
+            "Upah Dilaporkan",
+            "Upah Dilaporkan ke BPJS",
+            "Upah Terlapor",
+            "Upah BPJS",
+            "Upah Bulanan",
+            "Total Upah",
+            "Total Gaji",
+            "Jumlah Upah",
+            "Jumlah Gaji",
+            "Reported Wage",
+        ),
+        weak=("Gaji Pokok", "Upah Pokok", "Basic Salary", "Basic Wage"),
     ),
     Field(
         "kpj",
         _text("No KPJ", "KPJ number"),
         "text",
-        ("No KPJ", "Nomor KPJ", "KPJ", "Nomor Kepesertaan", "No Kepesertaan", "No Peserta"),
+        (
+            "No KPJ",
+            "Nomor KPJ",
+            "KPJ",
+            "Nomor Kepesertaan",
+            "No Kepesertaan",
+            "No Peserta",
+            "No Kartu BPJS TK",
+            "No BPJS Ketenagakerjaan",
+            "Nomor BPJS Ketenagakerjaan",
+        ),
         personal=True,
     ),
     Field(
@@ -141,6 +190,7 @@ REGISTRY: tuple[Field, ...] = (
             "Status Peserta",
             "Participation Status",
             "Kepesertaan",
+            "Status Kepesertaan BPJS",
         ),
         parser=vocabulary.status,
         parsed=("status_value",),
@@ -176,7 +226,19 @@ REGISTRY: tuple[Field, ...] = (
             "Tanggal Terdaftar",
             "Tgl Terdaftar",
             "TMT Kepesertaan",
+            "TMT BPJS",
+            "TMT BPJS TK",
+            "TMT Peserta",
             "Tanggal Mulai Kepesertaan",
+            "Tgl Mulai Kepesertaan",
+            "Tgl Daftar BPJS",
+            "Tanggal Daftar BPJS",
+            "Tgl Kepesertaan BPJS",
+            "Tanggal Kepesertaan BPJS",
+            "Tgl Terdaftar BPJS",
+            "Tanggal Terdaftar BPJS",
+            "Tgl Registrasi",
+            "Tanggal Registrasi",
             "Registration Date",
             "Registered On",
         ),
@@ -198,11 +260,21 @@ REGISTRY: tuple[Field, ...] = (
             "Wilayah Kerja",
             "Kota",
             "Kabupaten",
+            "Kota/Kab",
+            "Kab/Kota Tempat Kerja",
+            "Kota Tempat Kerja",
+            "Kabupaten/Kota Tempat Kerja",
+            "Lokasi",
             "Region",
             "Work Region",
         ),
     ),
-    Field("province", _text("Provinsi", "Province"), "text", ("Provinsi", "Province", "Prov")),
+    Field(
+        "province",
+        _text("Provinsi", "Province"),
+        "text",
+        ("Provinsi", "Province", "Prov", "Provinsi Tempat Kerja"),
+    ),
     Field(
         "employment_status",
         _text("Status Pegawai", "Employment status"),

@@ -66,6 +66,8 @@ class ReasonCode(StrEnum):
     # Added with registry evidence and many rosters (new bits go last: masks stay stable).
     PARTICIPANT_NOT_FOUND = "PARTICIPANT_NOT_FOUND"
     NIK_DUPLICATE_ACROSS_EMPLOYERS = "NIK_DUPLICATE_ACROSS_EMPLOYERS"
+    # Added with the reading report: a wage no monthly wage in Indonesia can be.
+    WAGE_IMPLAUSIBLE = "WAGE_IMPLAUSIBLE"
 
     @property
     def bit(self) -> int:
@@ -106,6 +108,7 @@ CRITERION_REASONS: dict[str, frozenset[ReasonCode]] = {
         {
             ReasonCode.WAGE_MISSING,
             ReasonCode.WAGE_INVALID,
+            ReasonCode.WAGE_IMPLAUSIBLE,
             ReasonCode.WAGE_ABOVE_CAP,
             ReasonCode.REGION_UNKNOWN,
         }

@@ -118,6 +118,8 @@ class RuleSetFile(_Model):
 REQUIRED_PARAMETERS: dict[str, type | tuple[type, ...]] = {
     "wage_cap_idr": (int, float),
     "wage_cap_inclusive": bool,
+    # Not a regulation value: the product's plausibility bound of a monthly wage.
+    "wage_implausible_below_idr": (int, float),
     "participation_cutoff": dt.date,
     "participant_category": str,
     "benefit_idr": (int, float),

@@ -15,6 +15,7 @@ from bsu.core.explain import Explanation, explain
 from bsu.core.reasons import STATUS_LABELS, ReasonCode, Status
 from bsu.core.ruleset import Lang
 from bsu.results.columns import headers
+from bsu.results.reading import judged
 from bsu.rosters.readers import Roster
 from bsu.rosters.reading import SheetRead
 
@@ -81,12 +82,13 @@ class Result:
 
     def reading(self) -> list[SheetRead]:
         """How each file and sheet was read, with the notices found once its rows were
-        judged (``bsu.rosters.reading``)."""
-        return list(self.roster.sheets)
+        judged (``bsu.rosters.reading``, ``bsu.results.reading``). Every sheet of every
+        file is there, sheets skipped as a whole too (``SheetRead.read`` false)."""
+        return judged(self.roster.sheets, self.decisions.frame)
 
     def sources(self) -> list[str]:
-        """The roster files (one per employer) in the order they were read."""
-        return list(dict.fromkeys(s.source for s in self.roster.sheets))
+        """The roster files (one per employer) workers were read from, in reading order."""
+        return list(dict.fromkeys(s.source for s in self.roster.sheets if s.read))
 
     def only(self, source: str) -> Result:
         """The part of the result that came from one roster file."""
@@ -148,6 +150,7 @@ def to_json(result: Result) -> dict[str, Any]:
     return {
         "ruleset": {"id": rules.id, "version": rules.version},
         "summary": result.summary(),
+        "sources": [read.to_json(result.lang) for read in result.reading()],
         "rows": rows,
     }
 

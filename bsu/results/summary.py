@@ -1,16 +1,21 @@
 """What the result workbook's summary sheet says: the rule set and its legal basis, the
-count per status, the rows per reason with its citation, and the files read."""
+count per status, the rows per reason with its citation, the files read, and how each
+sheet was read (the columns used and not, the rows skipped, the notices)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bsu.core.reasons import STATUS_LABELS, Status
 from bsu.core.words import say
 from bsu.results.cells import cell
 from bsu.results.model import Result
+from bsu.values.numbers import count
+
+# How many lines of skipped rows the summary lists per sheet before "and N more".
+READING_LINES = 200
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,24 @@ def summary_sheet(result: Result) -> Summary:
             )
             for read in result.roster.sheets
         ),
+        blank,
+        ("head", (say("results_summary_reading", lang), None, None)),
+        *(("", (line, None, None)) for line in reading_lines(result, READING_LINES)),
     ]
     cells = [(style, (cell(a), cell(b), cell(c))) for style, (a, b, c) in rows]
     return Summary(cell(rules.spec.title.in_(lang)) or "", cells)
+
+
+def reading_lines(result: Result, skipped_at_most: int) -> list[str]:
+    """How each sheet was read, in plain words, notices first (``SheetRead.lines``), with
+    at most ``skipped_at_most`` skipped-row lines per sheet, then how many more."""
+    lang = result.lang
+    lines: list[str] = []
+    for read in result.reading():
+        more = len(read.skipped) - skipped_at_most
+        if more <= 0:
+            lines += read.lines(lang)
+            continue
+        lines += replace(read, skipped=read.skipped[:skipped_at_most]).lines(lang)
+        lines.append(say("results_summary_more_skipped", lang, count=count(more, lang)))
+    return lines

@@ -1,7 +1,8 @@
-"""Screening a workbook's zip archive before any parser opens it: declared sizes and
-compression ratios (zip bombs), each part readable as it declares itself and free of
-DOCTYPE/ENTITY declarations, and each worksheet's area (the rows x columns a reader would
-allocate), streamed once. ``bsu.rosters.preflight`` runs it before every read.
+"""Screening a workbook's zip archive (an .xlsx, or an .ods) before any parser opens it:
+declared sizes and compression ratios (zip bombs), each part readable as it declares
+itself and free of DOCTYPE/ENTITY declarations, and each worksheet's area (the rows x
+columns a reader would allocate), streamed once. ``bsu.rosters.preflight`` runs it before
+every read.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
+from bsu.rosters import odf
 from bsu.rosters.refusal import Refusal
 from bsu.rosters.sniff import ZIP_MAGIC
 from bsu.values.numbers import id_number as _id
@@ -69,9 +71,12 @@ TRUNCATED = Refusal(
 )
 
 
-def check(path: Path, sheet_bytes: int | None = None) -> Refusal | None:
+def check(
+    path: Path, sheet_bytes: int | None = None, family: Literal["xlsx", "ods"] = "xlsx"
+) -> Refusal | None:
     """None if the archive is safe to hand to a parser. Sheets are scanned up to
-    ``sheet_bytes`` in all, as declared (None: every sheet is)."""
+    ``sheet_bytes`` in all, as declared (None: every sheet is). ``family``: an .xlsx's
+    sheets are its worksheet parts; an .ods's are all in ``content.xml`` (``odf``)."""
     try:
         archive = zipfile.ZipFile(path)
     except OSError:
@@ -88,10 +93,11 @@ def check(path: Path, sheet_bytes: int | None = None) -> Refusal | None:
             for entry in entries:
                 if refusal is not None:
                     return refusal
-                whole = _is_sheet(entry) and (left is None or entry.file_size <= left)
+                sheet = _is_sheet(entry) if family == "xlsx" else entry.filename == "content.xml"
+                whole = sheet and (left is None or entry.file_size <= left)
                 if whole and left is not None:
                     left -= entry.file_size
-                refusal = _entry(raw, entry, whole)
+                refusal = _entry(raw, entry, whole, _area if family == "xlsx" else _ods_area)
             return refusal
     except OSError:
         return None
@@ -147,7 +153,12 @@ def _is_sheet(entry: zipfile.ZipInfo) -> bool:
     return entry.filename.startswith("xl/worksheets/") and entry.filename.endswith(".xml")
 
 
-def _entry(raw: BinaryIO, entry: zipfile.ZipInfo, whole: bool) -> Refusal | None:
+def _entry(
+    raw: BinaryIO,
+    entry: zipfile.ZipInfo,
+    whole: bool,
+    area: Callable[[str, Iterable[bytes]], Refusal | None],
+) -> Refusal | None:
     """One part: readable as declared and no DOCTYPE; ``whole``: a worksheet to read to
     its end, bounding its area."""
     if entry.is_dir():
@@ -163,7 +174,7 @@ def _entry(raw: BinaryIO, entry: zipfile.ZipInfo, whole: bool) -> Refusal | None
         first = next(chunks, b"")
         refusal = _prolog(part, first[:PROLOG_BYTES])
         if refusal is None and whole:
-            refusal = _area(part, _chain(first, chunks))
+            refusal = area(part, _chain(first, chunks))
         return refusal
     except _Broken as broken:
         return broken.refusal
@@ -345,6 +356,11 @@ def _area(part: str, chunks: Iterable[bytes]) -> Refusal | None:
             ),
         )
     return None
+
+
+def _ods_area(part: str, chunks: Iterable[bytes]) -> Refusal | None:
+    """An .ods's ``content.xml``: every sheet's rows and repeated cells (``odf``)."""
+    return odf.area(chunks, MAX_CELLS, MAX_COLUMNS, SPARSE_FLOOR, SPARSE_FACTOR)
 
 
 def _column(letters: bytes) -> int:

@@ -13,7 +13,10 @@ Excel never writes one, and entity declarations are how XML readers are attacked
 laughs, external entities). openpyxl, for one, parses a workbook's structural parts with
 lxml when lxml is installed, which expands entities.
 
-``check_xlsx`` and ``check_csv`` run before every read (``roster``); ``screen`` is the
+An .xls (an OLE compound file) is screened by ``ole``; an .ods (a zip) by ``archive``,
+its repeated rows and cells by ``odf``. ``check_workbook`` (by the suffix, through
+``check_xlsx``, ``check_xls``, ``check_ods``) and ``check_csv`` run before every read
+(``readers``); ``screen`` is the
 part cheap enough for the upload route to answer at once, before a batch exists. What the
 file really is, is ``sniff``'s to tell; the archive's screening is ``archive``'s.
 """
@@ -23,18 +26,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from bsu.errors import BsuError
-from bsu.rosters import archive, sniff
+from bsu.rosters import archive, kinds, ole, sniff
 from bsu.rosters.archive import MAX_COLUMNS, SCREEN_SHEET_BYTES
 from bsu.rosters.refusal import Refusal
 
-XLSX_SUFFIXES = (".xlsx", ".xlsm")
-CSV_SUFFIXES = (".csv", ".txt")
 __all__ = [
-    "CSV_SUFFIXES",
     "MAX_COLUMNS",
-    "XLSX_SUFFIXES",
     "Refusal",
     "check_csv",
+    "check_ods",
+    "check_workbook",
+    "check_xls",
     "check_xlsx",
     "require_defused_xml",
     "screen",
@@ -42,14 +44,24 @@ __all__ = [
 
 
 def screen(path: Path) -> Refusal | None:
-    """The checks cheap enough to answer an upload with at once (by the file's suffix):
-    all of them, but sheets are scanned only up to ``SCREEN_SHEET_BYTES`` in all."""
-    suffix = path.suffix.lower()
-    if suffix in XLSX_SUFFIXES:
-        return check_xlsx(path, sheet_bytes=SCREEN_SHEET_BYTES)
-    if suffix in CSV_SUFFIXES:
+    """The checks cheap enough to answer an upload with at once (by the file's suffix, in
+    ``kinds``): all of them, but sheets are scanned only up to ``SCREEN_SHEET_BYTES``."""
+    family = kinds.family_of(path.suffix)
+    if family in kinds.WORKBOOKS:
+        return check_workbook(path, sheet_bytes=SCREEN_SHEET_BYTES)
+    if family == "csv":
         return check_csv(path)
     return None
+
+
+def check_workbook(path: Path, sheet_bytes: int | None = None) -> Refusal | None:
+    """The check of a workbook's family (by its suffix): None if it is safe to read."""
+    family = kinds.family_of(path.suffix)
+    if family == "xls":
+        return check_xls(path, sheet_bytes)
+    if family == "ods":
+        return check_ods(path, sheet_bytes)
+    return check_xlsx(path, sheet_bytes)
 
 
 def check_csv(path: Path) -> Refusal | None:
@@ -61,22 +73,62 @@ def check_csv(path: Path) -> Refusal | None:
         return sniff.EMPTY
     if head.startswith((sniff.ZIP_MAGIC, sniff.OLE_MAGIC)):
         return sniff.workbook_named_csv(head)
+    if head.startswith(b"%PDF"):
+        return sniff.mismatch("pdf", ".csv")
     return None
 
 
 def check_xlsx(path: Path, sheet_bytes: int | None = None) -> Refusal | None:
     """None if the workbook is safe to hand to a parser. Sheets are scanned up to
     ``sheet_bytes`` in all, as declared (None: every sheet is)."""
+    suffix = path.suffix.lower() if path.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
     head = sniff.first_bytes(path)
     if head is None:
         return None  # unreadable: the reader reports it in its own words
     if not head:
         return sniff.EMPTY
     if head.startswith(sniff.OLE_MAGIC):
-        return sniff.ole(path)
+        return sniff.ole(path, suffix)
     if not head.startswith(sniff.ZIP_MAGIC):
-        return sniff.not_a_zip(head)
+        return sniff.not_a_zip(head, suffix)
+    kind = sniff.zip_kind(path, head)
+    if kind not in ("xlsx", "zip"):
+        return sniff.mismatch(kind, suffix)
     return archive.check(path, sheet_bytes)
+
+
+def check_xls(path: Path, sheet_bytes: int | None = None) -> Refusal | None:
+    """An .xls: an OLE compound file holding a workbook stream (``ole``), or what it
+    really is."""
+    head = sniff.first_bytes(path)
+    if head is None:
+        return None
+    if not head:
+        return sniff.EMPTY
+    if head.startswith(sniff.OLE_MAGIC):
+        kind = sniff.ole_kind(path)
+        return ole.check(path, sheet_bytes) if kind == "xls" else sniff.mismatch(kind, ".xls")
+    if head.startswith(sniff.ZIP_MAGIC):
+        return sniff.mismatch(sniff.zip_kind(path, head), ".xls")
+    return sniff.mismatch(sniff.head_kind(head), ".xls")
+
+
+def check_ods(path: Path, sheet_bytes: int | None = None) -> Refusal | None:
+    """An .ods: a zip (screened like an .xlsx's) whose ``content.xml`` holds every sheet,
+    its repeated rows and cells bounded (``odf``)."""
+    head = sniff.first_bytes(path)
+    if head is None:
+        return None
+    if not head:
+        return sniff.EMPTY
+    if head.startswith(sniff.OLE_MAGIC):
+        return sniff.ole(path, ".ods")
+    if not head.startswith(sniff.ZIP_MAGIC):
+        return sniff.mismatch(sniff.head_kind(head), ".ods")
+    kind = sniff.zip_kind(path, head)
+    if kind not in ("ods", "zip"):
+        return sniff.mismatch(kind, ".ods")
+    return archive.check(path, sheet_bytes, family="ods")
 
 
 def require_defused_xml() -> None:

@@ -1,8 +1,9 @@
-"""Reading rosters as employers really write them: .xlsx/.xlsm, .csv and .parquet.
+"""Reading rosters as employers really write them: .xlsx/.xlsm, .xls, .ods, .csv and
+.parquet (the formats table is ``kinds``).
 
 Finds the header row under any title rows, maps headers onto the canonical fields
 (``columns``), keeps every column (known or not) for the outputs, and numbers rows as the
-spreadsheet shows them: one module per format (``xlsx``, ``delimited``, ``parquet``), their
+spreadsheet shows them: one module per format (``workbook``, ``delimited``, ``parquet``), their
 cells made a roster by ``tables``. Knows nothing of the rules. Every failure a user can
 cause is a ``RosterError`` saying what, where and how to fix it: whatever a parser raises
 (calamine, zipfile, pyarrow, csv, a codec) is translated by these modules, except
@@ -14,25 +15,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bsu.core.words import both, say
 from bsu.errors import RosterError, Where
-from bsu.rosters import delimited, parquet, preflight, xlsx
+from bsu.rosters import delimited, kinds, parquet, workbook
 from bsu.rosters.reading import DEFAULT, ReadOptions, SheetRead
 from bsu.rosters.tables import HEADER_SEARCH_ROWS, Roster, combine
 
 __all__ = [
-    "CSV_SUFFIXES",
     "HEADER_SEARCH_ROWS",
-    "PARQUET_SUFFIXES",
-    "XLSX_SUFFIXES",
     "Roster",
     "SheetRead",
     "combine",
     "read",
+    "unsupported",
 ]
-
-XLSX_SUFFIXES = preflight.XLSX_SUFFIXES
-PARQUET_SUFFIXES = (".parquet",)
-CSV_SUFFIXES = preflight.CSV_SUFFIXES
 
 
 def read(path: Path, name: str | None = None, options: ReadOptions = DEFAULT) -> Roster:
@@ -66,22 +62,27 @@ def read(path: Path, name: str | None = None, options: ReadOptions = DEFAULT) ->
             ("Berkas kosong (0 byte).", "The file is empty (0 bytes)."),
             ("Unggah roster yang berisi data pekerja.", "Upload a roster holding worker rows."),
         )
-    suffix = path.suffix.lower()
-    if suffix in XLSX_SUFFIXES:
-        return xlsx.read(path, name, options)
-    if suffix in CSV_SUFFIXES:
+    family = kinds.family_of(path.suffix)
+    if family in kinds.WORKBOOKS:
+        return workbook.read(path, name, options)
+    if family == "csv":
         return delimited.read(path, name, options)
-    if suffix in PARQUET_SUFFIXES:
+    if family == "parquet":
         return parquet.read(path, name, options)
-    raise RosterError(
-        "file_type_unsupported",
-        where,
-        (
-            f"Jenis berkas '{suffix or '(tanpa ekstensi)'}' tidak didukung.",
-            f"File type '{suffix or '(no extension)'}' is not supported.",
-        ),
-        (
-            "Simpan roster sebagai Excel Workbook (.xlsx) atau CSV (.csv), lalu coba lagi.",
-            "Save the roster as an Excel Workbook (.xlsx) or CSV (.csv) and try again.",
-        ),
+    raise unsupported(path.suffix.lower(), where)
+
+
+def unsupported(suffix: str, where: Where, chosen: tuple[str, ...] = kinds.SUFFIXES) -> RosterError:
+    """A file whose suffix names no roster format bsu reads (``kinds``)."""
+    problem = tuple(
+        say(
+            "format_unsupported",
+            lang,
+            suffix=suffix or say("format_no_extension", lang),
+            formats=kinds.listed(chosen),
+        )
+        for lang in ("id", "en")
+    )
+    return RosterError(
+        "file_type_unsupported", where, (problem[0], problem[1]), both("format_unsupported_fix")
     )

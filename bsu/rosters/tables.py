@@ -1,7 +1,9 @@
-"""A table of cells as a roster: the header row found under any title rows, headers
-mapped onto the canonical fields (``bsu.rosters.headers``), every column (known or not)
-kept for the outputs, and rows numbered as the spreadsheet shows them. Each reader
-(``xlsx``, ``delimited``, ``parquet``) hands its cells here.
+"""A table of cells as a roster: the header row found under any title rows, each field's
+column chosen among the headers that could hold it (``bsu.rosters.choice``, by header
+and by content), the rows that are not workers set aside (``bsu.rosters.rows``), every
+column (known or not) kept for the outputs, and rows numbered as the spreadsheet shows
+them. Each reader (``xlsx``, ``delimited``, ``parquet``) hands its cells here, and the
+sheet's ``SheetRead`` says how it was read.
 """
 
 from __future__ import annotations
@@ -10,11 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from bsu.core import records
 from bsu.errors import RosterError, Where
-from bsu.rosters.headers import field_for
+from bsu.rosters import choice, rows
 from bsu.rosters.reading import DEFAULT, ReadOptions, SheetRead
 from bsu.values.text import distinct
 
@@ -69,28 +72,25 @@ def from_frame(
     file's column names); otherwise it is searched for in the table's first rows. Works
     column by column: a million rows never become a million Python lists."""
     if header is not None:
-        found = _find_header([header])
+        found = _find_header([header], options)
         at, body_start = -1, first_row + 1
         body = frame
     else:
         top = frame.iloc[:HEADER_SEARCH_ROWS].astype(object)
-        found = _find_header(top.where(top.notna(), None).to_numpy().tolist())
+        found = _find_header(top.where(top.notna(), None).to_numpy().tolist(), options)
         at = found[0] if found is not None else 0
         body_start = first_row + at + 1
         body = frame.iloc[at + 1 :]
     if found is None:
         return None
-    _, mapping, cells = found
-    cells = cells + [None] * (frame.shape[1] - len(cells))
+    cells = found[1] + [None] * (frame.shape[1] - len(found[1]))
     headers = _unique_headers(cells, first_col)
     body = body.set_axis(pd.RangeIndex(body_start, body_start + len(body)), axis=0)
-    blank = pd.Series(True, index=body.index)
-    for position in range(body.shape[1]):
-        values = body.iloc[:, position]
-        blank &= values.isna() | values.eq("")
-    body = body[~blank.to_numpy()]
     header_row = body_start - 1
     where = Where(source, sheet, header_row)
+    chosen = choice.choose(cells, headers, body, options.mapping, where)
+    others, skipped = rows.not_workers(body, chosen.mapping, cells)
+    body = body[~np.asarray(others, dtype=bool)]
     if body.empty:
         raise RosterError(
             "roster_no_rows",
@@ -108,32 +108,45 @@ def from_frame(
     recs[records.SOURCE] = source
     recs[records.SHEET] = sheet
     recs[records.ROW] = body.index.to_numpy()
-    for canonical, column in mapping.items():
-        recs[canonical] = body[column]
+    for canonical, column in chosen.mapping.items():
+        values = body[column]
+        factor = chosen.factors.get(canonical, 1)
+        recs[canonical] = choice.scaled(values, factor) if factor != 1 else values
     recs = records.conform(recs).reset_index(drop=True)
     original = body.set_axis(headers, axis=1).reset_index(drop=True)
-    matched = {f: str(headers[c]) for f, c in mapping.items()}
-    read_info = SheetRead(source, sheet, header_row, len(recs), matched)
+    order = [name for name in records.FIELDS if name in chosen.mapping]
+    matched = {name: str(headers[chosen.mapping[name]]) for name in order}
+    read_info = SheetRead(
+        source,
+        sheet,
+        header_row,
+        len(recs),
+        matched,
+        columns={name: (header,) for name, header in matched.items()},
+        ignored=tuple(column for _, column in chosen.ignored),
+        skipped=tuple(skipped),
+        notices=chosen.notices,
+    )
     return Roster(records=recs, original=original, sheets=[read_info])
 
 
-def _find_header(grid: list[list[Any]]) -> tuple[int, dict[str, int], list[Any]] | None:
-    best: tuple[int, dict[str, int]] | None = None
+def _find_header(
+    grid: list[list[Any]], options: ReadOptions = DEFAULT
+) -> tuple[int, list[Any]] | None:
+    """The header row among the first ``HEADER_SEARCH_ROWS``: the one with a column that
+    could hold the NIK and the most fields (the first of equals), and its cells. A header
+    named in ``options.mapping`` counts for its field."""
+    best: tuple[int, int] | None = None  # (row, number of fields)
     for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        mapping: dict[str, int] = {}
-        for j, cell in enumerate(row):
-            if isinstance(cell, str) and cell.strip():
-                canonical = field_for(cell)
-                if canonical and canonical not in mapping:
-                    mapping[canonical] = j
-        if "nik" in mapping and (best is None or len(mapping) > len(best[1])):
-            best = (i, mapping)
+        named = {c.field for c in choice.candidates(row, options.mapping)}
+        if "nik" in named and (best is None or len(named) > best[1]):
+            best = (i, len(named))
     if best is None:
         return None
-    at, mapping = best
+    at = best[0]
     row = grid[at]
     width = max(len(r) for r in grid[at:])
-    return at, mapping, [row[j] if j < len(row) else None for j in range(width)]
+    return at, [row[j] if j < len(row) else None for j in range(width)]
 
 
 def _unique_headers(cells: list[Any], first_col: int) -> list[str]:

@@ -14,10 +14,11 @@ from bsu.core.ruleset import LANGS, Lang
 from bsu.coverage.compute import compute as compute_coverage
 from bsu.coverage.workbook import chart_path
 from bsu.coverage.workbook import write_xlsx as write_coverage
+from bsu.privacy.pseudonyms import mask_numbers
 from bsu.results import formats
 from bsu.results.durable import part, publish
 from bsu.results.model import Result, decided_rows
-from bsu.rosters.readers import Roster
+from bsu.rosters import reading
 from bsu.service import pipeline
 from bsu.service.runtime import paused_gc
 
@@ -73,12 +74,29 @@ def write(
     return Written(xlsx, csv, coverage_xlsx, covered)
 
 
-def sheets(read: Roster) -> list[dict[str, Any]]:
-    """Where each sheet's table was found, as the store keeps it."""
-    return [
-        {"source": s.source, "sheet": s.sheet, "header_row": s.header_row, "rows": s.rows}
-        for s in read.sheets
-    ]
+def sheets(result: Result) -> list[dict[str, Any]]:
+    """How each file and sheet was read, with the notices its decisions gave
+    (``Result.reading``), as the store keeps it: codes and values, worded in the language
+    of whoever asks. A reading holds headers, row numbers and the words a note quotes,
+    never a cell of a worker; should a note quote a long number all the same, it is kept
+    by its last four digits, as a page shows a NIK."""
+    return [stored_reading(s) for s in result.reading()]
+
+
+def stored_reading(read: reading.SheetRead) -> dict[str, Any]:
+    """One sheet's reading as the store keeps it, any long number in it masked."""
+    masked: dict[str, Any] = _masked(reading.to_store(read))
+    return masked
+
+
+def _masked(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_numbers(value)
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_masked(v) for v in value]
+    return value
 
 
 def clear_results(folder: Path, batch_id: str) -> None:

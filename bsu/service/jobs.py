@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -32,6 +33,7 @@ from bsu.core.evidence import Evidence
 from bsu.core.ruleset import Lang, RuleSet, load_ruleset
 from bsu.errors import BsuError
 from bsu.rosters import sandbox
+from bsu.rosters.reading import DEFAULT, ReadOptions
 from bsu.service import batch_results, pipeline, retention
 from bsu.service.lease import Lease
 from bsu.service.outages import Interrupted, LostClaim, Outage, named, outage
@@ -343,6 +345,9 @@ class Worker:
             lang: Lang = "en" if batch.lang == "en" else "id"
             # An employer's upload is judged on its own workers' evidence only.
             scope, actor = batch.employer_id, batch.submitted_by
+            # The columns the uploader named (``map``): an unknown header fails the batch
+            # with the reader's RosterError, listing the headers present.
+            options = read_options(batch.read_options)
         ruleset = load_ruleset(ruleset_id, self.rules_dir)
         self._progress(batch_id, attempt, 10)
 
@@ -362,8 +367,9 @@ class Worker:
             start="forkserver",
             cancel=self._lease.cancel if self._lease else None,
             watch=pipeline.Watch(roster_read=lambda _: self._progress(batch_id, attempt, 40)),
+            options=options,
         )
-        read, result = checked.roster, checked.result(lang)
+        result = checked.result(lang)
         counted = checked.decisions if scope is None else self._for_coverage(checked, ruleset)
         self._progress(batch_id, attempt, 60)
         written = batch_results.write(
@@ -382,7 +388,7 @@ class Worker:
             attempt,
             rows=batch_results.rows_for_store(checked),
             summary=result.summary(),
-            sheets=batch_results.sheets(read),
+            sheets=batch_results.sheets(result),
             ruleset_version=ruleset.version,
             result_xlsx=str(written.xlsx),
             result_csv=str(written.csv),
@@ -403,3 +409,11 @@ class Worker:
         if full.registry is None:
             return None
         return checked.checked.judged_again(ruleset, full)
+
+
+def read_options(stored: dict[str, Any] | None) -> ReadOptions:
+    """The read options a batch was submitted with (``Batch.read_options``)."""
+    mapping = (stored or {}).get("mapping") or {}
+    if not mapping:
+        return DEFAULT
+    return ReadOptions({str(k): str(v) for k, v in mapping.items()})

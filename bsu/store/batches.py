@@ -43,7 +43,10 @@ def submit(
     employer_id: str | None = None,
     branch: str | None = None,
     request_id: str | None = None,
+    read_options: dict[str, Any] | None = None,
 ) -> Batch:
+    """A new queued batch. ``read_options``: what the uploader asked of the reading
+    (``{"mapping": {field: header}}``), None for the automatic reading."""
     batch = Batch(
         id=batch_id or str(uuid.uuid4()),
         status=QUEUED,
@@ -58,6 +61,7 @@ def submit(
         idempotency_key=idempotency_key,
         employer_id=employer_id,
         branch=branch,
+        read_options=read_options,
         attempts=0,
         progress=0,
         created_at=utcnow(),

@@ -59,7 +59,11 @@ class Batch(Base):
     error_id: Mapped[str | None] = mapped_column(Text)
     error_en: Mapped[str | None] = mapped_column(Text)
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # How each file and sheet was read (``bsu.rosters.reading.to_store``, one per sheet;
+    # batches from before it keep only source, sheet, header_row and rows).
     sheets: Mapped[list[Any] | None] = mapped_column(JSON)
+    # What the uploader asked of the reading: {"mapping": {field: header as written}}.
+    read_options: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result_xlsx: Mapped[str | None] = mapped_column(Text)
     result_csv: Mapped[str | None] = mapped_column(Text)
     # Coverage (Universal Coverage Jamsostek) when a registry was loaded: JSON and workbook.

@@ -131,7 +131,7 @@ def test_several_rosters_in_one_run_share_duplicate_detection(tmp_path: Path) ->
     ("name", "content", "words"),
     [
         ("kosong.xlsx", b"", "kosong"),
-        ("roster.xls", b"\xd0\xcf\x11\xe0old excel", "tidak didukung"),
+        ("roster.xls", b"\xd0\xcf\x11\xe0old excel", "rusak"),
         ("roster.pdf", b"%PDF-1.4", "tidak didukung"),
         ("palsu.xlsx", b"NIK;Nama\n3275014101900001;Adi\n", "bukan workbook Excel"),
         ("tanpa-nik.csv", b"Nama;Upah\nAdi;3000000\n", "Tidak ada kolom NIK"),

@@ -46,7 +46,7 @@ def test_a_folder_is_checked_skipping_what_cannot_be_read(tmp_path: Path) -> Non
     done = run("check", folder, "--out", out)
     assert done.returncode == 3, done.stderr
     assert "rusak.xlsx" in done.stderr and "Dilewati" in done.stderr and "Skipped" in done.stderr
-    assert "catatan.txt" not in done.stderr and "~$" not in done.stderr
+    assert "catatan.txt" in done.stderr and "~$" not in done.stderr  # issue 13: every file named
     assert "Traceback" not in done.stderr
 
     combined = load_workbook(out)
@@ -111,4 +111,4 @@ def test_when_no_roster_can_be_read_it_is_an_error(tmp_path: Path) -> None:
 
 def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
     done = run("check", tmp_path)
-    assert done.returncode == 2 and "tidak berisi roster" in done.stderr
+    assert done.returncode == 3 and "tidak berisi roster" in done.stderr  # issue 13: exit 3

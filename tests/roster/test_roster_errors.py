@@ -57,7 +57,7 @@ def test_empty_file(tmp_path: Path, suffix: str) -> None:
     assert "0" in err.message("en")
 
 
-@pytest.mark.parametrize("suffix", [".xls", ".pdf", ".ods", ".json", ".docx"])
+@pytest.mark.parametrize("suffix", [".xlsb", ".pdf", ".numbers", ".json", ".docx"])
 def test_unsupported_extension(tmp_path: Path, suffix: str) -> None:
     path = tmp_path / f"roster{suffix}"
     path.write_bytes(b"NIK,Nama\n3273056010900010,Ani\n")

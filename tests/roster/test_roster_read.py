@@ -434,7 +434,7 @@ def test_a_notes_sheet_is_skipped(tmp_path: Path) -> None:
     )
     r = roster.read(path)
     assert r.records["sheet"].eq("Roster").all()
-    assert [s.sheet for s in r.sheets] == ["Roster"]
+    assert [(s.sheet, s.read) for s in r.sheets] == [("Petunjuk", False), ("Roster", True)]
     assert _canonical(r) == CANONICAL
 
 

@@ -188,6 +188,7 @@ EVERY_REASON: list[dict[str, Any]] = [
     {"participant_category": "BPU"},
     {"wage": ""},
     {"wage": "abc"},
+    {"wage": "3.200"},  # in thousands: implausible
     {"wage": 9000000, "region": "Kota Bekasi"},
     {"wage": 4000000, "region": "Atlantis"},
     {"employment_status": "PNS"},

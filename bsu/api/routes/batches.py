@@ -30,14 +30,14 @@ from bsu.api.schemas import (
     BatchPublic,
     ErrorDetail,
     ErrorPublic,
+    SourcePublic,
 )
 from bsu.core.ruleset import LANGS, Lang, load_ruleset
 from bsu.core.words import both, say
 from bsu.errors import BsuError, NotFound, TooLarge, UnsupportedType
 from bsu.privacy.access import Principal, Role
 from bsu.results.durable import atomic
-from bsu.rosters import preflight
-from bsu.rosters.readers import CSV_SUFFIXES, XLSX_SUFFIXES
+from bsu.rosters import kinds, preflight, reading
 from bsu.service import storage
 from bsu.store import batches
 from bsu.store.evidence import evidence_notice
@@ -70,7 +70,8 @@ def _public(batch: Batch, lang: Lang) -> BatchPublic:
         finished_at=as_utc(batch.finished_at),
         ruleset={"id": batch.ruleset_id, "version": batch.ruleset_version},
         summary=batch.summary,
-        sheets=batch.sheets,
+        sheets=_sheets(batch.sheets),
+        sources=sources_public(batch.sheets, lang),
         error=error,
         purged_at=as_utc(batch.purged_at),
         links=BatchLinks(
@@ -80,6 +81,34 @@ def _public(batch: Batch, lang: Lang) -> BatchPublic:
             result_csv=f"{base}/result.csv",
         ),
     )
+
+
+# What ``sheets`` always answered; a batch's stored reading holds more (``sources``).
+_SHEET_KEYS = ("source", "sheet", "header_row", "rows")
+
+
+def _sheets(stored: list[Any] | None) -> list[dict[str, Any]] | None:
+    if stored is None:
+        return None
+    return [{k: s[k] for k in _SHEET_KEYS if k in s} for s in stored if isinstance(s, dict)]
+
+
+def sources_public(stored: list[Any] | None, lang: Lang) -> list[SourcePublic]:
+    """The stored reading worded in ``lang``. A purged batch keeps only counts: nothing to
+    show. A note whose words are gone from the catalogue (a reading stored by an older
+    version) does not cost the caller the batch: its sheet is shown without its notes."""
+    found = []
+    for entry in stored or []:
+        if not isinstance(entry, dict) or "source" not in entry:
+            continue
+        read = reading.from_store(entry)
+        try:
+            found.append(SourcePublic(**read.to_json(lang), lines=read.lines(lang)))
+        except (KeyError, IndexError, ValueError) as error:
+            log.warning("a stored reading cannot be worded (%s): shown without its notes", error)
+            bare = reading.from_store({k: entry.get(k) for k in _SHEET_KEYS})
+            found.append(SourcePublic(**bare.to_json(lang), lines=bare.lines(lang)))
+    return found
 
 
 def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
@@ -108,12 +137,23 @@ def as_utc(moment: dt.datetime | None) -> dt.datetime | None:
 )
 def submit(
     request: Request,
-    file: Annotated[UploadFile, File(description="The roster, .xlsx or .csv.")],
+    file: Annotated[
+        UploadFile, File(description="The roster: .xlsx, .xlsm, .xls, .ods, .csv or .txt.")
+    ],
     session: SessionDep,
     principal: CallerDep,
     settings: SettingsDep,
     lang: LangDep,
     ruleset: Annotated[str | None, Form(description="Rule set id, e.g. bsu-2025.")] = None,
+    mapping: Annotated[
+        list[str] | None,
+        Form(
+            alias="map",
+            description="Which column to read a field from, over the automatic choice: "
+            "field=Header as written in the roster (e.g. wage=Total Upah, nik=NIK KTP). "
+            "Repeat the field, or put one pair per line.",
+        ),
+    ] = None,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -126,12 +166,16 @@ def submit(
     """Upload a roster. Answers 202 once the file is safely stored; the check runs in the
     background. Follow ``links.self`` until ``status`` is ``done`` or ``failed``. With an
     ``Idempotency-Key``, a retry returns the batch the key created (the same key with a
-    different file is 422)."""
+    different file, or with a different ``map``, is 422). A ``map`` that cannot be read
+    is 422 ``map_invalid``; one naming a header the roster does not have fails the batch,
+    its error listing the headers present."""
+    options = reading.parse_mapping(mapping or [])  # before anything is stored
+    read_options = {"mapping": dict(options.mapping)} if options.mapping else None
     # No control characters (a NUL cannot even be stored in PostgreSQL), at most 255 long.
     filename = "".join(ch for ch in Path(file.filename or "roster").name if ch.isprintable())
     filename = filename[-255:] or "roster"
     suffix = Path(filename).suffix.lower()
-    if suffix not in XLSX_SUFFIXES + CSV_SUFFIXES:
+    if suffix not in kinds.UPLOADABLE:
         raise UnsupportedType(
             *(
                 say(
@@ -163,7 +207,7 @@ def submit(
         earlier = batches.by_idempotency_key(session, idempotency_key)
         if earlier is not None:
             target.unlink(missing_ok=True)
-            return _same_or_conflict(earlier, digest, lang)
+            return _same_or_conflict(earlier, digest, read_options, lang)
     batch = batches.submit(
         session,
         batch_id=batch_id,
@@ -179,6 +223,7 @@ def submit(
         employer_id=principal.employer_id,
         branch=principal.branch,
         request_id=request_id.of(request.state),
+        read_options=read_options,
     )
     try:
         session.commit()
@@ -189,7 +234,7 @@ def submit(
         earlier = batches.by_idempotency_key(session, idempotency_key or "")
         if earlier is None:
             raise
-        return _same_or_conflict(earlier, digest, lang)
+        return _same_or_conflict(earlier, digest, read_options, lang)
     except OperationalError as exc:
         session.rollback()
         target.unlink(missing_ok=True)  # no batch: the file would be a stray
@@ -216,9 +261,15 @@ def _tenant_key(principal: Principal, key: str | None) -> str | None:
     return hashlib.sha256(f"{tenant}\n{key}".encode()).hexdigest()
 
 
-def _same_or_conflict(earlier: Batch, digest: str, lang: Lang) -> JSONResponse:
+def _same_or_conflict(
+    earlier: Batch, digest: str, read_options: dict[str, Any] | None, lang: Lang
+) -> JSONResponse:
+    """A retry answers with the batch its key made; the key sent with another file, or
+    with the same file read another way (another ``map``), is refused."""
     if earlier.content_sha256 != digest:
         raise BsuError(*both("api_upload_key_reused"), "idempotency_key_reused")
+    if (earlier.read_options or None) != read_options:
+        raise BsuError(*both("api_upload_key_reused_map"), "idempotency_key_reused")
     public = _public(earlier, lang)
     return JSONResponse(
         public.model_dump(mode="json"), status_code=202, headers={"Location": public.links.self}

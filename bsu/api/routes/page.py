@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from bsu import __version__
 from bsu.api.deps import SettingsDep
+from bsu.core.fields import BY_NAME
 from bsu.core.words import both
 
 router = APIRouter(include_in_schema=False)
@@ -64,6 +65,8 @@ TEMPLATE_EXAMPLE: tuple[object, ...] = (
     "Kontrak",
     "Tidak",
 )
+# The field names a column mapping (``map``, the page's Pemetaan kolom) may use.
+FIELD_NAMES = ", ".join(BY_NAME)
 TEMPLATE_ROWS = 1000  # data rows formatted ahead of time, so typed NIKs stay text
 # The instructions sheet, a line each in both languages (``rules/words/api.yaml``).
 INSTRUCTIONS = (
@@ -90,7 +93,9 @@ def _asset(name: str) -> str:
 def index(settings: SettingsDep) -> HTMLResponse:
     """The page, with the upload limit and version filled in."""
     max_mb = max(1, settings.max_upload_bytes // (1024 * 1024))
-    html = Template(_asset("index.html")).substitute(version=__version__, max_mb=str(max_mb))
+    html = Template(_asset("index.html")).substitute(
+        version=__version__, max_mb=str(max_mb), fields=FIELD_NAMES
+    )
     return HTMLResponse(html, headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
 
 

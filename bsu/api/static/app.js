@@ -46,6 +46,11 @@
       keyLabel: "Kunci API",
       keyHint: "Server ini meminta kunci API. Kunci hanya disimpan di tab ini.",
       unexpected: "Server memberi jawaban yang tidak dikenali (HTTP {status}). Coba lagi.",
+      mapLabel: "Pemetaan kolom (opsional)",
+      mapHint: "Biarkan kosong agar kolom dipilih otomatis. Untuk memilih sendiri, tulis satu per baris: field=Judul Kolom, misalnya wage=Total Upah atau nik=NIK KTP. Field: {fields}.",
+      readingHeading: "Cara roster dibaca",
+      readingHelp: "Periksa kolom yang dipakai. Bila salah, isi Pemetaan kolom di atas lalu unggah ulang.",
+      skippedRows: "{count} baris dilewati karena bukan pekerja",
     },
     en: {
       title: "BSU Eligibility Checker",
@@ -89,6 +94,11 @@
       keyLabel: "API key",
       keyHint: "This server asks for an API key. The key is kept in this tab only.",
       unexpected: "The server gave an answer that was not understood (HTTP {status}). Try again.",
+      mapLabel: "Column mapping (optional)",
+      mapHint: "Leave empty to let the columns be chosen automatically. To choose them yourself, write one per line: field=Column Header, e.g. wage=Total Upah or nik=NIK KTP. Fields: {fields}.",
+      readingHeading: "How the roster was read",
+      readingHelp: "Check the columns used. If one is wrong, fill in Column mapping above and upload again.",
+      skippedRows: "{count} rows skipped as they are not workers",
     },
   };
   const STORE_KEY = "bsu.lang";
@@ -96,6 +106,7 @@
   const POLL_MS = 500;
   const PAGE_SIZE = 100;
   const MAX_POLL_FAILURES = 5;
+  const SKIPPED_SHOWN = 3; // more skipped rows than this fold behind a <details>
 
   const $ = (id) => document.getElementById(id);
   const el = {
@@ -119,8 +130,12 @@
     csv: $("download-csv"),
     keyBox: $("key-box"),
     key: $("api-key"),
+    mapping: $("mapping"),
+    readingBox: $("reading-box"),
+    reading: $("reading"),
   };
   const maxMb = document.body.dataset.maxMb || "";
+  const fieldNames = document.body.dataset.fields || "";
 
   let lang = "id";
   try {
@@ -151,7 +166,7 @@
     document.documentElement.lang = lang;
     document.title = t("title");
     for (const node of document.querySelectorAll("[data-i18n]")) {
-      node.textContent = t(node.dataset.i18n, { mb: maxMb });
+      node.textContent = t(node.dataset.i18n, { mb: maxMb, fields: fieldNames });
     }
     el.toggle.textContent = t("toggle");
     el.toggle.lang = lang === "id" ? "en" : "id";
@@ -295,6 +310,10 @@
   }
 
   el.file.addEventListener("change", () => choose(el.file.files[0]));
+  // The same file read another way is another upload: it gets its own Idempotency-Key.
+  el.mapping.addEventListener("input", () => {
+    if (chosen) uploadKey = newKey();
+  });
 
   for (const type of ["dragenter", "dragover"]) {
     el.drop.addEventListener(type, (event) => {
@@ -349,6 +368,8 @@
 
     const form = new FormData();
     form.append("file", chosen, chosen.name);
+    const mapping = el.mapping.value.trim();
+    if (mapping) form.append("map", mapping); // one pair per line
     try {
       const answer = await api("/v1/batches", {
         method: "POST",
@@ -443,6 +464,7 @@
     if (mine !== generation) return;
     finish();
     renderSummary(batch);
+    renderReading(batch.sources || []);
     renderRows(ineligible, review);
     el.summary.hidden = false;
   }
@@ -495,6 +517,56 @@
     el.evidence.hidden = !notice;
     el.xlsx.href = current.links.result_xlsx;
     el.csv.href = current.links.result_csv;
+  }
+
+  // How the roster was read, per file and sheet, worded by the server in this language:
+  // notices first, then the columns used and not used, then the rows skipped (folded when
+  // there are many). ``lines`` holds the head, the notices, the columns, then the rows.
+  function renderReading(sources) {
+    el.reading.replaceChildren();
+    for (const source of sources) {
+      const lines = (source.lines || []).map(maskDigits);
+      const notices = source.notices || [];
+      const skipped = (source.skipped_rows || []).length;
+      const box = document.createElement("div");
+      box.className = "source";
+      const head = document.createElement("h4");
+      head.textContent = lines[0] || source.file;
+      box.appendChild(head);
+      for (const notice of notices) {
+        const note = document.createElement("p");
+        note.className = "notice";
+        note.setAttribute("role", "note");
+        note.dataset.code = notice.code;
+        note.textContent = maskDigits(notice.message);
+        box.appendChild(note);
+      }
+      const columns = lines.slice(1 + notices.length, lines.length - skipped);
+      if (columns.length) box.appendChild(listOf(columns, "reading-lines"));
+      const rows = skipped ? lines.slice(lines.length - skipped) : [];
+      if (rows.length > SKIPPED_SHOWN) {
+        const more = document.createElement("details");
+        const label = document.createElement("summary");
+        label.textContent = t("skippedRows", { count: count(rows.length) });
+        more.append(label, listOf(rows, "reading-lines skipped"));
+        box.appendChild(more);
+      } else if (rows.length) {
+        box.appendChild(listOf(rows, "reading-lines skipped"));
+      }
+      el.reading.appendChild(box);
+    }
+    el.readingBox.hidden = sources.length === 0;
+  }
+
+  function listOf(lines, className) {
+    const list = document.createElement("ul");
+    list.className = className;
+    for (const line of lines) {
+      const item = document.createElement("li");
+      item.textContent = line;
+      list.appendChild(item);
+    }
+    return list;
   }
 
   function renderRows(ineligible, review) {

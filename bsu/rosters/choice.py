@@ -1,0 +1,233 @@
+"""Which column each field is read from, when a header row offers several, and saying so.
+
+Every header that names a field is a candidate for it (``headers.recognise``), and so is
+a header the person reading named for it (``ReadOptions.mapping``), which wins outright.
+Otherwise the column whose cells look like the field wins (16-digit NIKs, rupiah amounts,
+dates: a sample of its first non-blank cells, read by the field's own parser), then the
+more precise header ("NIK KTP" over "NIK", "Total Upah" over "Gaji Pokok"), then the
+leftmost. Every candidate not chosen is listed with why, as are the columns a clerk
+expects to hear of though no field is read from them (a start date, overtime, the
+checker's own result columns); a wage header's unit ("Gaji (ribu)") scales its values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bsu.core.words import both
+from bsu.errors import RosterError, Where
+from bsu.rosters.headers import (
+    WEAK,
+    checker_columns,
+    header_key,
+    other_kind,
+    recognise,
+    unit_of,
+)
+from bsu.rosters.reading import IgnoredColumn, Note
+from bsu.values import dates, nik, wage
+from bsu.values.text import as_text
+
+# How many of a column's first non-blank cells are looked at, and the share of them that
+# must look like the field for the column to be taken as holding it.
+SAMPLE = 200
+LOOKS_LIKE = 0.5
+# Why a candidate whose cells do not look like its field was passed over, by field.
+_NOT_LIKE = {"nik": "not_nik", "wage": "not_wage", "registered_on": "not_date"}
+# The notice when a field is read from a header that names only part of it.
+_WEAK_NOTICES = {"wage": "wage_basic_only"}
+_UNIT_NOTICES = {1000: "wage_in_thousands", 1_000_000: "wage_in_millions"}
+_MOST_HEADERS_LISTED = 40
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A column that could hold ``field``."""
+
+    position: int
+    field: str
+    rank: int
+    factor: int = 1
+    mapped: bool = False
+
+
+def candidates(cells: Sequence[Any], mapping: Mapping[str, str]) -> list[Candidate]:
+    """Each column of a header row that could hold a field: the headers named in
+    ``mapping`` for their field, and every header naming a field (the checker's own
+    result columns excepted), left to right."""
+    mapped = {header_key(h): name for name, h in mapping.items()}
+    theirs = checker_columns(cells)
+    found: list[Candidate] = []
+    for j, cell in enumerate(cells):
+        if not isinstance(cell, str | int | float) or not str(cell).strip():
+            continue
+        if header_key(cell) in mapped:
+            factor = unit_of(cell)[1]
+            found.append(Candidate(j, mapped[header_key(cell)], WEAK, factor, mapped=True))
+            continue
+        if j in theirs:
+            continue
+        named = recognise(cell)
+        if named is not None:
+            found.append(Candidate(j, named.field, named.rank, named.factor))
+    return found
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The column each field is read from, and what the reading report says of it."""
+
+    mapping: dict[str, int]  # field -> column position
+    factors: dict[str, int] = field(default_factory=dict)  # field -> unit factor (not 1)
+    ignored: tuple[tuple[int, IgnoredColumn], ...] = ()  # by column position
+    notices: tuple[Note, ...] = ()
+
+
+def choose(
+    cells: Sequence[Any],
+    headers: Sequence[str],
+    body: pd.DataFrame,
+    mapping: Mapping[str, str],
+    where: Where,
+) -> Choice:
+    """Choose the column of each field from a header row's ``cells`` (shown as
+    ``headers``) over the table ``body`` under it (columns by position)."""
+    _check_mapped(cells, headers, mapping, where)
+    found = candidates(cells, mapping)
+    by_field: dict[str, list[Candidate]] = {}
+    for c in found:
+        by_field.setdefault(c.field, []).append(c)
+    chosen: dict[str, int] = {}
+    factors: dict[str, int] = {}
+    ignored: list[tuple[int, IgnoredColumn]] = []
+    notices: list[Note] = []
+    for name, options in by_field.items():
+        shares = {c.position: _share(name, body.iloc[:, c.position]) for c in options}
+        best = max(options, key=lambda c: _rank(c, shares[c.position]))
+        chosen[name] = best.position
+        if best.factor != 1 and name == "wage":
+            factors[name] = best.factor
+            notices.append(Note.of(_UNIT_NOTICES[best.factor], header=headers[best.position]))
+        if best.rank == WEAK and not best.mapped and name in _WEAK_NOTICES:
+            notices.append(Note.of(_WEAK_NOTICES[name], header=headers[best.position]))
+        for c in options:
+            if c is not best:
+                why = _why(c, best, shares, headers)
+                ignored.append((c.position, IgnoredColumn(headers[c.position], why)))
+    used = set(chosen.values()) | {c.position for c in found}
+    theirs = checker_columns(cells)
+    starts: list[str] = []
+    for j, cell in enumerate(cells):
+        if j in used or cell is None or not str(cell).strip():
+            continue
+        kind = "checker_output" if j in theirs else other_kind(cell)
+        if kind is None:
+            continue
+        ignored.append((j, IgnoredColumn(headers[j], Note.of(kind))))
+        if kind == "start_date":
+            starts.append(headers[j])
+    if starts and "registered_on" not in chosen:
+        notices.append(Note.of("start_date_not_registration", header=starts[0]))
+    return Choice(chosen, factors, tuple(sorted(ignored, key=lambda i: i[0])), tuple(notices))
+
+
+def _rank(c: Candidate, share: float) -> tuple[bool, bool, int, float, int]:
+    return (c.mapped, share >= LOOKS_LIKE, c.rank, share, -c.position)
+
+
+def _why(
+    c: Candidate, best: Candidate, shares: Mapping[int, float], headers: Sequence[str]
+) -> Note:
+    chosen = headers[best.position]
+    if best.mapped:
+        return Note.of("mapped_instead", chosen=chosen)
+    if shares[c.position] < 0:
+        return Note.of("empty_column", chosen=chosen)
+    if shares[c.position] < LOOKS_LIKE <= shares[best.position] and c.field in _NOT_LIKE:
+        return Note.of(_NOT_LIKE[c.field], chosen=chosen)
+    if c.field == "wage" and c.rank == WEAK < best.rank:
+        return Note.of("basic_wage", chosen=chosen)
+    return Note.of("other_candidate", chosen=chosen)
+
+
+def _share(name: str, column: pd.Series) -> float:
+    """The share of a column's first non-blank cells that look like field ``name``; -1
+    when the column holds nothing."""
+    sample = _filled(column.iloc[: SAMPLE * 10])
+    if len(sample) < SAMPLE < len(column):
+        sample = _filled(column)
+    if sample.empty:
+        return -1.0
+    looks = _LOOKS.get(name)
+    if looks is None:
+        return 1.0
+    return float(np.mean(looks(sample.reset_index(drop=True))))
+
+
+def _filled(values: pd.Series) -> pd.Series:
+    """The first ``SAMPLE`` cells of ``values`` that are not blank, as objects."""
+    filled = values.notna().to_numpy(dtype=bool) & values.ne("").to_numpy(
+        dtype=bool, na_value=False
+    )
+    sample = values[filled].iloc[: SAMPLE * 2].astype(object)
+    return sample[as_text(sample).str.strip().ne("").to_numpy(dtype=bool)].iloc[:SAMPLE]
+
+
+def _looks_nik(sample: pd.Series) -> np.ndarray:
+    text, numeric = nik.clean(sample)
+    text = text.astype(object)
+    digits = text.str.fullmatch(r"[0-9]{16}").fillna(False).to_numpy(dtype=bool)
+    number = pd.to_numeric(text.where(numeric.to_numpy(dtype=bool)), errors="coerce")
+    return digits | number.between(1e15, 1e16).to_numpy(dtype=bool)
+
+
+def _looks_wage(sample: pd.Series) -> np.ndarray:
+    _, form = wage.parse(sample)
+    return form.eq(wage.WageForm.OK.value).to_numpy(dtype=bool)
+
+
+def _looks_date(sample: pd.Series) -> np.ndarray:
+    parsed, _ = dates.parse(sample)
+    return parsed.notna().to_numpy(dtype=bool)
+
+
+_LOOKS = {"nik": _looks_nik, "wage": _looks_wage, "registered_on": _looks_date}
+
+
+def scaled(values: pd.Series, factor: int) -> pd.Series:
+    """A wage column written in thousands (or millions) in rupiah: each amount read, times
+    ``factor``; a cell that is no amount is kept as written, so it stays invalid."""
+    amount, form = wage.parse(values)
+    ok = form.eq(wage.WageForm.OK.value).to_numpy(dtype=bool)
+    out = values.astype(object).copy()
+    out[ok] = (amount[ok] * factor).round(2).to_numpy()
+    return out
+
+
+def _check_mapped(
+    cells: Sequence[Any], headers: Sequence[str], mapping: Mapping[str, str], where: Where
+) -> None:
+    """Every header named in ``mapping`` is in the header row, or the reader is told which
+    headers are."""
+    present = {header_key(c) for c in cells if c is not None and str(c).strip()}
+    for name, header in mapping.items():
+        if header_key(header) in present:
+            continue
+        written = [
+            h for h, c in zip(headers, cells, strict=False) if c is not None and str(c).strip()
+        ]
+        shown = ", ".join(f"'{h}'" for h in written[:_MOST_HEADERS_LISTED])
+        if len(written) > _MOST_HEADERS_LISTED:
+            shown += ", ..."
+        example = written[0] if written else header
+        raise RosterError(
+            "roster_map_unknown_header",
+            where,
+            both("reading_map_unknown_header", field=name, header=header, headers=shown),
+            both("reading_map_unknown_header_fix", field=name, example=example),
+        )
