@@ -86,6 +86,36 @@ class Choice:
     factors: dict[str, int] = field(default_factory=dict)  # field -> unit factor (not 1)
     ignored: tuple[tuple[int, IgnoredColumn], ...] = ()  # by column position
     notices: tuple[Note, ...] = ()
+    # field -> the other candidates (position, unit factor), best first, that may fill a
+    # row the chosen column leaves blank (a table that puts several rosters' columns side
+    # by side, as the checker's own result workbook does).
+    fallbacks: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+
+    def read(self, body: pd.DataFrame, name: str) -> tuple[pd.Series, tuple[int, ...]]:
+        """Field ``name``'s cells: its column, in rupiah where the header gives a unit, a
+        blank cell filled from the first other candidate whose cell there looks like the
+        field (a 16-digit NIK, an amount, a date; never a basic wage for the total, nor
+        the column a mapping replaced); and the positions it was read from."""
+        position = self.mapping[name]
+        values = _in_rupiah(body.iloc[:, position], self.factors.get(name, 1))
+        used = [position]
+        for other, factor in self.fallbacks.get(name, ()):
+            blank = ~_present(values)
+            if not blank.any():
+                break
+            cells = body.iloc[:, other][blank]
+            cells = cells[_present(cells)]
+            if cells.empty:
+                continue
+            looks = _LOOKS.get(name)
+            if looks is not None:
+                cells = cells[looks(cells)]
+            if cells.empty:
+                continue
+            values = values.astype(object).copy()
+            values[cells.index] = _in_rupiah(cells, factor).to_numpy()
+            used.append(other)
+        return values, tuple(used)
 
 
 def choose(
@@ -104,6 +134,7 @@ def choose(
         by_field.setdefault(c.field, []).append(c)
     chosen: dict[str, int] = {}
     factors: dict[str, int] = {}
+    fallbacks: dict[str, tuple[tuple[int, int], ...]] = {}
     ignored: list[tuple[int, IgnoredColumn]] = []
     notices: list[Note] = []
     for name, options in by_field.items():
@@ -115,10 +146,15 @@ def choose(
             notices.append(Note.of(_UNIT_NOTICES[best.factor], header=headers[best.position]))
         if best.rank == WEAK and not best.mapped and name in _WEAK_NOTICES:
             notices.append(Note.of(_WEAK_NOTICES[name], header=headers[best.position]))
-        for c in options:
+        spare: list[tuple[int, int]] = []
+        for c in sorted(options, key=lambda c: _rank(c, shares[c.position]), reverse=True):
             if c is not best:
                 why = _why(c, best, shares, headers)
                 ignored.append((c.position, IgnoredColumn(headers[c.position], why)))
+                if why.code not in _NEVER_FILLS:
+                    spare.append((c.position, c.factor if name == "wage" else 1))
+        if spare:
+            fallbacks[name] = tuple(spare)
     used = set(chosen.values()) | {c.position for c in found}
     theirs = checker_columns(cells)
     starts: list[str] = []
@@ -133,7 +169,13 @@ def choose(
             starts.append(headers[j])
     if starts and "registered_on" not in chosen:
         notices.append(Note.of("start_date_not_registration", header=starts[0]))
-    return Choice(chosen, factors, tuple(sorted(ignored, key=lambda i: i[0])), tuple(notices))
+    return Choice(
+        chosen,
+        factors,
+        tuple(sorted(ignored, key=lambda i: i[0])),
+        tuple(notices),
+        fallbacks,
+    )
 
 
 def _rank(c: Candidate, share: float) -> tuple[bool, bool, int, float, int]:
@@ -197,6 +239,20 @@ def _looks_date(sample: pd.Series) -> np.ndarray:
 
 
 _LOOKS = {"nik": _looks_nik, "wage": _looks_wage, "registered_on": _looks_date}
+
+
+# A column passed over for these reasons never speaks for the field, not even on a row the
+# chosen column leaves blank: the person mapped another, or it holds only the basic wage.
+_NEVER_FILLS = frozenset({"mapped_instead", "basic_wage"})
+
+
+def _present(values: pd.Series) -> pd.Series:
+    """Cells that hold something (not None, NaN or blank text)."""
+    return values.notna() & as_text(values).str.strip().ne("")
+
+
+def _in_rupiah(values: pd.Series, factor: int) -> pd.Series:
+    return scaled(values, factor) if factor != 1 else values
 
 
 def scaled(values: pd.Series, factor: int) -> pd.Series:

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bsu.core.fields import REGISTRY
-from bsu.core.words import say
+from bsu.core.words import catalogue, say
 
 WEAK, PLAIN, PREFERRED = 0, 1, 2
 
@@ -207,19 +207,10 @@ def other_kind(header: object) -> str | None:
     return None
 
 
-# The columns the checker puts before a roster's own in its result file
-# (``bsu.results.columns``); a re-uploaded result file holds them.
-CHECKER_COLUMNS = (
-    "source",
-    "sheet",
-    "row",
-    "status",
-    "codes",
-    "messages",
-    "evidence",
-    "wage_cap",
-    "benefit",
-)
+# The columns the checker puts before a roster's own in its result file: each is worded
+# by a catalogue key ``results_column_<key>`` (``bsu.results.columns``); a re-uploaded
+# result file holds them.
+_CHECKER_COLUMN = "results_column_"
 
 
 @functools.cache
@@ -227,8 +218,9 @@ def checker_headings() -> dict[str, frozenset[str]]:
     """Each of the checker's result columns (by key) as its headings compare, in either
     language."""
     return {
-        key: _keys(say(f"results_column_{key}", lang) for lang in ("id", "en"))
-        for key in CHECKER_COLUMNS
+        key.removeprefix(_CHECKER_COLUMN): _keys(say(key, lang) for lang in ("id", "en"))
+        for key in catalogue()
+        if key.startswith(_CHECKER_COLUMN)
     }
 
 

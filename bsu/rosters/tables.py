@@ -89,8 +89,16 @@ def from_frame(
     header_row = body_start - 1
     where = Where(source, sheet, header_row)
     chosen = choice.choose(cells, headers, body, options.mapping, where)
-    others, skipped = rows.not_workers(body, chosen.mapping, cells)
-    body = body[~np.asarray(others, dtype=bool)]
+    fields = {name: chosen.read(body, name) for name in chosen.mapping}
+    probe = body
+    filled = [n for n, (_, used) in fields.items() if len(used) > 1]
+    if filled:  # the rows are told apart on the fields as read, blanks filled
+        probe = body.copy(deep=False)
+        for name in filled:
+            probe[chosen.mapping[name]] = fields[name][0]
+    others, skipped = rows.not_workers(probe, chosen.mapping, cells)
+    keep = ~np.asarray(others, dtype=bool)
+    body = body[keep]
     if body.empty:
         raise RosterError(
             "roster_no_rows",
@@ -108,10 +116,8 @@ def from_frame(
     recs[records.SOURCE] = source
     recs[records.SHEET] = sheet
     recs[records.ROW] = body.index.to_numpy()
-    for canonical, column in chosen.mapping.items():
-        values = body[column]
-        factor = chosen.factors.get(canonical, 1)
-        recs[canonical] = choice.scaled(values, factor) if factor != 1 else values
+    for canonical, (values, _) in fields.items():
+        recs[canonical] = values[keep].to_numpy()
     recs = records.conform(recs).reset_index(drop=True)
     original = body.set_axis(headers, axis=1).reset_index(drop=True)
     order = [name for name in records.FIELDS if name in chosen.mapping]
@@ -122,7 +128,7 @@ def from_frame(
         header_row,
         len(recs),
         matched,
-        columns={name: (header,) for name, header in matched.items()},
+        columns={name: tuple(headers[j] for j in fields[name][1]) for name in order},
         ignored=tuple(column for _, column in chosen.ignored),
         skipped=tuple(skipped),
         notices=chosen.notices,
