@@ -222,8 +222,7 @@ class _Look:
             data |= self.numbers[at]
         if (at := self.mapping.get("registered_on")) is not None and at < len(self.columns):
             cells = self.columns[at]
-            is_date = cells.map(lambda v: isinstance(v, date), na_action="ignore")
-            data |= is_date.fillna(False).to_numpy(dtype=bool)
+            data |= cells.map(lambda v: isinstance(v, date)).to_numpy(dtype=bool)
             data |= self.texts[at].str.contains(_DATE).fillna(False).to_numpy(dtype=bool)
         return has_name & data
 

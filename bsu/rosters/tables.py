@@ -117,7 +117,7 @@ def from_frame(
     recs[records.SHEET] = sheet
     recs[records.ROW] = body.index.to_numpy()
     for canonical, (values, _) in fields.items():
-        recs[canonical] = values[keep].to_numpy()
+        recs[canonical] = values[keep]
     recs = records.conform(recs).reset_index(drop=True)
     original = body.set_axis(headers, axis=1).reset_index(drop=True)
     order = [name for name in records.FIELDS if name in chosen.mapping]
