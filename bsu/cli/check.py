@@ -31,6 +31,7 @@ from rich.table import Table
 from bsu.cli.common import (
     EXIT_SKIPPED,
     Language,
+    MapOption,
     chosen_ruleset,
     err,
     expand_reporting,
@@ -83,15 +84,7 @@ def check(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Keluaran di layar.")] = Format.table,
     lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa pesan: id / en.")] = None,
-    mapping: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map",
-            help='Kolom untuk sebuah field, mis. --map wage="Total Upah" --map nik="NIK KTP" '
-            "(boleh diulang). / The column to read a field from (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    mapping: MapOption = None,
 ) -> None:
     """Periksa roster pekerja. / Check worker rosters."""
     settings = Settings()

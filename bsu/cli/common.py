@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -141,3 +142,17 @@ def _folder_without_rosters(path: Path, entries: list[Path]) -> RosterError:
 def write_failed(path: Path, exc: OSError) -> BsuError:
     """A result the system refused to write: the likely causes a person can fix."""
     return BsuError(*both("cli_write_failed", path=path, reason=exc.strerror or exc))
+
+
+# ``--map field="Header"``, repeatable: the column to read a field from, over the
+# automatic choice (``bsu.rosters.reading.parse_mapping`` reads it); every command that
+# reads rosters takes it the same way.
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help='Kolom untuk sebuah field, mis. --map wage="Total Upah" --map nik="NIK KTP" '
+        "(boleh diulang). / The column to read a field from (repeatable).",
+        show_default=False,
+    ),
+]

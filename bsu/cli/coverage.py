@@ -22,7 +22,16 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from bsu.cli.common import Language, chosen_ruleset, expand, fail, lang_of, out, write_failed
+from bsu.cli.common import (
+    Language,
+    MapOption,
+    chosen_ruleset,
+    expand,
+    fail,
+    lang_of,
+    out,
+    write_failed,
+)
 from bsu.cli.evidence import evidence_for
 from bsu.core.ruleset import Lang
 from bsu.core.words import both, say
@@ -62,14 +71,7 @@ def coverage(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Keluaran di layar.")] = Format.table,
     lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa: id / en.")] = None,
-    mapping: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map",
-            help='Kolom untuk sebuah field, mis. --map wage="Total Upah" (boleh diulang).',
-            show_default=False,
-        ),
-    ] = None,
+    mapping: MapOption = None,
 ) -> None:
     """Cakupan kepesertaan per pemberi kerja dan wilayah. / Coverage per employer and region.
 

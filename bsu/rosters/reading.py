@@ -150,10 +150,6 @@ def _label(name: str, lang: Lang) -> str:
     return found.shown(lang) if found is not None else name
 
 
-def sheets_json(sheets: list[SheetRead], lang: Lang) -> list[dict[str, Any]]:
-    return [s.to_json(lang) for s in sheets]
-
-
 def _note_store(note: Note) -> dict[str, Any]:
     return {"code": note.code, "params": dict(note.params)}
 

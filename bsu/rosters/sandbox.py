@@ -313,6 +313,8 @@ def _child(
     except MemoryError:
         os._exit(_EXIT_MEMORY)
     except BaseException:
+        # Not silent: the parent sees this exit code, logs it (``_died``) and answers
+        # roster_unreadable. Nothing more can be said from a child that cannot send.
         os._exit(_EXIT_FAILED)
     finally:
         sender.close()
