@@ -90,7 +90,7 @@ def evaluate(
     out["status"] = status
     above = out["wage"] > out["cap_max"]
     out["wage_cap"] = out["cap_max"].where(above, out["cap_min"])
-    benefit = float(ruleset.param("benefit_idr"))
+    benefit = float(ruleset.benefit())
     out["benefit"] = np.where(status == Status.ELIGIBLE.value, benefit, 0.0)
     return Decisions(frame=out, ruleset=ruleset, evidence=evidence)
 

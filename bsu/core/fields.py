@@ -159,7 +159,6 @@ REGISTRY: tuple[Field, ...] = (
             "Jumlah Gaji",
             "Reported Wage",
         ),
-        weak=("Gaji Pokok", "Upah Pokok", "Basic Salary", "Basic Wage"),
     ),
     Field(
         "kpj",
@@ -299,6 +298,57 @@ REGISTRY: tuple[Field, ...] = (
         parser=vocabulary.yes_no,
         parsed=("pkh",),
         evidence="evidence_pkh",
+    ),
+    Field(
+        "nationality",
+        _text("Kewarganegaraan", "Nationality"),
+        "text",
+        (
+            "Kewarganegaraan",
+            "Warga Negara",
+            "WNI/WNA",
+            "WNI / WNA",
+            "Status WNI",
+            "Nationality",
+            "Citizenship",
+        ),
+        parser=vocabulary.nationality,
+        parsed=("nationality_value", "nationality_empty"),
+        evidence="evidence_nationality",
+    ),
+    # The wage's components (Pasal 4 ayat (2): upah pokok + tunjangan tetap), read when a
+    # roster gives no total wage; ``wage`` above is the total, used as it is.
+    Field(
+        "basic_wage",
+        _text("Upah Pokok", "Basic wage"),
+        "money",
+        ("Gaji Pokok", "Upah Pokok", "Gapok", "Basic Salary", "Basic Wage", "Base Salary"),
+        parser=wage.parse,
+        parsed=("basic_wage", "basic_wage_form"),
+    ),
+    Field(
+        "fixed_allowance",
+        _text("Tunjangan Tetap", "Fixed allowances"),
+        "money",
+        (
+            "Tunjangan Tetap",
+            "Tunj Tetap",
+            "Tunj. Tetap",
+            "Total Tunjangan Tetap",
+            "Jumlah Tunjangan Tetap",
+            "Fixed Allowance",
+            "Fixed Allowances",
+        ),
+        parser=wage.parse,
+        parsed=("fixed_allowance", "fixed_allowance_form"),
+    ),
+    Field(
+        "daily_wage",
+        _text("Upah Harian", "Daily wage"),
+        "money",
+        ("Upah Harian", "Gaji Harian", "Upah per Hari", "Upah Per Hari", "Daily Wage"),
+        parser=wage.parse,
+        parsed=("daily_wage", "daily_wage_form"),
     ),
 )
 

@@ -33,6 +33,16 @@ STATUS_LABELS: dict[Status, dict[str, str]] = {
 }
 
 
+class CheckOutcome(StrEnum):
+    """How one row fared on one criterion (the row's ``checks``): it met it, failed it,
+    needs a data fix before it can be judged, or the criterion does not apply to it."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    REVIEW = "review"
+    NOT_APPLICABLE = "not_applicable"
+
+
 class Outcome(StrEnum):
     """What a reason does to the decision: a data problem or a failed criterion."""
 
@@ -68,6 +78,13 @@ class ReasonCode(StrEnum):
     NIK_DUPLICATE_ACROSS_EMPLOYERS = "NIK_DUPLICATE_ACROSS_EMPLOYERS"
     # Added with the reading report: a wage no monthly wage in Indonesia can be.
     WAGE_IMPLAUSIBLE = "WAGE_IMPLAUSIBLE"
+    # Added with the decision as the regulation makes it: wage components (basic wage plus
+    # fixed allowances), nationality, and "active" judged by the contributions paid.
+    WAGE_ALLOWANCES_UNKNOWN = "WAGE_ALLOWANCES_UNKNOWN"
+    NOT_CITIZEN = "NOT_CITIZEN"
+    NATIONALITY_UNKNOWN = "NATIONALITY_UNKNOWN"
+    CONTRIBUTION_NOT_PAID = "CONTRIBUTION_NOT_PAID"
+    PARTICIPANT_NONACTIVE_BY_CUTOFF = "PARTICIPANT_NONACTIVE_BY_CUTOFF"
 
     @property
     def bit(self) -> int:
@@ -91,6 +108,8 @@ CRITERION_REASONS: dict[str, frozenset[ReasonCode]] = {
             ReasonCode.NIK_INVALID_BIRTHDATE,
             ReasonCode.NIK_DUPLICATE,
             ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS,
+            ReasonCode.NOT_CITIZEN,
+            ReasonCode.NATIONALITY_UNKNOWN,
         }
     ),
     "active_participant": frozenset(
@@ -101,6 +120,8 @@ CRITERION_REASONS: dict[str, frozenset[ReasonCode]] = {
             ReasonCode.REGISTRATION_DATE_MISSING,
             ReasonCode.REGISTRATION_DATE_INVALID,
             ReasonCode.PARTICIPANT_JOINED_AFTER_CUTOFF,
+            ReasonCode.CONTRIBUTION_NOT_PAID,
+            ReasonCode.PARTICIPANT_NONACTIVE_BY_CUTOFF,
         }
     ),
     "wage_earner_category": frozenset({ReasonCode.CATEGORY_UNKNOWN, ReasonCode.CATEGORY_NOT_PU}),
@@ -111,6 +132,7 @@ CRITERION_REASONS: dict[str, frozenset[ReasonCode]] = {
             ReasonCode.WAGE_IMPLAUSIBLE,
             ReasonCode.WAGE_ABOVE_CAP,
             ReasonCode.REGION_UNKNOWN,
+            ReasonCode.WAGE_ALLOWANCES_UNKNOWN,
         }
     ),
     "not_asn_tni_polri": frozenset({ReasonCode.EXCLUDED_ASN_TNI_POLRI}),

@@ -43,12 +43,23 @@ class LegalBasis(_Model):
     source_url: str
 
 
+class Quote(_Model):
+    """The article's own words, kept beside the rule that applies them (as Catala keeps
+    the statute beside the code): only text a source gives verbatim, a fragment where
+    only a fragment is known (``note`` says so)."""
+
+    text: str = Field(min_length=1)
+    source_url: str
+    note: str | None = None
+
+
 class Parameter(_Model):
     value: bool | int | float | str | dt.date | list[str]
     citation: str
     confirmed: bool
     note: str | None = None
     source_url: str
+    quote: Quote | None = None
 
     @field_validator("value", mode="before")
     @classmethod
@@ -69,8 +80,24 @@ class Criterion(_Model):
     title: Text
     citation: str
     confirmed: bool
+    note: str | None = None
+    quote: Quote | None = None
     evidence: list[str] = Field(min_length=1)
     reasons: dict[ReasonCode, Reason] = Field(min_length=1)
+
+
+class Default(_Model):
+    """A data-gap default the engine applies: what a blank (or "-") cell of ``field`` is
+    taken to mean, why, and how a report counts the rows it was applied to (``message``
+    takes ``{count}``, e.g. "12 baris: kategori kosong, dianggap PU")."""
+
+    field: str
+    assumed: Text
+    rationale: Text
+    message: Text
+    citation: str
+    confirmed: bool
+    source_url: str | None = None
 
 
 class Effective(_Model):
@@ -82,6 +109,9 @@ class Tables(_Model):
     regions: str
     # None: the round has a regional rule whose minimum wages are not sourced here.
     minimum_wages: str | None = None
+    # The year whose minimum wages the table holds, and what is known to be missing.
+    minimum_wages_year: int | None = None
+    minimum_wages_note: str | None = None
 
 
 class RuleSetFile(_Model):
@@ -92,11 +122,22 @@ class RuleSetFile(_Model):
     title: Text
     legal_basis: list[LegalBasis] = Field(min_length=1)
     citation_prefix: str
+    # A draft round (criteria announced, regulation not yet published) is usable, but
+    # every output made under it carries ``draft_reason`` as a visible banner.
+    status: Literal["final", "draft"] = "final"
+    draft_reason: Text | None = None
     effective: Effective
     parameters: dict[str, Parameter]
     tables: Tables
     criteria: list[Criterion] = Field(min_length=1)
+    defaults: dict[str, Default] = Field(default_factory=dict)
     phrases: dict[str, Text]
+
+    @model_validator(mode="after")
+    def _draft_says_why(self) -> RuleSetFile:
+        if self.status == "draft" and self.draft_reason is None:
+            raise ValueError("a draft rule set needs draft_reason")
+        return self
 
     @model_validator(mode="after")
     def _each_reason_once(self) -> RuleSetFile:
@@ -122,8 +163,29 @@ REQUIRED_PARAMETERS: dict[str, type | tuple[type, ...]] = {
     "wage_implausible_below_idr": (int, float),
     "participation_cutoff": dt.date,
     "participant_category": str,
-    "benefit_idr": (int, float),
+    # The benefit is months x the monthly amount (2025: 2 x Rp300.000, paid at once).
+    "benefit_months": int,
+    "benefit_monthly_idr": (int, float),
     "excluded_employment": list,
+    # A daily wage counts this many times as the monthly wage (BPJS Ketenagakerjaan).
+    "wage_daily_factor": (int, float),
+    # Not a regulation value: how close below its cap a basic wage alone must be (as a
+    # share of the cap) for the row to need its fixed allowances before it is judged.
+    "wage_basic_only_margin": (int, float),
+    # How "active up to the cutoff" is judged: by the contribution of the cutoff's month
+    # being paid (with registry data that says so), or by the participation status alone.
+    "active_means": str,
+}
+ACTIVE_MEANS = ("contribution_paid", "status_only")
+# The data-gap defaults the engine applies, by id, with the criterion each serves: a rule
+# set that lists the criterion must declare the default (``RuleSetFile.defaults``), so
+# that every assumption the engine makes is written down with its rationale.
+DEFAULT_CRITERIA: dict[str, str] = {
+    "nationality_blank_not_stated": "citizen_with_nik",
+    "category_blank_is_pu": "wage_earner_category",
+    "fixed_allowance_blank_is_none": "wage_within_cap",
+    "employment_blank_not_excluded": "not_asn_tni_polri",
+    "pkh_blank_is_not_recipient": "not_pkh_recipient",
 }
 # Parameters a round may leave out: without a rounding there is no regional cap rule.
 OPTIONAL_PARAMETERS: dict[str, type | tuple[type, ...]] = {
@@ -143,6 +205,12 @@ REQUIRED_PHRASES = (
     "location_same_sheet",
     "location_other_sheet",
     "location_more",
+    # How the wage judged was built, for the wage reasons' ``{wage_built}``.
+    "wage_built_total",
+    "wage_built_components",
+    "wage_built_basic_only",
+    "wage_built_daily",
+    "wage_built_registry",
 )
 
 
@@ -160,6 +228,20 @@ def check_complete(path: Path, spec: RuleSetFile) -> None:
         param = spec.parameters.get(name)
         if param is not None and not _is(param.value, kind):
             problems.append(f"parameters.{name}: wrong type {type(param.value).__name__}")
+    means = spec.parameters.get("active_means")
+    if means is not None and means.value not in ACTIVE_MEANS:
+        problems.append(f"parameters.active_means: one of {', '.join(ACTIVE_MEANS)}")
+    listed = {c.id for c in spec.criteria}
+    problems += [
+        f"defaults.{name}: missing (the engine applies it for criterion {criterion})"
+        for name, criterion in DEFAULT_CRITERIA.items()
+        if criterion in listed and name not in spec.defaults
+    ]
+    problems += [
+        f"defaults.{name}: unknown default (known: {', '.join(DEFAULT_CRITERIA)})"
+        for name in spec.defaults
+        if name not in DEFAULT_CRITERIA
+    ]
     # A round may leave criteria out; those it lists must word every reason they give.
     for criterion in spec.criteria:
         codes = CRITERION_REASONS.get(criterion.id)

@@ -71,6 +71,14 @@ class RuleSet:
     def param(self, name: str) -> Any:
         return self.spec.parameters[name].value
 
+    def benefit(self) -> float:
+        """What one eligible worker receives: months x the monthly amount."""
+        return float(self.param("benefit_months")) * float(self.param("benefit_monthly_idr"))
+
+    @property
+    def draft(self) -> bool:
+        return self.spec.status == "draft"
+
     def reason(self, code: ReasonCode) -> CitedReason:
         return self.reasons[code]
 

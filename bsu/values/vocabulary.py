@@ -104,6 +104,24 @@ def _category(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _lookup(values, CATEGORY), blank(values)
 
 
+CITIZEN = "wni"
+FOREIGN = "wna"
+NATIONALITY = {
+    CITIZEN: ("WNI", "INDONESIA", "WARGA NEGARA INDONESIA", "INDONESIAN", "ID", "IDN"),
+    FOREIGN: ("WNA", "ASING", "WARGA NEGARA ASING", "FOREIGN", "FOREIGNER", "EXPAT", "EKSPATRIAT"),
+}
+
+
+def nationality(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """``wni`` / ``wna``, or NaN when blank or not recognised; and whether the cell was
+    blank (the roster does not say)."""
+    return by_unique(values, _nationality, remember=True)
+
+
+def _nationality(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return _lookup(values, NATIONALITY), blank(values)
+
+
 def yes_no(values: pd.Series) -> pd.Series:
     """True / False, or NaN when not recognised. A blank cell is False."""
     return by_unique(values, _yes_no, remember=True)
