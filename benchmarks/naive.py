@@ -56,7 +56,7 @@ class Params:
             rounding=float(rules.param("regional_cap_rounding_idr")),
             cutoff=dt.datetime(cutoff.year, cutoff.month, cutoff.day),
             category=str(rules.param("participant_category")),
-            benefit=float(rules.param("benefit_idr")),
+            benefit=rules.benefit(),
             excluded=frozenset(str(x) for x in rules.param("excluded_employment")),
         )
 

@@ -38,7 +38,23 @@ REASON_EXAMPLE: dict[str, JsonValue] = {
     # Filled in from the rule set when the OpenAPI document is built (see api/app.py).
     "citation": CITATION_PLACEHOLDER,
 }
-RULESET_EXAMPLE: dict[str, JsonValue] = {"id": "bsu-2025", "version": "2025.1"}
+RULESET_EXAMPLE: dict[str, JsonValue] = {"id": "bsu-2025", "version": "2025.1", "status": "final"}
+CRITERION_CHECK_EXAMPLE: dict[str, JsonValue] = {
+    "criterion": "wage_within_cap",
+    "outcome": "fail",
+    "reasons": ["WAGE_ABOVE_CAP"],
+    "values": {
+        "wage": 5800000,
+        "wage_basis": "total",
+        "cap": 5700000,
+        "cap_source": "UMK Kota Bekasi 2025",
+        "region_code": "32.75",
+        "region_state": "found",
+    },
+    "evidence": "roster",
+    # The criterion's citation is that of its reason WAGE_ABOVE_CAP (see api/app.py).
+    "citation": CITATION_PLACEHOLDER,
+}
 CHECK_EXAMPLE: dict[str, JsonValue] = {
     "status": "ineligible",
     "reasons": [REASON_EXAMPLE],
@@ -46,6 +62,7 @@ CHECK_EXAMPLE: dict[str, JsonValue] = {
     "wage_cap": 5700000,
     "benefit": 0,
     "ruleset": RULESET_EXAMPLE,
+    "checks": [CRITERION_CHECK_EXAMPLE],
 }
 ROW_EXAMPLE: dict[str, JsonValue] = {
     "position": 3,
@@ -59,6 +76,7 @@ ROW_EXAMPLE: dict[str, JsonValue] = {
     "wage": 5800000,
     "wage_cap": 5700000,
     "benefit": 0,
+    "checks": [CRITERION_CHECK_EXAMPLE],
 }
 RULESET_SUMMARY_EXAMPLE: dict[str, JsonValue] = {
     "id": "bsu-2025",
@@ -77,6 +95,7 @@ LINKS_EXAMPLE: dict[str, JsonValue] = {
     "rows": f"/v1/batches/{BATCH_ID}/rows",
     "result_xlsx": f"/v1/batches/{BATCH_ID}/result.xlsx",
     "result_csv": f"/v1/batches/{BATCH_ID}/result.csv",
+    "trace": f"/v1/batches/{BATCH_ID}/trace",
 }
 
 SOURCE_EXAMPLE: dict[str, JsonValue] = {
@@ -133,6 +152,19 @@ class WorkerCheck(BaseModel):
     province: str | None = None
     employment_status: str | None = Field(default=None, description="e.g. Kontrak, PNS.")
     pkh_recipient: StrictStr | StrictBool | None = Field(default=None, description="Ya / Tidak.")
+    nationality: str | None = Field(
+        default=None, description="WNI / WNA (or the country); empty: not stated."
+    )
+    # The wage's parts, read only when ``wage`` (the total reported) is empty.
+    basic_wage: StrictStr | StrictInt | StrictFloat | None = Field(
+        default=None, description="Upah pokok, used when wage is empty: 3400000."
+    )
+    fixed_allowance: StrictStr | StrictInt | StrictFloat | None = Field(
+        default=None, description="Tunjangan tetap, added to basic_wage or daily_wage: 300000."
+    )
+    daily_wage: StrictStr | StrictInt | StrictFloat | None = Field(
+        default=None, description="Upah harian, used when wage and basic_wage are empty."
+    )
 
     def record(self) -> dict[str, Any]:
         data = self.model_dump()
@@ -149,11 +181,45 @@ class ReasonPublic(BaseModel):
     citation: str
 
 
+class CriterionCheckPublic(BaseModel):
+    """How one row fared on one criterion of the rule set (``bsu.core.trail``)."""
+
+    model_config = _example(CRITERION_CHECK_EXAMPLE)
+
+    criterion: str = Field(description="The criterion's id in the rule set.")
+    outcome: str = Field(description="pass, fail, review or not_applicable.")
+    reasons: list[str] = Field(description="The codes of the row's reasons of this criterion.")
+    values: dict[str, JsonValue] = Field(
+        description="What was read and compared: numbers, ISO dates, months as 2025-03, "
+        "null where missing; the keys are fixed per criterion."
+    )
+    evidence: str = Field(description="roster, registry or list:<kind>: what spoke for it.")
+    evidence_label: str | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="The registry extract's date or the list's name and date, when the "
+        "evidence was not the roster.",
+    )
+    default: str | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="The data-gap default applied to this row (an id of the rule set's "
+        "defaults, e.g. category_blank_is_pu), when one was.",
+    )
+    citation: str
+
+
 class RuleSetRef(BaseModel):
     model_config = _example(RULESET_EXAMPLE)
 
     id: str
     version: str
+    status: str = Field(
+        default="final",
+        description="final, or draft: the rule set is not in force yet; results made under "
+        "it are estimates (``draft_reason`` says why).",
+    )
+    draft_reason: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class CheckPublic(BaseModel):
@@ -170,6 +236,11 @@ class CheckPublic(BaseModel):
         exclude_if=lambda value: value is None,
         description="Only when registry or exclusion data is loaded: per criterion, the "
         "evidence that decided it.",
+    )
+    checks: list[CriterionCheckPublic] = Field(
+        default_factory=list,
+        description="The whole decision: one entry per criterion of the rule set, in its "
+        "order, eligible workers included.",
     )
 
 
@@ -200,6 +271,7 @@ class BatchLinks(BaseModel):
     rows: str
     result_xlsx: str
     result_csv: str
+    trace: str = Field(description="The check's audit record (bsu.trace.v1, JSON).")
 
 
 class ColumnNotUsed(BaseModel):
@@ -277,7 +349,10 @@ class BatchPublic(BaseModel):
     created_at: dt.datetime
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
-    ruleset: dict[str, str | None]
+    ruleset: dict[str, str | None] = Field(
+        description="id, version, status (final or draft; null when the rule file has "
+        "changed since) and, under a draft, draft_reason and banner."
+    )
     summary: dict[str, int] | None
     sheets: list[dict[str, Any]] | None = Field(
         description="Where each sheet's table was found (source, sheet, header_row, rows); "
@@ -316,6 +391,11 @@ class RowPublic(BaseModel):
     wage_cap: float | None
     benefit: int
     evidence: dict[str, str] | None = Field(default=None, exclude_if=lambda value: value is None)
+    checks: list[CriterionCheckPublic] | None = Field(
+        default=None,
+        description="The whole decision, one entry per criterion (as /v1/check gives it); "
+        "null for a batch checked before it was kept.",
+    )
 
 
 class RowsPublic(BaseModel):

@@ -47,8 +47,9 @@ from bsu.core.words import both, say
 from bsu.errors import BsuError, RosterError
 from bsu.results import formats
 from bsu.results.csv import write_csv
-from bsu.results.model import Result, to_json
+from bsu.results.model import Result, draft_banner, to_json
 from bsu.results.reading import told
+from bsu.results.trace import write_trace
 from bsu.rosters import sandbox
 from bsu.rosters.readers import Roster
 from bsu.rosters.reading import DEFAULT, ReadOptions, SheetRead, parse_mapping
@@ -60,12 +61,14 @@ from bsu.values.numbers import count, rupiah
 
 out_console, err_console = out, err
 SKIPPED_SHOWN = 15  # skipped-row lines a sheet on the screen
+BANNER = "bold white on red"  # a draft rule set's banner
 
 
 class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    trace = "trace"  # the run's audit record (bsu.results.trace), to --out or stdout
 
 
 def check(
@@ -80,9 +83,16 @@ def check(
         ),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Tulis hasil ke .xlsx atau .csv.")
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Tulis hasil ke .xlsx atau .csv (dengan --format trace: jejak audit .json).",
+        ),
     ] = None,
-    fmt: Annotated[Format, typer.Option("--format", help="Keluaran di layar.")] = Format.table,
+    fmt: Annotated[
+        Format,
+        typer.Option("--format", help="Keluaran di layar; trace: jejak audit (bsu.trace.v1)."),
+    ] = Format.table,
     lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa pesan: id / en.")] = None,
     mapping: MapOption = None,
 ) -> None:
@@ -92,22 +102,35 @@ def check(
     try:
         options = parse_mapping(mapping or [])
         ruleset = chosen_ruleset(rules, settings)
-        if out is not None and out.suffix.lower().removeprefix(".") not in formats.FORMATS:
+        tracing = fmt is Format.trace
+        if (
+            out is not None
+            and not tracing
+            and out.suffix.lower().removeprefix(".") not in formats.FORMATS
+        ):
             raise BsuError(*both("cli_check_out_suffix", suffix=out.suffix))
+        # With --format trace, --out names the trace: no workbook is written.
+        written = None if tracing else out
         result, skipped = _run(
-            rosters, ruleset, language, out, quiet=fmt is not Format.table, options=options
+            rosters, ruleset, language, written, quiet=fmt is not Format.table, options=options
         )
+        if tracing:
+            _trace(result, out)
     except BsuError as error:
         raise fail(error) from None
 
+    if fmt is not Format.table and ruleset.draft:
+        # Machine-readable output stays as it is on stdout; a person still sees the banner.
+        err_console.print(
+            draft_banner(ruleset, language), style=BANNER, soft_wrap=True, markup=False
+        )
     notice = evidence_notice(result.decisions.evidence, language)
     if fmt is Format.json:
         doc = to_json(result) if notice is None else {**to_json(result), "evidence": notice}
-        json.dump(doc, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        _write_json(doc)
     elif fmt is Format.csv:
         write_csv(result, sys.stdout)
-    else:
+    elif fmt is Format.table:
         _print_summary(result, out)
     if skipped:
         for problem in skipped:
@@ -118,6 +141,25 @@ def check(
             "file(s) skipped; the others were checked."
         )
         raise typer.Exit(EXIT_SKIPPED)
+
+
+def _write_json(doc: dict[str, object]) -> None:
+    """``doc`` on stdout, indented, a megabyte at a time: ``json.dump`` writes each of its
+    many small pieces on its own (slow on a pipe once every row carries its checks), and
+    ``json.dumps`` would hold the whole text (hundreds of megabytes) at once."""
+    pieces: list[str] = []
+    held = 0
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(doc):
+        pieces.append(piece)
+        held += len(piece)
+        if held >= _JSON_AT_ONCE:
+            sys.stdout.write("".join(pieces))
+            pieces.clear()
+            held = 0
+    sys.stdout.write("".join(pieces) + "\n")
+
+
+_JSON_AT_ONCE = 1 << 20  # characters of --format json written at a time
 
 
 def _run(
@@ -175,14 +217,24 @@ def _run(
     return result, [*not_rosters, *checked.skipped]
 
 
+def _trace(result: Result, out: Path | None) -> None:
+    """The run's trace (``bsu.results.trace``) to ``out``, or to stdout."""
+    if out is None:
+        write_trace(result, sys.stdout)
+        return
+    _write(result, out, "auto", kind="trace")
+    err_console.print(say("cli_check_written", result.lang, path=out))
+
+
 def _per_employer(out: Path, source: str) -> Path:
     return out.with_name(f"{out.stem}-{Path(source).stem}{out.suffix}")
 
 
-def _write(result: Result, out: Path, writer: str) -> None:
-    """``writer``: the xlsx library wanted (``Settings.xlsx_writer``)."""
+def _write(result: Result, out: Path, writer: str, kind: str | None = None) -> None:
+    """``writer``: the xlsx library wanted (``Settings.xlsx_writer``); ``kind``: the
+    format, when not the one the suffix names."""
     try:
-        formats.write(result, out, writer=writer)
+        formats.write(result, out, kind, writer=writer)
     except OSError as exc:
         raise write_failed(out, exc) from exc
 
@@ -204,10 +256,27 @@ def _print_reading(reading: list[SheetRead], lang: Lang) -> None:
             out_console.print(f"[dim]  {escape(line)}[/]")
 
 
+def _print_defaults(result: Result) -> None:
+    """The data-gap defaults applied ("12 baris: kategori kosong, dianggap PU"), and with
+    several rosters how many rows of each; the rule set says why (``bsu rules show``)."""
+    lang = result.lang
+    applied = result.defaults()
+    if not applied:
+        return
+    out_console.print(say("cli_check_defaults", lang))
+    for default in applied:
+        out_console.print(f"  {escape(default.message(lang))}")
+        if len(default.by_source) > 1:
+            for source, rows in default.by_source.items():
+                out_console.print(f"[dim]    {escape(source)}: {count(rows, lang)}[/]")
+
+
 def _print_summary(result: Result, out: Path | None) -> None:
     lang = result.lang
     rules = result.decisions.ruleset
     reading = result.reading()
+    if rules.draft:  # first, above everything else the run says
+        out_console.print(draft_banner(rules, lang), style=BANNER, markup=False)
     _print_reading(reading, lang)
     summary = result.summary()
     table = Table(title=f"{rules.spec.title.in_(lang)} ({rules.id} v{rules.version})")
@@ -219,6 +288,7 @@ def _print_summary(result: Result, out: Path | None) -> None:
     table.add_row("Total", f"{summary['total']:,}", end_section=True)
     table.add_row(say("cli_check_benefit_total", lang), rupiah(float(summary["benefit_total"])))
     out_console.print(table)
+    _print_defaults(result)
 
     frame = result.decisions.frame
     attention = frame["status"].ne(Status.ELIGIBLE.value).to_numpy(copy=True)

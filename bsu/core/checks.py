@@ -18,10 +18,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from bsu.core import wages
 from bsu.core.duplicates import nonempty
 from bsu.core.reasons import CRITERION_REASONS, ReasonCode
 from bsu.core.ruleset import RuleSet
-from bsu.values import vocabulary
+from bsu.values import dates, vocabulary
 from bsu.values.wage import WageForm
 
 Flags = dict[ReasonCode, pd.Series]
@@ -73,8 +74,13 @@ def citizen_with_nik(
     nik_bad_birthdate: pd.Series,
     duplicate_of: pd.Series,
     duplicate_elsewhere: pd.Series,
+    nationality_value: pd.Series,
+    nationality_empty: pd.Series,
 ) -> Flags:
-    """A NIK of the right form, held by one worker only."""
+    """A NIK of the right form, held by one worker only, and not a foreign national. A NIK
+    does not prove citizenship (foreign residents hold one too): where the roster or the
+    registry states a nationality, a WNA fails; where neither does, the NIK alone is
+    judged (the rule set's default ``nationality_blank_not_stated``)."""
     return {
         ReasonCode.NIK_MISSING: nik_missing,
         ReasonCode.NIK_PRECISION_LOST: nik_numeric,
@@ -83,6 +89,9 @@ def citizen_with_nik(
         ReasonCode.NIK_INVALID_BIRTHDATE: nik_bad_birthdate,
         ReasonCode.NIK_DUPLICATE: nonempty(duplicate_of),
         ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS: nonempty(duplicate_elsewhere),
+        ReasonCode.NOT_CITIZEN: nationality_value.eq(vocabulary.FOREIGN).fillna(False),
+        ReasonCode.NATIONALITY_UNKNOWN: nationality_value.isna()
+        & ~nationality_empty.fillna(True).astype(bool),
     }
 
 
@@ -92,19 +101,38 @@ def active_participant(
     registered_on: pd.Series,
     registered_on_empty: pd.Series,
     participant_found: pd.Series,
+    last_paid_month: pd.Series,
+    nonactive_month: pd.Series,
     *,
     participation_cutoff: dt.date,
+    active_means: str,
 ) -> Flags:
-    """An active participant registered on or before the cutoff."""
+    """An active participant registered on or before the cutoff.
+
+    With ``active_means: contribution_paid``, "active up to the cutoff" means the
+    contribution of the cutoff's month was paid and the participant was not non-active in
+    or before that month. Where the registry gives either month for a row, the months
+    decide for it, not the status (a participant non-active today may have been active up
+    to the cutoff); elsewhere the status decides, as with ``status_only``."""
     cutoff = pd.Timestamp(participation_cutoff)
     date_empty = registered_on_empty.astype(bool)
     # Absent from a loaded registry: not a participant, whatever the roster claims.
     missing = participant_found.eq(False).fillna(False).astype(bool)
+    by_months = pd.Series(False, index=status_value.index)
+    unpaid = nonactive = by_months
+    if active_means == "contribution_paid":
+        month = dates.month_of(participation_cutoff)
+        unpaid = (last_paid_month < month).fillna(False).astype(bool) & ~missing
+        nonactive = (nonactive_month <= month).fillna(False).astype(bool) & ~missing
+        by_months = (last_paid_month.notna() | nonactive_month.notna()).astype(bool)
+    by_status = ~missing & ~by_months
     return {
         ReasonCode.PARTICIPANT_NOT_FOUND: missing,
-        ReasonCode.PARTICIPATION_UNKNOWN: status_value.isna() & ~missing,
+        ReasonCode.PARTICIPATION_UNKNOWN: status_value.isna() & by_status,
         ReasonCode.PARTICIPANT_NOT_ACTIVE: status_value.eq(vocabulary.INACTIVE).fillna(False)
-        & ~missing,
+        & by_status,
+        ReasonCode.CONTRIBUTION_NOT_PAID: unpaid,
+        ReasonCode.PARTICIPANT_NONACTIVE_BY_CUTOFF: nonactive,
         ReasonCode.REGISTRATION_DATE_MISSING: date_empty & ~missing,
         ReasonCode.REGISTRATION_DATE_INVALID: registered_on.isna() & ~date_empty & ~missing,
         ReasonCode.PARTICIPANT_JOINED_AFTER_CUTOFF: (registered_on > cutoff).fillna(False)
@@ -127,22 +155,31 @@ def wage_earner_category(
 def wage_within_cap(
     wage: pd.Series,
     wage_form: pd.Series,
+    wage_basis: pd.Series,
     cap_min: pd.Series,
     cap_max: pd.Series,
     *,
     wage_cap_inclusive: bool,
     wage_implausible_below_idr: float,
+    wage_basic_only_margin: float,
 ) -> Flags:
     """A wage within the cap of the worker's region (between ``cap_min`` and ``cap_max``
     the region decides, and it is not known). A wage read but below
     ``wage_implausible_below_idr`` (far under any minimum wage: a roster written in
-    thousands) is never taken as eligible: it needs a look."""
+    thousands) is never taken as eligible: it needs a look. A wage that is the basic wage
+    alone (``wage_basis`` ``basic_only``: the fixed allowances were left blank) within
+    ``wage_basic_only_margin`` (a share of the cap) below the cap that applies to the row
+    (``cap_min``, which is its region's cap when the region is known) is not judged either:
+    the allowances it lacks could take it over the cap."""
     if wage_cap_inclusive:  # "paling banyak": the cap itself is allowed
         above = wage > cap_max
         undecided = (wage > cap_min) & (wage <= cap_max)
     else:  # "di bawah": the cap itself is not
         above = wage >= cap_max
         undecided = (wage >= cap_min) & (wage < cap_max)
+    near = wage > cap_min * (1.0 - float(wage_basic_only_margin))
+    basic_only = wage_basis.eq(wages.BASIC_ONLY).fillna(False).astype(bool)
+    within = ~above.fillna(False).astype(bool) & ~undecided.fillna(False).astype(bool)
     return {
         ReasonCode.WAGE_MISSING: wage_form.eq(WageForm.MISSING.value),
         ReasonCode.WAGE_INVALID: wage_form.eq(WageForm.INVALID.value),
@@ -150,6 +187,7 @@ def wage_within_cap(
         & (wage < float(wage_implausible_below_idr)).fillna(False),
         ReasonCode.WAGE_ABOVE_CAP: above.fillna(False),
         ReasonCode.REGION_UNKNOWN: undecided.fillna(False),
+        ReasonCode.WAGE_ALLOWANCES_UNKNOWN: basic_only & within & near.fillna(False),
     }
 
 

@@ -9,11 +9,13 @@ per row (a bit per ``ReasonCode``); turning them into words is ``explain``'s job
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from bsu.core import defaults
 from bsu.core.checks import CHECKS
 from bsu.core.evidence import NO_EVIDENCE, Evidence
 from bsu.core.gather import gather
@@ -34,6 +36,10 @@ class Decisions:
     frame: pd.DataFrame
     ruleset: RuleSet
     evidence: Evidence = NO_EVIDENCE
+    # What is derived from these decisions once, for whoever reads it (the rows' checks:
+    # ``bsu.core.trail.of``). Never carried to a copy: ``dataclasses.replace`` (a part of
+    # the rows) starts with none.
+    derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -44,6 +50,12 @@ class Decisions:
 
     def benefit_total(self) -> int:
         return int(self.frame["benefit"].sum())
+
+    def defaults(self) -> dict[str, int]:
+        """Per data-gap default the rule set declares (``bsu.core.defaults``), in its
+        order, the number of rows it was applied to (0 included)."""
+        applied = defaults.applied(self.frame, self.ruleset)
+        return {name: int(rows.sum()) for name, rows in applied.items()}
 
 
 def evaluate(

@@ -19,6 +19,7 @@ import pandas as pd
 from bsu.core.ruleset import Lang
 from bsu.core.words import both, say
 from bsu.errors import BsuError
+from bsu.values import dates
 
 # The registry frame: index ``nik`` (unique, 16-digit text); canonical values.
 REGISTRY_COLUMNS = (
@@ -26,11 +27,17 @@ REGISTRY_COLUMNS = (
     "status",  # "active" / "inactive" / NaN (vocabulary.status)
     "category",  # "PU" / "BPU" / ... / NaN (vocabulary.category)
     "registered_on",  # datetime64
-    "last_contribution",  # text YYYY-MM, as reported
+    "last_contribution",  # text YYYY-MM: the last month whose contribution was paid
+    "nonactive_since",  # text YYYY-MM: the month the participant became non-active (BLTH NA)
+    "nationality",  # "wni" / "wna" / NaN (vocabulary.nationality)
     "reported_wage",  # float rupiah
     "employer_id",
     "employer_name",
     "label",  # which extract: e.g. "ekstrak 2025-05-02, registri.csv"
+    # Read from the two months above (``dates.months``): Int64 month numbers, NA where
+    # the extract gives none or one that cannot be read (then the status decides).
+    "last_paid_month",
+    "nonactive_month",
 )
 
 
@@ -88,6 +95,15 @@ class Source:
     as_of: dt.date
     file: str = ""  # the imported file's name; not named to an employer
     origin: str = ""  # who issued a list, e.g. "Kemensos"
+    sha256: str = ""  # the imported file's content hash (the import's own record of it)
+
+    @property
+    def label(self) -> str:
+        """How a reason names it: an extract by its date, a list by kind, date and issuer
+        (``PKH 2025-06-01 (Kemensos)``)."""
+        if self.kind == "registry":
+            return self.as_of.isoformat()
+        return f"{self.kind.upper()} {self.as_of.isoformat()} ({self.origin})"
 
     def public(self, scoped: bool) -> dict[str, str]:
         """As JSON; an employer is not told the branch's file names."""
@@ -201,5 +217,7 @@ def registry_frame(rows: pd.DataFrame) -> pd.DataFrame:
             frame[column] = None
     frame["registered_on"] = pd.to_datetime(frame["registered_on"], errors="coerce")
     frame["reported_wage"] = pd.to_numeric(frame["reported_wage"], errors="coerce")
+    frame["last_paid_month"] = dates.months(frame["last_contribution"].astype(object))
+    frame["nonactive_month"] = dates.months(frame["nonactive_since"].astype(object))
     frame["nik"] = frame["nik"].astype(object)
     return frame.drop_duplicates("nik", keep="last").set_index("nik")[list(REGISTRY_COLUMNS)]

@@ -17,12 +17,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bsu.core import wages
 from bsu.core.duplicates import More
 from bsu.core.engine import Decisions
 from bsu.core.evidence import NO_EVIDENCE, Evidence
-from bsu.core.fields import EVIDENCE_COLUMNS, REGISTRY
+from bsu.core.fields import EVIDENCE_COLUMNS, REGISTRY, field
 from bsu.core.reasons import ReasonCode
 from bsu.core.ruleset import Lang, RuleSet
+from bsu.values import dates
 from bsu.values.numbers import rupiah
 from bsu.values.region import AMBIGUOUS, CONFLICT, MISSING, TOO_COARSE, UNRECOGNISED, UNSOURCED
 from bsu.values.text import by_unique
@@ -179,6 +181,17 @@ class _Values:
             ),
             "wage": lambda r: _money(frame.loc[r, "wage"]),
             "wage_thousands": lambda r: _money(frame.loc[r, "wage"] * 1000),
+            # The wage judged and how it was built (``core.wages``), and its parts.
+            "wage_built": self._wage_built,
+            "wage_unread": self._wage_unread,
+            "basic_wage": lambda r: _money(frame.loc[r, "basic_wage"]),
+            # A blank allowance beside a daily wage counts as none: Rp0 in the sum shown.
+            "fixed_allowance": lambda r: _money(frame.loc[r, "fixed_allowance"].fillna(0.0)),
+            "daily_wage": lambda r: _money(frame.loc[r, "daily_wage"]),
+            "margin": lambda r: _constant(r, _share(rules.param("wage_basic_only_margin"), lang)),
+            "wage_daily_factor": lambda r: _constant(
+                r, _number(rules.param("wage_daily_factor"), lang)
+            ),
             "cap": lambda r: _money(frame.loc[r, "wage_cap"]),
             "cap_min": lambda r: _money(frame.loc[r, "cap_min"]),
             "cap_max": lambda r: _money(frame.loc[r, "cap_max"]),
@@ -189,6 +202,13 @@ class _Values:
             "cap_basis": self._cap_basis,
             "region_problem": self._region_problem,
             "registered_on": lambda r: format_dates(frame.loc[r, "registered_on"], lang),
+            "last_paid_month": lambda r: format_months(frame.loc[r, "last_paid_month"], lang),
+            "nonactive_month": lambda r: format_months(frame.loc[r, "nonactive_month"], lang),
+            "cutoff_month": lambda r: pd.Series(
+                format_month(dates.month_of(rules.param("participation_cutoff")), lang),
+                index=r,
+                dtype=object,
+            ),
         }
 
     def get(self, name: str, rows: pd.Index) -> pd.Series:
@@ -278,6 +298,29 @@ class _Values:
                 out[hit] = self.rules.phrase("evidence_list", self.lang).format(label=label)
         return out
 
+    def _wage_built(self, rows: pd.Index) -> pd.Series:
+        """Per row, the rule set's phrase ``wage_built_<basis>`` for how the wage judged
+        was built ("upah pokok Rp3.400.000 + tunjangan tetap Rp300.000 = Rp3.700.000");
+        the plain wage where it has no basis."""
+        basis = self.frame.loc[rows, "wage_basis"].to_numpy(dtype=object)
+        built = self._choose(rows, [(f"wage_built_{b}", basis == b) for b in wages.BASES])
+        plain = ~np.isin(basis, wages.BASES)
+        if plain.any():
+            built[plain] = _money(self.frame.loc[rows[plain], "wage"]).to_numpy(dtype=object)
+        return built
+
+    def _wage_unread(self, rows: pd.Index) -> pd.Series:
+        """Per row, the part of the wage that could not be read, named by its field's
+        label, and what it said: 'Tunjangan Tetap "tiga ratus"'."""
+        part = self.frame.loc[rows, "wage_unread"].fillna("wage").to_numpy(dtype=object)
+        raw = _text(self.frame.loc[rows, "wage_raw"]).to_numpy(dtype=object)
+        out = np.full(len(rows), "", dtype=object)
+        for name in wages.PARTS:
+            hit = part == name
+            if hit.any():
+                out[hit] = field(name).shown(self.lang) + ' "' + raw[hit] + '"'
+        return pd.Series(out, index=rows, dtype=object)
+
     def _wage_note(self, rows: pd.Index) -> pd.Series:
         f = self.frame.loc[rows, ["evidence_wage", "roster_wage", "wage"]]
         differs = f["evidence_wage"].eq("registry") & f["roster_wage"].ne(f["wage"])
@@ -309,6 +352,38 @@ def format_dates(values: pd.Series, lang: Lang) -> pd.Series:
             v.dt.day.astype(str) + " " + v.dt.month.map(months) + " " + v.dt.year.astype(str)
         )
     return out
+
+
+def format_month(number: int, lang: Lang) -> str:
+    """A month number (``dates.month_number``) as "Maret 2025" / "March 2025"."""
+    year, month = dates.year_month(number)
+    return f"{_MONTHS[lang][month - 1]} {year}"
+
+
+def format_months(numbers: pd.Series, lang: Lang) -> pd.Series:
+    """Month numbers as words, each distinct month worded once; empty where missing."""
+    valid = numbers.notna().to_numpy(dtype=bool)
+    out = np.full(len(numbers), "", dtype=object)
+    if valid.any():
+        known = numbers[valid].astype("int64")
+        words = {int(n): format_month(int(n), lang) for n in known.unique()}
+        out[valid] = known.map(words).to_numpy(dtype=object)
+    return pd.Series(out, index=numbers.index, dtype=object)
+
+
+def _constant(rows: pd.Index, text: str) -> pd.Series:
+    return pd.Series(text, index=rows, dtype=object)
+
+
+def _number(value: float, lang: Lang) -> str:
+    """25, 2,5 (Indonesian) or 2.5 (English): no trailing zeros."""
+    text = f"{float(value):g}"
+    return text.replace(".", ",") if lang == "id" else text
+
+
+def _share(value: float, lang: Lang) -> str:
+    """A share as a percentage: 0.1 is "10%", 0.125 is "12,5%" in Indonesian."""
+    return _number(round(float(value) * 100, 6), lang) + "%"
 
 
 def _text(values: pd.Series) -> pd.Series:

@@ -316,8 +316,9 @@ REGISTRY: tuple[Field, ...] = (
         parsed=("nationality_value", "nationality_empty"),
         evidence="evidence_nationality",
     ),
-    # The wage's components (Pasal 4 ayat (2): upah pokok + tunjangan tetap), read when a
-    # roster gives no total wage; ``wage`` above is the total, used as it is.
+    # The wage's components (upah pokok + tunjangan tetap, as the rule set's wage
+    # criterion defines the wage), read when a roster gives no total wage; ``wage`` above
+    # is the total, used as it is.
     Field(
         "basic_wage",
         _text("Upah Pokok", "Basic wage"),
@@ -339,7 +340,7 @@ REGISTRY: tuple[Field, ...] = (
             "Fixed Allowance",
             "Fixed Allowances",
         ),
-        parser=wage.parse,
+        parser=wage.parse_allowance,  # 0 (or "-") is an allowance: none
         parsed=("fixed_allowance", "fixed_allowance_form"),
     ),
     Field(

@@ -13,7 +13,7 @@ from typing import Any
 
 import pandas as pd
 
-from bsu.core import duplicates
+from bsu.core import duplicates, wages
 from bsu.core.evidence import NO_EVIDENCE, Evidence, ExclusionList, proof_of
 from bsu.core.fields import EVIDENCE_COLUMNS, REGISTRY, field
 from bsu.core.records import LOCATION, SOURCE
@@ -22,6 +22,8 @@ from bsu.values import nik, region, vocabulary, wage
 from bsu.values.text import as_text
 
 ROSTER = "roster"
+# The registry's months gathered for ``active_participant`` (month numbers, ``dates``).
+MONTH_COLUMNS = ("last_paid_month", "nonactive_month")
 
 
 def gather(
@@ -60,6 +62,11 @@ def gather(
     for column in EVIDENCE_COLUMNS:
         ev[column] = ROSTER
     ev["participant_found"] = pd.Series(pd.NA, index=records.index, dtype="boolean")
+    # Months only a registry extract gives (the last one paid, BLTH NA); none without it.
+    for column in MONTH_COLUMNS:
+        ev[column] = pd.Series(pd.NA, index=records.index, dtype="Int64")
+    # The wage judged: the total as written, or built from its parts (``core.wages``).
+    ev.update(wages.build(ev, float(ruleset.param("wage_daily_factor"))))
     ev["roster_wage"] = ev["wage"]
     gathered = pd.DataFrame(ev, index=records.index)
     # Plain labels: pandas 3 would keep them as Arrow strings, copied on every insert.
@@ -142,13 +149,26 @@ def _apply_registry(
     registered = found & row["registered_on"].notna()
     ev.loc[registered, "registered_on"] = row.loc[registered, "registered_on"]
     ev.loc[registered, "registered_on_empty"] = False
+    citizen = found & row["nationality"].notna()
+    ev.loc[citizen, "nationality_value"] = row.loc[citizen, "nationality"]
+    ev.loc[citizen, "nationality_empty"] = False
+    ev.loc[citizen, "nationality_raw"] = (
+        row.loc[citizen, "nationality"].map(_NATIONALITY_WORDS).astype(object)
+    )
+    ev.loc[citizen, "evidence_nationality"] = "registry"
+    # A month that is missing or could not be read stays NA: the status decides then.
+    for column in MONTH_COLUMNS:
+        ev[column] = row[column].where(found).astype("Int64")
     reported = found & row["reported_wage"].notna()
     ev.loc[reported, "wage"] = row.loc[reported, "reported_wage"]
     ev.loc[reported, "wage_form"] = wage.WageForm.OK.value
+    ev.loc[reported, "wage_basis"] = wages.REGISTRY
+    ev.loc[reported, "wage_unread"] = None
     ev.loc[reported, "evidence_wage"] = "registry"
 
 
 _STATUS_WORDS = {vocabulary.ACTIVE: "Aktif", vocabulary.INACTIVE: "Nonaktif"}
+_NATIONALITY_WORDS = {vocabulary.CITIZEN: "WNI", vocabulary.FOREIGN: "WNA"}
 
 
 def _apply_list(ev: pd.DataFrame, listed: ExclusionList) -> None:

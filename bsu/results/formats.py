@@ -10,6 +10,8 @@ from pathlib import Path
 
 from bsu.results.csv import write_csv
 from bsu.results.model import Result
+from bsu.results.trace import MEDIA_TYPE as TRACE_MEDIA_TYPE
+from bsu.results.trace import write_trace
 from bsu.results.xlsx import write_xlsx
 
 
@@ -31,11 +33,17 @@ def _csv(result: Result, path: Path, writer: str) -> None:
     write_csv(result, path)
 
 
+def _trace(result: Result, path: Path, writer: str) -> None:
+    write_trace(result, path)
+
+
 FORMATS = {
     "xlsx": Format(
         "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _xlsx
     ),
     "csv": Format("csv", "text/csv; charset=utf-8", _csv),
+    # The run's audit record (``bsu.results.trace``): JSON, whatever the file is named.
+    "trace": Format("trace", TRACE_MEDIA_TYPE, _trace),
 }
 DEFAULT = "xlsx"  # a path with any other suffix gets a workbook
 

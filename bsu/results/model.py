@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from bsu.core import fields
+from bsu.core import trail as trails
+from bsu.core.defaults import Applied, counted
 from bsu.core.engine import Decisions
 from bsu.core.explain import Explanation, explain
 from bsu.core.reasons import STATUS_LABELS, ReasonCode, Status
-from bsu.core.ruleset import Lang
+from bsu.core.ruleset import Lang, RuleSet
+from bsu.core.trail import Trail
+from bsu.core.words import say
 from bsu.results.columns import headers
 from bsu.results.reading import judged
 from bsu.rosters.readers import Roster
@@ -21,12 +26,23 @@ from bsu.rosters.reading import SheetRead
 
 
 @dataclass(frozen=True)
+class Input:
+    """A roster file that was read: the name results give it, and where it lies (its
+    bytes are hashed for the run's trace, ``bsu.results.trace``, only when one is made)."""
+
+    name: str
+    path: Path
+
+
+@dataclass(frozen=True)
 class Result:
-    """A checked roster: what was read, what was decided, and why, in one language."""
+    """A checked roster: what was read, what was decided, and why, in one language;
+    ``inputs``: the files it was read from, when the caller read files."""
 
     roster: Roster
     decisions: Decisions
     explanation: Explanation
+    inputs: tuple[Input, ...] = ()
 
     @classmethod
     def of(cls, roster: Roster, decisions: Decisions, lang: Lang = "id") -> Result:
@@ -43,6 +59,16 @@ class Result:
             **{s.value: counts[s] for s in Status},
             "benefit_total": self.decisions.benefit_total(),
         }
+
+    @property
+    def trail(self) -> Trail:
+        """Every row's decision criterion by criterion (``bsu.core.trail``)."""
+        return trails.of(self.decisions)
+
+    def defaults(self) -> list[Applied]:
+        """The data-gap defaults applied to some rows, with their counts in all and per
+        source file (``bsu.core.defaults``)."""
+        return counted(self.decisions.frame, self.decisions.ruleset)
 
     def reason_counts(self) -> list[tuple[ReasonCode, int]]:
         present = self.explanation.messages.notna().sum()
@@ -106,7 +132,8 @@ class Result:
             evidence=self.explanation.evidence[keep],
             masks=self.explanation.masks[keep],
         )
-        return Result(part, decisions, explanation)
+        inputs = tuple(i for i in self.inputs if i.name == source)
+        return Result(part, decisions, explanation, inputs)
 
     def nik_columns(self) -> set[str]:
         """Original headers of the fields the registry shows as identity numbers (the
@@ -143,16 +170,39 @@ def decided_rows(result: Result) -> list[dict[str, Any]]:
 def to_json(result: Result) -> dict[str, Any]:
     rules = result.decisions.ruleset
     reasons = result.explanation.rows()
-    rows = [{**row, "reasons": reasons[i]} for i, row in enumerate(decided_rows(result))]
+    checks = result.trail.row_checks()
+    rows = [
+        {**row, "reasons": reasons[i], "checks": checks[i]}
+        for i, row in enumerate(decided_rows(result))
+    ]
     if not result.explanation.evidence.empty:
         for row, evidence in zip(rows, result.explanation.evidence_rows(), strict=True):
             row["evidence"] = evidence
-    return {
-        "ruleset": {"id": rules.id, "version": rules.version},
+    doc: dict[str, Any] = {
+        "ruleset": ruleset_ref(rules, result.lang),
         "summary": result.summary(),
+        "defaults": [d.to_json(result.lang) for d in result.defaults()],
         "sources": [read.to_json(result.lang) for read in result.reading()],
         "rows": rows,
     }
+    if rules.draft:
+        doc["banner"] = draft_banner(rules, result.lang)
+    return doc
+
+
+def ruleset_ref(rules: RuleSet, lang: Lang) -> dict[str, str]:
+    """The rule set as a result names it: id, version, ``status`` (``final`` or
+    ``draft``) and, for a draft, why it is one (in ``lang``)."""
+    ref = {"id": rules.id, "version": rules.version, "status": rules.spec.status}
+    if rules.spec.draft_reason is not None:
+        ref["draft_reason"] = rules.spec.draft_reason.in_(lang)
+    return ref
+
+
+def draft_banner(rules: RuleSet, lang: Lang) -> str:
+    """What every output made under a draft rule set says first, in ``lang``."""
+    reason = rules.spec.draft_reason.in_(lang) if rules.spec.draft_reason else ""
+    return say("results_draft_banner", lang, ruleset=f"{rules.id} {rules.version}", reason=reason)
 
 
 def plain(value: Any) -> Any:

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from bsu.core import fields
+from bsu.core import fields, wages
 from bsu.core.reasons import ReasonCode
 from bsu.core.ruleset import rules_dir
 from bsu.rosters.reading import Note, SheetRead
@@ -107,7 +107,9 @@ def judged(sheets: Sequence[SheetRead], frame: pd.DataFrame) -> list[SheetRead]:
 def _missing(read: SheetRead, found: dict[ReasonCode, int], rules: NoticeRules) -> list[Note]:
     notes = []
     for code, name in rules.missing.items():
-        if name in read.matched or code not in found:
+        # A wage built from its parts has a column all the same (the basic or daily wage).
+        given = wages.SOURCES if name == "wage" else (name,)
+        if any(n in read.matched for n in given) or code not in found:
             continue
         header = fields.field(name).aliases[0]
         start = next((c.header for c in read.ignored if c.why.code == START_DATE), None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -21,9 +21,39 @@ from bsu.values.text import distinct
 DATE_FORMAT = "dd/mm/yyyy"
 HEADER_FILL = "#DDEBF7"
 SUMMARY_WIDTHS = (34.0, 22.0, 90.0)
+# The draft banner (``Summary.banner``): white on red, across the sheet, above its header.
+BANNER_FILL = "#C00000"
+BANNER_HEIGHT = 48.0
+BANNER_FORMAT = {
+    "bold": True,
+    "font_color": "#FFFFFF",
+    "bg_color": BANNER_FILL,
+    "text_wrap": True,
+    "valign": "top",
+}
 _ROWS_AT_ONCE = 1 << 15  # rows turned into cells at a time
 
 Kind = Literal["nik", "money", "messages", ""]
+
+
+class Tab(Protocol):
+    """What a writer needs of a sheet of rows: its title, headers, the kind of each column
+    (how it is formatted), widths, and its rows as cells, made only as they are written
+    (``Sheet``: a status sheet; ``trail_sheet.TrailSheet``: the decision trail)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def headers(self) -> list[str]: ...
+    @property
+    def kinds(self) -> list[Kind]: ...
+    @property
+    def dates_among_numbers(self) -> bool: ...
+    @property
+    def height(self) -> int: ...
+    def widths(self) -> list[float]: ...
+    def rows(self) -> Iterator[tuple[Any, ...]]: ...
+    def records(self) -> Iterator[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bsu.core.reasons import STATUS_LABELS, Status
+from bsu.core.trail import title
 from bsu.core.words import say
 from bsu.results.cells import cell
-from bsu.results.model import Result
+from bsu.results.model import Result, draft_banner
 from bsu.values.numbers import count
 
 # How many lines of skipped rows the summary lists per sheet before "and N more".
@@ -26,6 +27,9 @@ class Summary:
 
     title: str
     rows: list[tuple[str, tuple[Any, Any, Any]]]
+    # Under a draft rule set: the banner every sheet shows above all else (on this
+    # sheet in row 2, under the title; on every other sheet above its header row).
+    banner: str | None = None
 
 
 def summary_sheet(result: Result) -> Summary:
@@ -67,6 +71,8 @@ def summary_sheet(result: Result) -> Summary:
         ),
         *(("", (code.value, n, rules.reason(code).citation)) for code, n in result.reason_counts()),
         blank,
+        *criteria_lines(result),
+        *defaults_lines(result),
         (
             "head",
             (
@@ -91,7 +97,56 @@ def summary_sheet(result: Result) -> Summary:
         *(("", (line, None, None)) for line in reading_lines(result, READING_LINES)),
     ]
     cells = [(style, (cell(a), cell(b), cell(c))) for style, (a, b, c) in rows]
-    return Summary(cell(rules.spec.title.in_(lang)) or "", cells)
+    banner = cell(draft_banner(rules, lang)) if rules.draft else None
+    return Summary(cell(rules.spec.title.in_(lang)) or "", cells, banner)
+
+
+def criteria_lines(result: Result) -> list[tuple[str, tuple[Any, Any, Any]]]:
+    """One line per criterion of the rule set: its title, the rows it was evaluated on,
+    and how many met it, did not, need a data fix, or were not concerned; then a blank."""
+    lang = result.lang
+    rules = result.decisions.ruleset
+    head = (
+        say("results_summary_criterion", lang),
+        say("results_summary_evaluated", lang),
+        say("results_summary_outcomes_head", lang),
+    )
+    lines: list[tuple[str, tuple[Any, Any, Any]]] = [("head", head)]
+    for criterion, counts in result.trail.counts():
+        outcomes = say(
+            "results_summary_outcomes",
+            lang,
+            **{o.value: count(n, lang) for o, n in counts.items()},
+        )
+        named = title(criterion.criterion, rules, lang)
+        lines.append(("", (named, sum(counts.values()), outcomes)))
+    return [*lines, ("", (None, None, None))]
+
+
+def defaults_lines(result: Result) -> list[tuple[str, tuple[Any, Any, Any]]]:
+    """One line per data-gap default applied to some rows: the rule set's count line
+    ("12 baris: kategori kosong, dianggap PU"), the rows, and why (with its article);
+    then a blank. Nothing when no default was applied."""
+    lang = result.lang
+    prefix = result.decisions.ruleset.spec.citation_prefix
+    applied = result.defaults()
+    if not applied:
+        return []
+    head = (
+        say("results_summary_defaults", lang),
+        say("results_summary_rows", lang),
+        say("results_summary_defaults_why", lang),
+    )
+    lines: list[tuple[str, tuple[Any, Any, Any]]] = [("head", head)]
+    for d in applied:
+        why = say(
+            "results_summary_default_why",
+            lang,
+            rationale=d.default.rationale.in_(lang).strip(),
+            citation=f"{prefix}, {d.default.citation}",
+        )
+        lines.append(("", (d.message(lang), d.rows, why)))
+    return [*lines, ("", (None, None, None))]
 
 
 def reading_lines(result: Result, skipped_at_most: int) -> list[str]:

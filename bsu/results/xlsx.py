@@ -1,4 +1,5 @@
-"""The result workbook an employer works from: a summary, then one sheet per status.
+"""The result workbook an employer works from: a summary, one sheet per status, and the
+decision trail (*Jejak Keputusan*: every row criterion by criterion).
 
 Two libraries can write it (``xlsx_writer``); both are given the same prepared cells
 (``sheets``, ``summary``), so their files hold the same values, types and formats.
@@ -11,8 +12,9 @@ from typing import Literal
 
 from bsu.results.durable import atomic
 from bsu.results.model import Result
-from bsu.results.sheets import status_sheets
+from bsu.results.sheets import Tab, status_sheets
 from bsu.results.summary import summary_sheet
+from bsu.results.trail_sheet import trail_sheets
 from bsu.results.xlsx_rustpy import write_rustpy as _write_rustpy
 from bsu.results.xlsx_xlsxwriter import write_xlsxwriter as _write_xlsxwriter
 
@@ -42,7 +44,8 @@ def xlsx_writer(wanted: str = "auto") -> Literal["rustpy", "xlsxwriter"]:
 
 
 def write_xlsx(result: Result, path: Path, *, writer: str = "auto") -> None:
-    """The workbook an employer works from: a summary, then one sheet per status.
+    """The workbook an employer works from: a summary, one sheet per status, and the
+    decision trail (*Jejak Keputusan*, ``trail_sheet``): every row's checks.
 
     ``writer``: the library wanted (``Settings.xlsx_writer``; see ``xlsx_writer``). Both
     writers are given the same prepared cells, so their files hold the same values, types
@@ -52,7 +55,8 @@ def write_xlsx(result: Result, path: Path, *, writer: str = "auto") -> None:
     """
     library = xlsx_writer(writer)
     summary = summary_sheet(result)
-    sheets = status_sheets(result)
+    # The status sheets, then the decision trail: every row's checks, one line per criterion.
+    sheets: list[Tab] = [*status_sheets(result), *trail_sheets(result)]
     with atomic(path) as tmp:
         if library == "rustpy" and not any(s.dates_among_numbers for s in sheets):
             _write_rustpy(tmp, summary, sheets)

@@ -12,18 +12,26 @@ An empty list of records has no header row, so an empty sheet goes as an empty D
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from bsu.results.columns import SUMMARY_SHEET
-from bsu.results.sheets import DATE_FORMAT, HEADER_FILL, SUMMARY_WIDTHS, Sheet
+from bsu.results.sheets import (
+    BANNER_FILL,
+    BANNER_HEIGHT,
+    DATE_FORMAT,
+    HEADER_FILL,
+    SUMMARY_WIDTHS,
+    Tab,
+)
 from bsu.results.summary import Summary
 from bsu.values.text import distinct
 
 
-def write_rustpy(path: Path, summary: Summary, sheets: list[Sheet]) -> None:
+def write_rustpy(path: Path, summary: Summary, sheets: Sequence[Tab]) -> None:
     import rustpy_xlsxwriter as rx
 
     header = (
@@ -55,11 +63,31 @@ def write_rustpy(path: Path, summary: Summary, sheets: list[Sheet]) -> None:
         if style in ("pair", "bold", "money", "head") and i > 2
     }
     titled = rx.Format().set_bold().set_font_size(14)
+    # Under a draft rule set its banner is row 2 of the summary, and every other sheet's
+    # first row, its header moved down one.
+    banner = summary.banner
+    top = 0 if banner is None else 1
+    merged: dict[str, list[Any]] = {SUMMARY_SHEET: [(0, 0, 0, 2, summary.title, titled)]}
+    heights: dict[str, dict[int, float]] = {}
+    if banner is not None:
+        red = (
+            rx.Format()
+            .set_bold()
+            .set_font_color("#FFFFFF")
+            .set_background_color(BANNER_FILL)
+            .set_text_wrap()
+            .set_align("top")
+        )
+        merged[SUMMARY_SHEET].append((1, 0, 1, 2, banner, red))
+        merged.update(
+            {s.title: [(0, 0, 0, max(len(s.headers), 2) - 1, banner, red)] for s in sheets}
+        )
+        heights = {t: {0 if t != SUMMARY_SHEET else 1: BANNER_HEIGHT} for t in merged}
     rx.write_worksheets(
         records,
         path,
         datetime_format=DATE_FORMAT,
-        freeze_panes={s.title: {"row": 1, "col": 0} for s in sheets},
+        freeze_panes={s.title: {"row": top + 1, "col": 0} for s in sheets},
         header_format={SUMMARY_SHEET: bold, **{s.title: header for s in sheets}},
         autofilter={s.title: True for s in sheets},
         column_widths={
@@ -70,8 +98,9 @@ def write_rustpy(path: Path, summary: Summary, sheets: list[Sheet]) -> None:
             s.title: {h: formats[k] for h, k in zip(s.headers, s.kinds, strict=True) if k}
             for s in sheets
         },
-        header_row={SUMMARY_SHEET: 2},
-        merge_ranges={SUMMARY_SHEET: [(0, 0, 0, 2, summary.title, titled)]},
+        header_row={SUMMARY_SHEET: 2, **{s.title: top for s in sheets}},
+        merge_ranges=merged,
+        row_heights=heights,
         row_formats={SUMMARY_SHEET: row_formats},
     )
 

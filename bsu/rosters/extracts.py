@@ -29,14 +29,38 @@ EXTRA_HEADERS = {
         "employername",
         "perusahaan",
     ),
+    # The last month whose contribution was paid.
     "last_contribution": (
         "iuranterakhir",
         "bulaniuranterakhir",
+        "blniuranterakhir",
+        "blthiuranterakhir",
+        "blthiuran",
+        "periodeiuranterakhir",
+        "iuranterakhirdibayar",
+        "bulanterakhirbayar",
         "lastcontribution",
         "lastcontributionmonth",
-        "blthiuranterakhir",
+        "lastpaidmonth",
+    ),
+    # The month the participant became non-active (BLTH NA: bulan dan tahun nonaktif).
+    "nonactive_since": (
+        "blthna",
+        "blthnonaktif",
+        "bulannonaktif",
+        "blnnonaktif",
+        "nonaktifsejak",
+        "tglnonaktif",
+        "tanggalnonaktif",
+        "bulantahunnonaktif",
+        "nonactivesince",
+        "nonactivemonth",
+        "inactivesince",
     ),
 }
+# Registry columns that name a month: kept as "YYYY-MM" (``dates.months`` reads the many
+# ways an extract writes one); a month that cannot be read is kept as no month.
+MONTHS = ("last_contribution", "nonactive_since")
 
 Rows = tuple[pd.DataFrame, int]
 """Canonical rows with a usable NIK each, and how many rows had none (skipped)."""
@@ -103,11 +127,18 @@ def registry_rows(read: readers.Roster) -> Rows:
             "category": vocabulary.category(records["participant_category"])[0],
             "registered_on": dates.parse(records["registered_on"])[0],
             "reported_wage": wage.parse(records["wage"])[0],
+            # A roster field too (its headers: ``fields``), so read as a roster's is.
+            "nationality": vocabulary.nationality(records["nationality"])[0],
         }
     )
     for column, aliases in EXTRA_HEADERS.items():
         header = next((keys[a] for a in aliases if a in keys), None)
-        out[column] = as_text(read.original[header]) if header else ""
+        if column in MONTHS:
+            none = pd.Series(None, index=out.index, dtype=object)
+            cells = read.original[header].astype(object) if header else none
+            out[column] = dates.month_text(dates.months(cells)).fillna("")
+        else:
+            out[column] = as_text(read.original[header]) if header else ""
     out = out[usable.to_numpy()].drop_duplicates("nik", keep="last")
     return out, int((~usable).sum())
 

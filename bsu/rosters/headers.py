@@ -11,6 +11,12 @@ alike (``bsu.rosters.choice``). A unit written in a wage header ("Gaji (ribu)", 
 headers name no field but a clerk expects to hear of them: an employment start date is
 not a BPJS registration date, overtime is not the monthly wage, the checker's own result
 columns are not input (``other_kind``, ``checker_headings``).
+
+An allowance header ("Tunjangan ...", "Tunj. ...", "Allowance ...") is read by what it
+says of its kind (``allowance_kind``): one that says it is fixed ("Tunjangan Jabatan
+(Tetap)") is a ``fixed_allowance`` column, added to the basic wage; known non-fixed pay
+(overtime, meal, transport, attendance, bonus, "Tidak Tetap") never is; any other
+("Tunjangan Jabatan") is of a kind that cannot be told, and is not added either.
 """
 
 from __future__ import annotations
@@ -81,21 +87,56 @@ class Named:
 
 
 def recognise(header: object) -> Named | None:
-    """The field a header names (as written, or once its unit is read off), if any."""
+    """The field a header names (as written, without its currency, or once its unit is
+    read off), if any; an allowance header that says it is fixed names ``fixed_allowance``."""
     if header is None:
         return None
     key = header_key(header)
     found = HEADER_RANKS.get(key)
     if found is not None:
         return Named(*found)
-    if not _MAYBE_UNIT.search(key):
-        return None
-    text, factor = unit_of(header)
+    text, factor = str(header).casefold(), 1
+    if _MAYBE_UNIT.search(key):
+        text, factor = unit_of(header)
     for key in (header_key(text), header_key(_CURRENCY.sub(" ", text))):
         found = HEADER_RANKS.get(key)
         if found is not None:
             return Named(*found, factor=factor)
+    if allowance_kind(text) == FIXED:
+        return Named("fixed_allowance", PLAIN, factor)
     return None
+
+
+# What an allowance header says of its kind (the words compared once case-folded, each
+# run of other characters a space): ``FIXED`` is added to the basic wage, ``NOT_FIXED``
+# never is, ``UNKNOWN`` cannot be told (never added, and named in a notice).
+FIXED, NOT_FIXED, UNKNOWN = "fixed", "not_fixed", "unknown"
+_ALLOWANCE = re.compile(r"\b(?:tunjangan|tunj|tunjang|allowances?)\b")
+_SAYS_FIXED = re.compile(r"\b(?:tetap|fixed)\b")
+_SAYS_NOT_FIXED = re.compile(
+    r"\b(?:tidak|non|bukan|not)\s?(?:tetap|fixed)\b|\bnon(?:tetap|fixed)\b|\bvariab(?:el|le)\b"
+)
+# Pay that is not fixed whatever its header says: overtime, meal, transport, attendance,
+# bonus, THR, incentives, commission, premiums.
+_NOT_FIXED_PAY = re.compile(
+    r"\b(?:lembur|overtime|makan|meal|transport\w*|kehadiran|hadir|attendance|bonus|thr"
+    r"|insentif|incentives?|komisi|commissions?|premi|shift)\b"
+)
+
+
+def _words(text: object) -> str:
+    return " ".join(re.findall(r"[0-9a-z]+", str(text).casefold()))
+
+
+def allowance_kind(header: object) -> str | None:
+    """``FIXED``, ``NOT_FIXED`` or ``UNKNOWN`` for a header naming an allowance (or pay
+    that is never fixed); None for any other header."""
+    words = _words(header)
+    if _NOT_FIXED_PAY.search(words) or _SAYS_NOT_FIXED.search(words):
+        return NOT_FIXED if _ALLOWANCE.search(words) else None
+    if not _ALLOWANCE.search(words):
+        return None
+    return FIXED if _SAYS_FIXED.search(words) else UNKNOWN
 
 
 def field_for(header: object) -> str | None:
@@ -137,22 +178,18 @@ OTHER_PAY = _keys(
         "Uang Lembur",
         "Upah Lembur",
         "Overtime",
-        "Tunjangan",
         "Tunjangan Tidak Tetap",
         "Tunjangan Makan",
         "Tunjangan Transport",
         "Tunjangan Transportasi",
-        "Tunjangan Jabatan",
-        "Tunjangan Keluarga",
         "Tunjangan Kehadiran",
-        "Tunjangan Komunikasi",
         "Uang Makan",
         "Uang Transport",
-        "Allowance",
         "THR",
         "Bonus",
         "Insentif",
         "Komisi",
+        "Premi",
         "Potongan",
         "Total Potongan",
         "Iuran BPJS",
@@ -197,9 +234,18 @@ def other_kind(header: object) -> str | None:
         return "start_date"
     if key in OTHER_PAY or header_key(unit_of(header)[0]) in OTHER_PAY:
         return "other_pay"
+    kind = allowance_kind(unit_of(header)[0])
+    if kind == NOT_FIXED:
+        return "other_pay"
+    if kind == UNKNOWN:
+        return ALLOWANCE_KIND_UNKNOWN
     if key in NOT_JUDGED:
         return "not_judged"
     return None
+
+
+# The code of an allowance column whose kind cannot be told (``reading_<code>``).
+ALLOWANCE_KIND_UNKNOWN = "allowance_kind_unknown"
 
 
 # The columns the checker puts before a roster's own in its result file: each is worded

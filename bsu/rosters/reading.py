@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bsu.core import wages
 from bsu.core.fields import BY_NAME
 from bsu.core.ruleset import Lang
 from bsu.core.words import both, say
@@ -56,12 +57,52 @@ class IgnoredColumn:
     why: Note
 
 
+# A field's header as the person wrote it, or several for a field whose columns are summed.
+Headers = str | tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """What the person reading asked for: ``mapping`` names, per canonical field, the
-    header (as written in the roster) to read it from, over the automatic choice."""
+    header (as written in the roster) to read it from, over the automatic choice; for a
+    field whose columns are summed (``wages.SUMMED``: the fixed allowances), one header or
+    several, each added to the columns whose headers say they are fixed."""
 
-    mapping: Mapping[str, str] = field(default_factory=dict)
+    mapping: Mapping[str, Headers] = field(default_factory=dict)
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Each (field, header) asked for."""
+        return [(name, h) for name, value in self.mapping.items() for h in headers_of(value)]
+
+    def to_store(self) -> dict[str, Any] | None:
+        """As a batch keeps it (JSON): ``{"mapping": {field: header, or [headers]}}``;
+        None for the automatic reading."""
+        if not self.mapping:
+            return None
+        return {
+            "mapping": {
+                name: value if isinstance(value, str) else list(value)
+                for name, value in self.mapping.items()
+            }
+        }
+
+    @classmethod
+    def from_store(cls, stored: Mapping[str, Any] | None) -> ReadOptions:
+        """What ``to_store`` kept (or an older batch's ``{"mapping": {field: header}}``)."""
+        mapping = (stored or {}).get("mapping") or {}
+        if not mapping:
+            return DEFAULT
+        return cls(
+            {
+                str(name): str(value) if isinstance(value, str) else tuple(map(str, value))
+                for name, value in mapping.items()
+            }
+        )
+
+
+def headers_of(value: Headers) -> tuple[str, ...]:
+    """The headers a mapping names for one field."""
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 DEFAULT = ReadOptions()
@@ -195,9 +236,11 @@ def from_store(data: Mapping[str, Any]) -> SheetRead:
 
 def parse_mapping(items: Sequence[str]) -> ReadOptions:
     """``field=Header`` pairs as a person writes them (``--map wage="Total Upah"``, the
-    upload form's ``map`` fields) as read options. Raises ``BsuError`` (code
-    ``map_invalid``) naming the fields bsu knows when a pair is malformed or names no field."""
-    mapping: dict[str, str] = {}
+    upload form's ``map`` fields) as read options. A field named again takes the later
+    header, except a field whose columns are summed (``fixed_allowance``), which takes each
+    header named. Raises ``BsuError`` (code ``map_invalid``) naming the fields bsu knows
+    when a pair is malformed or names no field."""
+    mapping: dict[str, Headers] = {}
     for item in items:
         for line in str(item).splitlines():
             if not line.strip():
@@ -214,7 +257,10 @@ def parse_mapping(items: Sequence[str]) -> ReadOptions:
                     *both("reading_map_unknown_field", field=name, fields=_fields()),
                     code="map_invalid",
                 )
-            mapping[name] = header
+            earlier = headers_of(mapping[name]) if name in wages.SUMMED and name in mapping else ()
+            if header.casefold() in {h.casefold() for h in earlier}:
+                continue
+            mapping[name] = (*earlier, header) if earlier else header
     return ReadOptions(mapping) if mapping else DEFAULT
 
 

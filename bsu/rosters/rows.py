@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bsu.core import wages
 from bsu.rosters.headers import header_key
 from bsu.rosters.reading import Note, SkippedRow
 
@@ -128,6 +129,10 @@ class _Look:
         self.first = _first_filled(self.texts, self.blanks)
         self.total_word = self.total_words()
 
+    def wage_at(self) -> int | None:
+        """The column of the wage: the total, or else the part the wage is built from."""
+        return next((self.mapping[n] for n in wages.SOURCES if n in self.mapping), None)
+
     def cell(self, name: str) -> pd.Series | None:
         at = self.mapping.get(name)
         return self.texts[at] if at is not None and at < len(self.texts) else None
@@ -150,7 +155,7 @@ class _Look:
         numbers = np.sum(self.numbers, axis=0)
         filled = np.sum([~b for b in self.blanks], axis=0)
         only_numbers = (nik_digits == 0) & no_name & (filled > 0) & (numbers == filled)
-        wage_at = self.mapping.get("wage")
+        wage_at = self.wage_at()
         wage_number = (
             self.numbers[wage_at]
             if wage_at is not None and wage_at < len(self.numbers)
@@ -218,7 +223,7 @@ class _Look:
             else name.str.contains(r"[^\W\d_]", regex=True).to_numpy(dtype=bool)
         )
         data = np.zeros(self.size, dtype=bool)
-        if (at := self.mapping.get("wage")) is not None and at < len(self.numbers):
+        if (at := self.wage_at()) is not None and at < len(self.numbers):
             data |= self.numbers[at]
         if (at := self.mapping.get("registered_on")) is not None and at < len(self.columns):
             cells = self.columns[at]

@@ -1,6 +1,6 @@
-"""Writing a checked batch's results: the result workbook and CSV (and, with a registry,
-the coverage report) published together once all are complete, and its rows for the
-store."""
+"""Writing a checked batch's results: the result workbook and CSV, the run's trace (and,
+with a registry, the coverage report) published together once all are complete, and its
+rows for the store."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 
 from bsu.core.engine import Decisions
 from bsu.core.ruleset import LANGS, Lang
+from bsu.core.trail import row_checks
 from bsu.coverage.compute import compute as compute_coverage
 from bsu.coverage.workbook import chart_path
 from bsu.coverage.workbook import write_xlsx as write_coverage
@@ -31,6 +32,7 @@ class Written:
     csv: Path
     coverage_xlsx: Path | None = None
     coverage: dict[str, Any] | None = None
+    trace: Path | None = None
 
 
 def write(
@@ -49,15 +51,17 @@ def write(
     clear_results(folder, batch_id)
     xlsx = folder / f"{batch_id}.xlsx"
     csv = folder / f"{batch_id}.csv"
+    trace = trace_path(folder, batch_id)
     covered, coverage_xlsx = None, None
     # Each file is written under a temporary name of this attempt and takes its final
     # name only once all are complete and fsynced: a check killed mid-write leaves no
     # partial result, and a worker that lost its claim never touches another's files.
-    moves = [(part(xlsx, attempt), xlsx), (part(csv, attempt), csv)]
+    moves = [(part(xlsx, attempt), xlsx), (part(csv, attempt), csv), (part(trace, attempt), trace)]
     try:
         with paused_gc():
             formats.write(result, part(xlsx, attempt), "xlsx", writer=xlsx_writer)
             formats.write(result, part(csv, attempt), "csv")
+            formats.write(result, part(trace, attempt), "trace")
         if counted is not None and counted.evidence.registry is not None:
             # With a registry, the batch also gets its Universal Coverage Jamsostek report.
             coverage = compute_coverage(counted, lang)
@@ -71,7 +75,13 @@ def write(
     finally:
         for draft, _ in moves:
             draft.unlink(missing_ok=True)  # gone once published; else never served
-    return Written(xlsx, csv, coverage_xlsx, covered)
+    return Written(xlsx, csv, coverage_xlsx, covered, trace)
+
+
+def trace_path(folder: Path, batch_id: str) -> Path:
+    """Where a batch's trace lies: beside its result files, named after the batch (so
+    that retention deletes it with them)."""
+    return folder / f"{batch_id}-trace.json"
 
 
 def sheets(result: Result) -> list[dict[str, Any]]:
@@ -110,7 +120,7 @@ def clear_results(folder: Path, batch_id: str) -> None:
 
 def rows_for_store(checked: pipeline.CheckResult) -> list[dict[str, Any]]:
     """Each decision as a row of the store, with its reasons worded in both languages
-    (each explained once: the result's own language is reused)."""
+    (each explained once: the result's own language is reused) and its ``checks``."""
     explained = {lang: checked.checked.explained(lang) for lang in LANGS}
     words = {lang: e.rows() for lang, e in explained.items()}
     sources = (
@@ -118,6 +128,7 @@ def rows_for_store(checked: pipeline.CheckResult) -> list[dict[str, Any]]:
         if not checked.decisions.evidence.empty
         else None
     )
+    checks = row_checks(checked.decisions)  # no words: one copy serves both languages
     return [
         {
             **row,
@@ -125,6 +136,7 @@ def rows_for_store(checked: pipeline.CheckResult) -> list[dict[str, Any]]:
             "reasons_id": words["id"][i],
             "reasons_en": words["en"][i],
             "evidence": {lang: sources[lang][i] for lang in LANGS} if sources else None,
+            "checks": checks[i],
         }
         for i, row in enumerate(decided_rows(checked.result("id")))
     ]

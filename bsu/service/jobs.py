@@ -33,7 +33,7 @@ from bsu.core.evidence import Evidence
 from bsu.core.ruleset import Lang, RuleSet, load_ruleset
 from bsu.errors import BsuError
 from bsu.rosters import sandbox
-from bsu.rosters.reading import DEFAULT, ReadOptions
+from bsu.rosters.reading import ReadOptions
 from bsu.service import batch_results, pipeline, retention
 from bsu.service.lease import Lease
 from bsu.service.outages import Interrupted, LostClaim, Outage, named, outage
@@ -413,7 +413,4 @@ class Worker:
 
 def read_options(stored: dict[str, Any] | None) -> ReadOptions:
     """The read options a batch was submitted with (``Batch.read_options``)."""
-    mapping = (stored or {}).get("mapping") or {}
-    if not mapping:
-        return DEFAULT
-    return ReadOptions({str(k): str(v) for k, v in mapping.items()})
+    return ReadOptions.from_store(stored)

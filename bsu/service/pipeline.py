@@ -27,7 +27,7 @@ from bsu.core.explain import Explanation, explain
 from bsu.core.records import conform
 from bsu.core.ruleset import Lang, RuleSet
 from bsu.errors import BsuError, RosterError
-from bsu.results.model import Result
+from bsu.results.model import Input, Result
 from bsu.rosters import readers as roster_io
 from bsu.rosters import sandbox
 from bsu.rosters.readers import Roster
@@ -91,6 +91,8 @@ class CheckResult:
     roster: Roster
     checked: Checked
     skipped: list[RosterError]
+    # The files read, by the name results give them (their bytes, for a trace).
+    inputs: tuple[Input, ...] = ()
 
     @property
     def decisions(self) -> Decisions:
@@ -98,7 +100,7 @@ class CheckResult:
 
     def result(self, lang: Lang) -> Result:
         """The result worded in ``lang`` (explained once, whatever asks for it)."""
-        return Result(self.roster, self.decisions, self.checked.explained(lang))
+        return Result(self.roster, self.decisions, self.checked.explained(lang), self.inputs)
 
 
 def check_files(
@@ -119,7 +121,17 @@ def check_files(
     to be read (a column mapping)."""
     roster, skipped = read(sources, budget, skip_unreadable, start, cancel, watch, options)
     watch.roster_read(roster)
-    return CheckResult(roster, check_records(roster.records, ruleset, evidence), skipped)
+    checked = check_records(roster.records, ruleset, evidence)
+    return CheckResult(roster, checked, skipped, inputs(sources, roster))
+
+
+def inputs(sources: Sequence[Path | Source], roster: Roster) -> tuple[Input, ...]:
+    """The files workers were read from (a skipped file is none), named as results name
+    them."""
+    read = {s.source for s in roster.sheets}
+    given = [s if isinstance(s, Source) else Source(s) for s in sources]
+    named = [Input(s.name or s.path.name, s.path) for s in given]
+    return tuple(i for i in named if i.name in read)
 
 
 def read(

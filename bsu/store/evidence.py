@@ -86,9 +86,11 @@ def load(
                         ExclusionEntry.list == listed.list, ExclusionEntry.nik.in_(chunk)
                     )
                 ).all()
-            label = f"{listed.list.upper()} {listed.as_of.isoformat()} ({listed.source})"
-            excluded.append(ExclusionList(listed.list, pd.Index(hits, dtype=object), label))
-            sources.append(Source(listed.list, listed.as_of, listed.filename, listed.source))
+            source = Source(
+                listed.list, listed.as_of, listed.filename, listed.source, listed.content_sha256
+            )
+            excluded.append(ExclusionList(listed.list, pd.Index(hits, dtype=object), source.label))
+            sources.append(source)
         latest = session.scalar(select(func.max(RegistryImport.as_of)))
     found = Evidence(
         registry=registry,
@@ -128,7 +130,7 @@ def _registry_for(
         .where(RegistryImport.id.in_(sorted(imports)))
         .order_by(RegistryImport.as_of, RegistryImport.id)
     ).all()
-    sources = [Source("registry", e.as_of, e.filename) for e in extracts]
+    sources = [Source("registry", e.as_of, e.filename, sha256=e.content_sha256) for e in extracts]
     frame = registry_frame(pd.DataFrame(found, columns=["nik", *_PARTICIPANT_FIELDS, "label"]))
     return frame, sources
 
@@ -139,6 +141,8 @@ _PARTICIPANT_FIELDS = (
     "category",
     "registered_on",
     "last_contribution",
+    "nonactive_since",
+    "nationality",
     "reported_wage",
     "employer_id",
     "employer_name",

@@ -106,6 +106,8 @@ def _registry_rows(frame: pd.DataFrame, as_of: dt.date, import_id: int) -> list[
             "category": frame["category"].astype(object),
             "registered_on": registered.where(frame["registered_on"].notna(), None),
             "last_contribution": frame["last_contribution"].replace("", None),
+            "nonactive_since": frame["nonactive_since"].replace("", None),
+            "nationality": frame["nationality"].astype(object),
             "reported_wage": frame["reported_wage"].astype(object),
             "employer_id": frame["employer_id"].replace("", None),
             "employer_name": frame["employer_name"].replace("", None),

@@ -95,6 +95,9 @@ class BatchRow(Base):
     benefit: Mapped[int] = mapped_column(BigInteger)
     # {"id": {criterion: evidence}, "en": {...}} when registry or list data decided it.
     evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The whole decision, one entry per criterion (``bsu.core.trail``; no words of one
+    # language); None for rows checked before it was kept.
+    checks: Mapped[list[Any] | None] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_batch_rows_batch_status", "batch_id", "status", "position"),)
 
@@ -168,7 +171,11 @@ class RegistryParticipant(Base):
     status: Mapped[str | None] = mapped_column(String(16))
     category: Mapped[str | None] = mapped_column(String(16))
     registered_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Months as "YYYY-MM": the last one whose contribution was paid, and the one the
+    # participant became non-active (BLTH NA); None when the extract does not say.
     last_contribution: Mapped[str | None] = mapped_column(String(16))
+    nonactive_since: Mapped[str | None] = mapped_column(String(16))
+    nationality: Mapped[str | None] = mapped_column(String(8))  # "wni" / "wna"
     reported_wage: Mapped[float | None] = mapped_column()
     employer_id: Mapped[str | None] = mapped_column(String(64))
     employer_name: Mapped[str | None] = mapped_column(Text)

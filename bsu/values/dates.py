@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from bsu.values.text import as_float, as_text, by_unique
@@ -136,3 +137,120 @@ def _as_datetime(value: object) -> dt.datetime | None:
         assert isinstance(value, dt.date)
         value = dt.datetime(value.year, value.month, value.day)
     return value if EARLIEST.year <= value.year <= LATEST.year else None
+
+
+# --- months ---------------------------------------------------------------------------------
+# A registry extract names months, not days: the last month a contribution was paid
+# ("Iuran Terakhir") and the month a participant became non-active ("BLTH NA", bulan dan
+# tahun nonaktif). A month is held as one number, ``year * 12 + month - 1``, so months
+# compare and subtract as integers.
+
+
+def month_number(year: int, month: int) -> int:
+    """The month number of ``month`` (1-12) of ``year``."""
+    return year * 12 + month - 1
+
+
+def month_of(value: dt.date) -> int:
+    """The month number of the month a date falls in."""
+    return month_number(value.year, value.month)
+
+
+def year_month(number: int) -> tuple[int, int]:
+    """(year, month 1-12) of a month number."""
+    year, index = divmod(int(number), 12)
+    return year, index + 1
+
+
+def month_text(numbers: pd.Series) -> pd.Series:
+    """Month numbers as ``YYYY-MM`` text (object dtype), ``None`` where missing."""
+    valid = numbers.notna().to_numpy(dtype=bool)
+    out = np.full(len(numbers), None, dtype=object)
+    if valid.any():
+        n = numbers[valid].astype("int64")
+        years, months = n // 12, n % 12 + 1
+        text = years.astype(str) + "-" + months.astype(str).str.zfill(2)
+        out[valid] = text.to_numpy(dtype=object)
+    return pd.Series(out, index=numbers.index, dtype=object)
+
+
+def months(raw: pd.Series) -> pd.Series:
+    """The month each cell names, as a month number (Int64); NA when the cell is empty or
+    names no month that can be read.
+
+    Reads "2025-04", "2025/04", "04/2025", "4-2025", "042025", "202504", "42025" (a month
+    number whose leading zero a spreadsheet dropped), "April 2025", "Apr 2025", "Mar-25",
+    "Maret 2024", "2024 April", a full date as text ("30/04/2024", "2024-04-30"), a date or
+    datetime cell, and an Excel serial day number: the month it falls in."""
+    return by_unique(raw, _months, remember=True)
+
+
+_YEAR_FIRST = r"(?P<y>\d{4})\s*[-/.]\s*(?P<m>\d{1,2})"
+_MONTH_FIRST = r"(?P<m>\d{1,2})\s*[-/.]\s*(?P<y>\d{4})"
+_YEAR_MONTH_DIGITS = r"(?P<y>\d{4})(?P<m>\d{2})"
+_MONTH_YEAR_DIGITS = r"(?P<m>\d{1,2})(?P<y>\d{4})"
+# A name of a month and a year of four digits or two ("Mar-25", "Apr'25", "Maret 2025").
+_NAME_YEAR = r"(?P<name>[A-Z]+)\.?[\s\-/.,']*(?P<y>\d{4}|\d{2})"
+_YEAR_NAME = r"(?P<y>\d{4})[\s\-/.,]*(?P<name>[A-Z]+)"
+_SERIAL = r"(?P<days>\d{5})(?:\.\d+)?"
+
+
+def _months(raw: pd.Series) -> pd.Series:
+    index = raw.index  # rows are matched by position below: a repeated label is no trouble
+    raw = raw.reset_index(drop=True)
+    out = pd.Series(pd.NA, index=raw.index, dtype="Int64")
+    kinds = raw.map(type)
+    is_date = kinds.isin([dt.date, dt.datetime, pd.Timestamp])
+    if is_date.any():
+        out[is_date] = _stamp_months(_bounded(pd.to_datetime(raw[is_date].map(_as_datetime))))
+    # Numbers are read as their digits ("202504", "42025"), as text would be.
+    text = as_text(raw).where(~is_date, "").str.upper().str.strip()
+    left = text.ne("")
+    for pattern in (_YEAR_FIRST, _MONTH_FIRST, _YEAR_MONTH_DIGITS, _MONTH_YEAR_DIGITS):
+        if not left.any():
+            break
+        found = text[left].str.extract(f"^{pattern}$")
+        number = _month_numbers(_as_int(found["y"]), _as_int(found["m"]))
+        out[number.index[number.notna()]] = number.dropna()
+        left &= out.isna()
+    for pattern in (_NAME_YEAR, _YEAR_NAME):
+        if not left.any():
+            break
+        found = text[left].str.extract(f"^{pattern}$")
+        month = found["name"].map(_MONTHS)
+        year = _as_int(found["y"])
+        short = found["y"].str.len().eq(2).fillna(False).astype(bool)
+        # Two digits as strptime reads %y: 00-68 are 2000-2068, 69-99 are 1969-1999.
+        year = year.where(~short, year + 2000 - 100 * (year > 68))
+        number = _month_numbers(year, _as_int(month))
+        out[number.index[number.notna()]] = number.dropna()
+        left &= out.isna()
+    if left.any():
+        found = text[left].str.extract(f"^{_SERIAL}$")
+        days = _as_int(found["days"]).where(lambda d: d.between(_EXCEL_MIN, _EXCEL_MAX))
+        serial = days.notna()
+        if serial.any():
+            stamps = _EXCEL_EPOCH + pd.to_timedelta(days[serial].astype(float), unit="D")
+            out[stamps.index] = _stamp_months(_bounded(stamps))
+            left &= out.isna()
+    if left.any():
+        # A full date written as text: the month it falls in.
+        out[left] = _stamp_months(_parse_text(text[left]))
+    return out.set_axis(index)
+
+
+def _as_int(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype("Int64")
+
+
+def _month_numbers(year: pd.Series, month: pd.Series) -> pd.Series:
+    """Month numbers where the year is one a roster can mean and the month is 1-12."""
+    valid = year.between(EARLIEST.year, LATEST.year) & month.between(1, 12)
+    valid = valid.fillna(False).astype(bool)
+    return (year * 12 + month - 1).where(valid).astype("Int64")
+
+
+def _stamp_months(stamps: pd.Series) -> pd.Series:
+    """The month numbers of datetimes (NA where missing)."""
+    number: pd.Series = stamps.dt.year * 12 + stamps.dt.month - 1
+    return number.astype("Int64")

@@ -106,20 +106,161 @@ def _category(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 CITIZEN = "wni"
 FOREIGN = "wna"
+# What a nationality column holds: WNI / WNA, the country, or its people. A foreign
+# country is a foreign national (WNA); the list holds the countries most foreign workers in
+# Indonesia come from, in Indonesian and English. A value not listed is not guessed: the
+# row needs a look (NATIONALITY_UNKNOWN), never a WNA it may not be. "Tionghoa" (Chinese
+# Indonesians) and "Chinese" name an ethnicity as often as a nationality: not listed.
 NATIONALITY = {
-    CITIZEN: ("WNI", "INDONESIA", "WARGA NEGARA INDONESIA", "INDONESIAN", "ID", "IDN"),
-    FOREIGN: ("WNA", "ASING", "WARGA NEGARA ASING", "FOREIGN", "FOREIGNER", "EXPAT", "EKSPATRIAT"),
+    CITIZEN: (
+        "WNI",
+        "W N I",
+        "INDONESIA",
+        "INDONESIAN",
+        "ID",
+        "IDN",
+        "RI",
+        "NKRI",
+        "NON WNA",
+        "BUKAN WNA",
+    ),
+    FOREIGN: (
+        "WNA",
+        "W N A",
+        "ASING",
+        "FOREIGN",
+        "FOREIGNER",
+        "EXPAT",
+        "EXPATRIATE",
+        "EKSPATRIAT",
+        "EKSPAT",
+        "TKA",
+        "TENAGA KERJA ASING",
+        "NON WNI",
+        "BUKAN WNI",
+        # Countries (and peoples) foreign workers in Indonesia most often come from.
+        "CHINA",
+        "CINA",
+        "TIONGKOK",
+        "RRC",
+        "RRT",
+        "CHN",
+        "PRC",
+        "JEPANG",
+        "JAPAN",
+        "JAPANESE",
+        "JPN",
+        "KOREA",
+        "KOREA SELATAN",
+        "KORSEL",
+        "SOUTH KOREA",
+        "KOREAN",
+        "KOR",
+        "INDIA",
+        "INDIAN",
+        "MALAYSIA",
+        "MALAYSIAN",
+        "MYS",
+        "SINGAPURA",
+        "SINGAPORE",
+        "SINGAPOREAN",
+        "SGP",
+        "FILIPINA",
+        "FILIPINO",
+        "PILIPINA",
+        "PHILIPPINES",
+        "PHILIPPINE",
+        "PHL",
+        "AUSTRALIA",
+        "AUSTRALIAN",
+        "AUS",
+        "AMERIKA",
+        "AMERIKA SERIKAT",
+        "AMERICA",
+        "AMERICAN",
+        "UNITED STATES",
+        "USA",
+        "INGGRIS",
+        "BRITANIA RAYA",
+        "UNITED KINGDOM",
+        "UK",
+        "BRITISH",
+        "GBR",
+        "TAIWAN",
+        "TWN",
+        "HONG KONG",
+        "HONGKONG",
+        "THAILAND",
+        "THAI",
+        "THA",
+        "VIETNAM",
+        "VIET NAM",
+        "VIETNAMESE",
+        "VNM",
+        "TIMOR LESTE",
+        "BANGLADESH",
+        "PAKISTAN",
+        "NEPAL",
+        "MYANMAR",
+        "SRI LANKA",
+        "JERMAN",
+        "GERMANY",
+        "GERMAN",
+        "BELANDA",
+        "NETHERLANDS",
+        "DUTCH",
+        "PERANCIS",
+        "PRANCIS",
+        "FRANCE",
+        "FRENCH",
+        "TURKI",
+        "TURKEY",
+        "RUSIA",
+        "RUSSIA",
+        "KANADA",
+        "CANADA",
+        "SELANDIA BARU",
+        "NEW ZEALAND",
+    ),
 }
+# Words around the answer that say nothing about it: "Warga Negara Indonesia",
+# "WN Jepang", "Republik Korea", "People's Republic of China", "Kewarganegaraan: WNI".
+_NATIONALITY_FILLER = (
+    r"\b(?:WARGA|NEGARA|WN|KEWARGANEGARAAN|NATIONALITY|CITIZENSHIP|CITIZEN|NATIONAL|"
+    r"REPUBLIK|REPUBLIC|REP|RAKYAT|PEOPLE|PEOPLES|S|OF|THE)\b"
+)
+_NATIONALITY_WORDS = {word: canon for canon, words in NATIONALITY.items() for word in words}
 
 
 def nationality(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """``wni`` / ``wna``, or NaN when blank or not recognised; and whether the cell was
-    blank (the roster does not say)."""
+    blank or dashes (the roster does not say). A blank is never WNA."""
     return by_unique(values, _nationality, remember=True)
 
 
 def _nationality(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    return _lookup(values, NATIONALITY), blank(values)
+    keys = key(values).to_numpy(dtype=object)
+    found = pd.Series(keys, dtype=object).map(_NATIONALITY_WORDS).to_numpy(dtype=object)
+    left = pd.isna(found)
+    if left.any():
+        # Without the words around it ("Warga Negara Asing" is "ASING"), as a whole ...
+        core = (
+            pd.Series(keys[left], dtype=object)
+            .str.replace(_NATIONALITY_FILLER, " ", regex=True)
+            .str.replace(r"\s+", " ", regex=True)
+            .str.strip()
+        )
+        whole = core.map(_NATIONALITY_WORDS)
+        # ... or word by word, when every word is known and all agree ("WNA Jepang").
+        words = core.str.split(" ").explode()
+        canon = words.map(_NATIONALITY_WORDS)
+        by_value = canon.groupby(level=0)
+        agreed = by_value.first().where(~canon.isna().groupby(level=0).any())
+        agreed = agreed.where(by_value.nunique().eq(1))
+        found[left] = whole.fillna(agreed).to_numpy(dtype=object)
+    empty = blank(values)
+    out = pd.Series(found, index=values.index, dtype=object)
+    return out.where(~empty.to_numpy()), empty
 
 
 def yes_no(values: pd.Series) -> pd.Series:

@@ -40,6 +40,35 @@ def parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return by_unique(raw, _parse, remember=True)
 
 
+def parse_allowance(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """As ``parse``, for an allowance: zero is an amount (no allowance), and so is a lone
+    dash, the way payroll sheets write a zero ("-", "Rp -")."""
+    return by_unique(raw, _parse_allowance, remember=True)
+
+
+def _parse_allowance(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    values, form = _parse(raw)
+    text = as_text(raw).str.strip().str.lower()
+    dash = text.str.fullmatch(r"(?:(?:rp|idr)\.?\s*)?-+").fillna(False).to_numpy(dtype=bool)
+    zero = (
+        form.eq(WageForm.INVALID.value).to_numpy(dtype=bool)
+        & _parse_zero(text).to_numpy(dtype=bool)
+    ) | dash
+    values = values.copy()
+    form = form.copy()
+    values[zero] = 0.0
+    form[zero] = WageForm.OK.value
+    return values, form
+
+
+def _parse_zero(text: pd.Series) -> pd.Series:
+    """Cells that are a zero amount as a wage is typed: 0, "Rp 0", "0,00", "0.000"."""
+    bare = text.str.replace(r"^(?:rp|idr)\.?\s*", "", regex=True).str.replace(
+        r"\s*[.,]?-$", "", regex=True
+    )
+    return bare.str.fullmatch(r"0+(?:[.,]0+)*").fillna(False).astype(bool)
+
+
 def _parse(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     values = pd.Series(np.nan, index=raw.index, dtype=float)
     numeric = is_number(raw)

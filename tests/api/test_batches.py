@@ -50,14 +50,14 @@ def test_an_upload_is_accepted_then_checked_in_the_background(clean: Uploaded) -
     assert first["status"] in {"queued", "running", "done"}
     assert submitted.headers["location"] == first["links"]["self"] == f"/v1/batches/{first['id']}"
     assert first["filename"] == "roster-clean.xlsx"
-    assert first["ruleset"] == {"id": "bsu-2025", "version": "2025.1"}
+    assert first["ruleset"] == {"id": "bsu-2025", "version": "2025.1", "status": "final"}
     assert first["links"]["rows"] == f"/v1/batches/{first['id']}/rows"
     assert first["links"]["result_xlsx"].endswith("/result.xlsx")
 
     batch = clean.batch
     assert batch["id"] == first["id"]
     assert (batch["status"], batch["progress"], batch["error"]) == ("done", 100, None)
-    assert batch["ruleset"] == {"id": "bsu-2025", "version": "2025.1"}
+    assert batch["ruleset"] == {"id": "bsu-2025", "version": "2025.1", "status": "final"}
     assert batch["summary"] == {
         "total": 12,
         "eligible": 5,
@@ -130,9 +130,11 @@ def test_the_result_workbook_is_the_one_the_cli_writes(
     assert response.headers["content-type"] == XLSX
     assert 'filename="hasil-roster-clean.xlsx"' in response.headers["content-disposition"]
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == SHEETS
+    assert book.sheetnames == [*SHEETS, "Jejak Keputusan"]
     counts = {name: book[name].max_row - 1 for name in SHEETS[1:]}
     assert counts == {"Layak": 5, "Tidak Layak": 7, "Perlu Perbaikan": 0}
+    # The decision trail: one line per worker and criterion of bsu-2025.
+    assert book["Jejak Keputusan"].max_row - 1 == 12 * 6
     header = [c.value for c in book["Layak"][1]]
     assert header[:3] == ["Berkas", "Sheet", "Baris"]
     assert {"NIK", "Nama Pekerja", "Departemen", "Kode Alasan", "Keterangan"} <= set(header)

@@ -36,7 +36,13 @@ def test_check_prints_a_summary_and_writes_the_workbook(tmp_path: Path) -> None:
     assert "3275014101900002" not in done.stdout, "the terminal shows masked NIKs only"
 
     book = load_workbook(out)
-    assert book.sheetnames == ["Ringkasan", "Layak", "Tidak Layak", "Perlu Perbaikan"]
+    assert book.sheetnames == [
+        "Ringkasan",
+        "Layak",
+        "Tidak Layak",
+        "Perlu Perbaikan",
+        "Jejak Keputusan",
+    ]
     layak, tidak, perbaikan = book["Layak"], book["Tidak Layak"], book["Perlu Perbaikan"]
     header = [c.value for c in layak[1]]
     assert header[:3] == ["Berkas", "Sheet", "Baris"]
@@ -67,7 +73,7 @@ def test_json_output_follows_the_documented_shape(tmp_path: Path) -> None:
     done = run("check", roster, "--format", "json")
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
-    assert doc["ruleset"] == {"id": "bsu-2025", "version": "2025.1"}
+    assert doc["ruleset"] == {"id": "bsu-2025", "version": "2025.1", "status": "final"}
     assert doc["summary"] == {
         "total": 3,
         "eligible": 1,
@@ -199,7 +205,12 @@ def test_samples_give_the_expected_decisions() -> None:
     from bsu.core.reasons import ReasonCode, Status
 
     # These need a registry extract or several employers' rosters (tests/evidence).
-    needs_more = {ReasonCode.PARTICIPANT_NOT_FOUND, ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS}
+    needs_more = {
+        ReasonCode.PARTICIPANT_NOT_FOUND,
+        ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS,
+        ReasonCode.CONTRIBUTION_NOT_PAID,
+        ReasonCode.PARTICIPANT_NONACTIVE_BY_CUTOFF,
+    }
     single = {c.value for c in ReasonCode if c not in needs_more}
     assert seen >= single | {s.value for s in Status}
 

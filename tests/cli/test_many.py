@@ -60,7 +60,10 @@ def test_a_folder_is_checked_skipping_what_cannot_be_read(tmp_path: Path) -> Non
     for employer, count in (("pt-a", 2), ("cv-b", 2)):
         book = load_workbook(tmp_path / f"hasil-{employer}.xlsx")
         found = [
-            r for s in book.sheetnames[1:] for r in book[s].iter_rows(min_row=2, values_only=True)
+            r
+            for s in book.sheetnames[1:]
+            if not s.startswith("Jejak Keputusan")  # the decision trail: a line per criterion
+            for r in book[s].iter_rows(min_row=2, values_only=True)
         ]
         assert len(found) == count
         assert {r[0] for r in found} == {f"{employer}.{'xlsx' if employer == 'pt-a' else 'csv'}"}

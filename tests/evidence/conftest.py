@@ -3,9 +3,9 @@ employers the extract names (by NPP), an employer it does not name, and branch s
 real ``bsu serve`` on it, and a second one on an empty store: the answers on the caller's
 data alone, to compare bytes with.
 
-Who is who in ``samples/registry-extract.csv``: Adi, Bunga (Nonaktif there), Fitri (also
-on the PKH list) work at NPP-32750001; Nia (also on the ASN list) at NPP-32160002; Eko is
-in no registry.
+Who is who in ``samples/registry-extract.csv``: Adi, Bunga (Nonaktif there, last paid in
+November 2024), Fitri (also on the PKH list) work at NPP-32750001; Nia (also on the ASN
+list) at NPP-32160002; Eko is in no registry.
 """
 
 from __future__ import annotations

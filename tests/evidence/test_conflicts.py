@@ -47,6 +47,9 @@ GOOD_PARTICIPANT: dict[str, Any] = {
     "reported_wage": 3_000_000.0,
     "label": LABEL,
 }
+# Registry columns an extract may leave out (None: it does not say).
+MAY_SAY = ("nationality", "last_contribution", "nonactive_since")
+PARTICIPANT_COLUMNS = ["nik", *GOOD_PARTICIPANT, *MAY_SAY]
 
 
 @dataclass(frozen=True)
@@ -237,6 +240,40 @@ CASES = [
         lists=("pkh", "asn"),
     ),
     Case(
+        "registry WNA, roster WNI: the registry wins",
+        nik(16),
+        {"nationality": "WNI"},
+        {"nationality": "wna"},
+        "ineligible",
+        ["NOT_CITIZEN"],
+        says=('"WNA"', f"menurut {REGISTRY_ID}"),
+        says_en=('"WNA"', f"according to {REGISTRY_EN}"),
+        evidence={**FROM_REGISTRY, "citizen_with_nik": REGISTRY_ID},
+        evidence_en={**FROM_REGISTRY_EN, "citizen_with_nik": REGISTRY_EN},
+    ),
+    Case(
+        "registry active but last paid March 2025, roster Aktif: not paid for April",
+        nik(17),
+        {"participant_status": "Aktif"},
+        {"last_contribution": "2025-03"},
+        "ineligible",
+        ["CONTRIBUTION_NOT_PAID"],
+        says=("iuran terakhir tercatat Maret 2025", f"menurut {REGISTRY_ID}", "April 2025"),
+        says_en=("March 2025", f"according to {REGISTRY_EN}"),
+        evidence=FROM_REGISTRY,
+        evidence_en=FROM_REGISTRY_EN,
+    ),
+    Case(
+        "registry inactive today, April paid, non-active since June: eligible",
+        nik(18),
+        {"participant_status": "Nonaktif"},
+        {"status": "inactive", "last_contribution": "2025-04", "nonactive_since": "2025-06"},
+        "eligible",
+        [],
+        evidence=FROM_REGISTRY,
+        evidence_en=FROM_REGISTRY_EN,
+    ),
+    Case(
         "in the registry and meeting every criterion: eligible, evidence named",
         nik(15),
         {},
@@ -266,7 +303,7 @@ def evidence_for(cases: list[Case]) -> Evidence:
         for kind, label in (("pkh", PKH_LABEL), ("asn", ASN_LABEL))
     )
     return Evidence(
-        registry=registry_frame(pd.DataFrame(rows, columns=["nik", *GOOD_PARTICIPANT])),
+        registry=registry_frame(pd.DataFrame(rows, columns=PARTICIPANT_COLUMNS)),
         lists=lists,
         registry_label=LABEL,
     )
@@ -385,7 +422,7 @@ def test_an_empty_registry_lookup_makes_every_looked_up_nik_not_found() -> None:
     """The store found none of the NIKs: the registry frame is empty, not None."""
     cases = [CASES[0], CASES[6], CASES[13]]
     empty = Evidence(
-        registry=registry_frame(pd.DataFrame(columns=["nik", *GOOD_PARTICIPANT])),
+        registry=registry_frame(pd.DataFrame(columns=PARTICIPANT_COLUMNS)),
         registry_label=LABEL,
     )
     decisions = evaluate(records_for(cases), RULES, empty)

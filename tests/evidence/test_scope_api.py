@@ -36,7 +36,7 @@ ADI: dict[str, Any] = {
     "pkh_recipient": "Tidak",
     "employment_status": "Tetap",
 }
-BUNGA = {**ADI, "nik": "3275016502920002", "name": "Bunga"}  # Nonaktif in the registry
+BUNGA = {**ADI, "nik": "3275016502920002", "name": "Bunga"}  # last paid 2024-11 (registry)
 FITRI = {**ADI, "nik": "3275015111930006", "name": "Fitri"}  # on the PKH list
 NIA = {**ADI, "nik": "3216016603950101", "name": "Nia"}  # at NPP_B, on the ASN list
 EKO = {**ADI, "nik": "3171012309910005", "name": "Eko"}  # in no registry
@@ -75,7 +75,7 @@ def test_an_employer_sees_the_registry_for_its_own_workers(scoped: Scoped) -> No
     with scoped.client("employer_a") as c:
         bunga = c.post("/v1/check", json=BUNGA).json()
         fitri = c.post("/v1/check", json=FITRI).json()
-    assert codes(bunga) == ["PARTICIPANT_NOT_ACTIVE"]
+    assert codes(bunga) == ["CONTRIBUTION_NOT_PAID"]
     assert "ekstrak 2025-05-02" in bunga["evidence"]["active_participant"]
     assert codes(fitri) == ["EXCLUDED_PKH_RECIPIENT"]
     assert "PKH" in fitri["evidence"]["not_pkh_recipient"]
@@ -112,7 +112,7 @@ def test_a_mixed_batch_gives_evidence_for_the_employers_rows_only(scoped: Scoped
     with scoped.client("employer_a") as c:
         rows = c.post("/v1/check/batch", json=[BUNGA, NIA, EKO]).json()["data"]
     bunga, nia, eko = rows
-    assert codes(bunga) == ["PARTICIPANT_NOT_ACTIVE"]
+    assert codes(bunga) == ["CONTRIBUTION_NOT_PAID"]
     # Nia (another NPP, on the ASN list) and Eko (no registry) are the same answer: the
     # caller's own data, every criterion from the roster.
     assert nia == eko
@@ -195,7 +195,7 @@ def test_an_employers_upload_is_scoped_like_its_checks(scoped: Scoped) -> None:
         own = _upload(c, roster)
         own_rows = _rows(c, own)
     by_name = {r["name"]: r for r in own_rows}
-    assert codes(by_name["Bunga Lestari"]) == ["PARTICIPANT_NOT_ACTIVE"]
+    assert codes(by_name["Bunga Lestari"]) == ["CONTRIBUTION_NOT_PAID"]
     assert codes(by_name["Fitri Handayani"]) == ["EXCLUDED_PKH_RECIPIENT"]
     assert "PARTICIPANT_NOT_FOUND" not in codes(by_name["Eko Saputra"])
     notice = own["evidence"]
@@ -265,4 +265,4 @@ def test_concurrent_employer_and_staff_checks_keep_their_own_scope(scoped: Scope
         if who == "employer":
             assert body == expected
         else:
-            assert b"PARTICIPANT_NOT_ACTIVE" in body
+            assert b"CONTRIBUTION_NOT_PAID" in body

@@ -27,7 +27,7 @@ from bsu.store.db import make_engine
 from bsu.store.models import AuditRecord
 from tests.evidence.conftest import NPP_B, load_evidence
 
-BUNGA = {  # at NPP-32750001 and Nonaktif in the registry; the roster says Aktif
+BUNGA = {  # at NPP-32750001, Nonaktif in the registry (last paid 2024-11); roster: Aktif
     "nik": "3275016502920002",
     "name": "Bunga",
     "wage": 3000000,
@@ -94,8 +94,8 @@ def test_an_employer_and_staff_in_one_round_never_share_evidence(
     [expected] = asyncio.run(_one_round(bare, [_Pending(record, bare.ruleset(None), "id")]))
     employer, full = answers[0::3], answers[1::3] + answers[2::3]
     assert all(a == expected for a in employer)
-    assert all(b"PARTICIPANT_NOT_ACTIVE" in a and b"ekstrak 2025-05-02" in a for a in full)
-    assert b"PARTICIPANT_NOT_ACTIVE" not in expected
+    assert all(b"CONTRIBUTION_NOT_PAID" in a and b"ekstrak 2025-05-02" in a for a in full)
+    assert b"CONTRIBUTION_NOT_PAID" not in expected
 
     with Session(store) as session:
         audited = session.scalars(

@@ -46,6 +46,8 @@ HEADERS = [
     "Tanggal Kepesertaan",
     "Upah yang Dilaporkan",
     "Iuran Terakhir",
+    "BLTH NA",
+    "Kewarganegaraan",
     "NPP",
     "Nama Perusahaan",
 ]
@@ -65,6 +67,8 @@ def person(i: int, status: str = "Aktif", category: str = "PU", **more: Any) -> 
         "Tanggal Kepesertaan": dt.datetime(2019, 3, i),
         "Upah yang Dilaporkan": 3_000_000 + 100_000 * i,
         "Iuran Terakhir": "2025-04",
+        "BLTH NA": None,
+        "Kewarganegaraan": "WNI",
         "NPP": "NPP-32750001",
         "Nama Perusahaan": "PT Sinar Contoh",
         **more,
@@ -72,12 +76,14 @@ def person(i: int, status: str = "Aktif", category: str = "PU", **more: Any) -> 
 
 
 # Six usable rows (one NIK written with dashes, which are stripped) and two malformed NIKs.
+# The second stopped paying in January 2025 and became non-active (BLTH NA) in February,
+# written as a date (a date cell in .xlsx and .parquet); the fifth is a foreign national.
 EXTRACT = [
     person(1),
-    person(2, "Nonaktif"),
+    person(2, "Nonaktif", **{"Iuran Terakhir": "Jan-25", "BLTH NA": dt.datetime(2025, 2, 1)}),
     person(3, category="BPU"),
     person(4, **{"Tanggal Kepesertaan": dt.datetime(2025, 5, 1)}),
-    person(5),
+    person(5, **{"Kewarganegaraan": "Jepang"}),
     {**person(6), "NIK": "3275-0101-0190-0006"},
     {**person(7), "NIK": "123"},
     {**person(8), "NIK": "32750101019000"},
@@ -131,6 +137,8 @@ def participants(engine: Engine) -> dict[str, tuple[Any, ...]]:
                 p.category,
                 p.registered_on,
                 p.last_contribution,
+                p.nonactive_since,
+                p.nationality,
                 p.reported_wage,
                 p.employer_id,
                 p.employer_name,
@@ -171,12 +179,16 @@ def test_a_registry_extract_is_imported_once(store: Engine, tmp_path: Path) -> N
         "PU",
         dt.date(2019, 3, 1),
         "2025-04",
+        None,
+        "wni",
         3_100_000,
         "NPP-32750001",
         "PT Sinar Contoh",
         MAY,
     )
     assert rows[nik(2)][1] == "inactive"
+    assert rows[nik(2)][4:6] == ("2025-01", "2025-02")  # months kept as YYYY-MM
+    assert rows[nik(5)][6] == "wna"
     assert rows[nik(3)][2] == "BPU"
     assert rows[nik(4)][3] == dt.date(2025, 5, 1)
 
@@ -351,6 +363,10 @@ def test_load_returns_only_the_asked_niks(store: Engine, tmp_path: Path) -> None
         "2025-05-02",
     )
     assert row["registered_on"] == pd.Timestamp("2019-03-01")
+    assert (row["nationality"], row["last_paid_month"]) == ("wni", 2025 * 12 + 3)
+    assert pd.isna(row["nonactive_month"])
+    stopped = evidence.registry.loc[nik(2)]
+    assert (stopped["last_paid_month"], stopped["nonactive_month"]) == (2025 * 12, 2025 * 12 + 1)
     lists = {listed.kind: listed for listed in evidence.lists}
     assert set(lists) == {"pkh", "asn"}
     assert list(lists["pkh"].niks) == [nik(1)]
@@ -366,7 +382,7 @@ def test_load_returns_only_the_asked_niks(store: Engine, tmp_path: Path) -> None
     decisions = evaluate(frame(workers), load_ruleset("bsu-2025"), evidence)
     assert [[c.value for c in codes_in(int(m))] for m in decisions.frame["reasons"]] == [
         ["EXCLUDED_PKH_RECIPIENT"],
-        ["PARTICIPANT_NOT_ACTIVE"],
+        ["CONTRIBUTION_NOT_PAID", "PARTICIPANT_NONACTIVE_BY_CUTOFF"],
         ["CATEGORY_NOT_PU"],
         ["PARTICIPANT_NOT_FOUND"],
     ]

@@ -91,7 +91,7 @@ def test_a_killed_server_loses_no_acknowledged_batch(
     assert before.status in {"queued", "running"}
     assert (before.rows, before.checked) == (0, 0), "a killed check leaves no partial rows behind"
     assert list((data / "uploads").glob(f"{batch_id}.*")), "the upload survived the crash"
-    finals = [f"{batch_id}.csv", f"{batch_id}.xlsx"]
+    finals = sorted([f"{batch_id}.csv", f"{batch_id}.xlsx", f"{batch_id}-trace.json"])
     if stage == "mid_write":
         left = _files(results, batch_id)
         assert left, "the server was killed while writing the result"
@@ -111,7 +111,13 @@ def test_a_killed_server_loses_no_acknowledged_batch(
             result = tmp_path / "hasil.xlsx"
             result.write_bytes(workbook.content)
             book = load_workbook(result, read_only=True)
-            assert book.sheetnames == ["Ringkasan", "Layak", "Tidak Layak", "Perlu Perbaikan"]
+            assert book.sheetnames == [
+                "Ringkasan",
+                "Layak",
+                "Tidak Layak",
+                "Perlu Perbaikan",
+                "Jejak Keputusan",
+            ]
             book.close()
             table = client.get(url + "/result.csv")
             assert table.status_code == 200

@@ -3,6 +3,7 @@ suffix names, and served as the media type the API gives it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from bsu import evaluate, load_ruleset
 from bsu.results import formats
 from bsu.results.csv import write_csv
 from bsu.results.model import Result
+from bsu.results.trace import dumps
 from bsu.rosters import readers
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "roster-semicolon.csv"
@@ -53,4 +55,13 @@ def test_each_format_is_served_as_the_api_serves_it() -> None:
     assert {name: formats.media_type(name) for name in formats.FORMATS} == {
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "csv": "text/csv; charset=utf-8",
+        "trace": "application/json",
     }
+
+
+def test_a_trace_named_is_the_trace_writers_document(result: Result, tmp_path: Path) -> None:
+    formats.write(result, tmp_path / "jejak.json", "trace")
+    written = (tmp_path / "jejak.json").read_text(encoding="utf-8")
+    doc = json.loads(written)
+    assert doc["schema"] == "bsu.trace.v1"
+    assert written == dumps(result, created_at=doc["created_at"])

@@ -36,7 +36,7 @@ from tests.support import write_xlsx as write_xlsx_roster
 
 RULES = load_ruleset("bsu-2025")
 WRITERS = ["rustpy", "xlsxwriter"]
-SHEET_NAMES = ["Ringkasan", "Layak", "Tidak Layak", "Perlu Perbaikan"]
+SHEET_NAMES = ["Ringkasan", "Layak", "Tidak Layak", "Perlu Perbaikan", "Jejak Keputusan"]
 HEADER = ["NIK", "Nama", "Upah", "Status Kepesertaan", "Tgl Daftar", "Catatan"]
 FORMULAS = ["=1+1", "+62 812", "-x", "@SUM(A1)", '=HYPERLINK("http://x")']
 CONTROL = ["a\x00b", "x\x0by", "_x0041_ stays as typed", "dua\nbaris"]
@@ -213,7 +213,7 @@ def test_both_writers_write_the_same_cells(result: Result, tmp_path: Path) -> No
         books[name] = load_workbook(tmp_path / f"{name}.xlsx")
     fast, slow = books.values()
     assert fast.sheetnames == slow.sheetnames == SHEET_NAMES
-    for name in SHEETS.values():
+    for name in [*SHEETS.values(), "Jejak Keputusan"]:
         a, b = fast[name], slow[name]
         assert (a.max_row, a.max_column) == (b.max_row, b.max_column)
         assert a.auto_filter.ref == b.auto_filter.ref and a.freeze_panes == b.freeze_panes

@@ -120,13 +120,19 @@ WAGE_CASES = [
         [("Upah Pokok", "basic_wage")],
         [],
     ),
-    (("Gaji Pokok",), (WAGES,), "Gaji Pokok", [], ["wage_basic_only"]),
     (
-        ("Upah Pokok", "Tunjangan Tetap", "Lembur", "THR"),
-        (WAGES, TOTALS, WAGES, WAGES),
-        "Upah Pokok",
-        [("Tunjangan Tetap", "other_pay"), ("Lembur", "other_pay"), ("THR", "other_pay")],
-        ["wage_basic_only"],
+        ("Upah Pokok", "Tunjangan Tetap", "Upah"),
+        (WAGES, TOTALS, TOTALS),
+        "Upah",
+        [("Upah Pokok", "basic_wage"), ("Tunjangan Tetap", "fixed_allowance_beside_total")],
+        [],
+    ),
+    (
+        ("Upah Harian", "Total Gaji", "Lembur"),
+        (WAGES, TOTALS, WAGES),
+        "Total Gaji",
+        [("Upah Harian", "daily_wage_beside_total"), ("Lembur", "other_pay")],
+        [],
     ),
     (("Upah", "Upah Bulanan"), (WAGES, TOTALS), "Upah Bulanan", [("Upah", "other_candidate")], []),
     (
@@ -196,7 +202,6 @@ def test_a_unit_in_the_wage_header_scales_the_wages(
         ("Gaji", 1),
         ("Gaji (ribu)", 1000),
         ("Upah (Rp 000.000)", 1_000_000),
-        ("Gaji Pokok (ribu)", 1000),
         ("Upah (x 1.000)", 1000),
     ],
 )
@@ -210,7 +215,7 @@ def test_a_basic_wage_in_thousands_says_both(tmp_path: Path) -> None:
     r = _read(tmp_path, ("NIK", "Gaji Pokok (ribu)"), (NIKS, (3200, 4100, 2900)))
     (info,) = r.sheets
     assert sorted(_notices(info)) == ["wage_basic_only", "wage_in_thousands"]
-    assert r.records["wage"].tolist() == [3_200_000.0, 4_100_000.0, 2_900_000.0]
+    assert r.records["basic_wage"].tolist() == [3_200_000.0, 4_100_000.0, 2_900_000.0]
 
 
 def test_a_plain_wage_header_is_not_scaled(tmp_path: Path) -> None:

@@ -17,9 +17,32 @@ def test_rules_list_names_every_round_and_no_2023() -> None:
 
 def test_rules_show_states_each_rounds_values() -> None:
     expected = {
-        "bsu-2020": ("Rp5.000.000", "30 Juni 2020", "Rp2.400.000", "di bawah Rp5.000.000"),
-        "bsu-2021": ("Rp3.500.000", "30 Juni 2021", "Rp1.000.000", "Pasal 3A ayat (3) dan (4)"),
-        "bsu-2022": ("Rp3.500.000", "31 Juli 2022", "Rp600.000", "Pasal 6 ayat (1)"),
+        # The benefit is months x the monthly amount: 4 x Rp600.000 in 2020, 2 x Rp500.000 in
+        # 2021, and in 2022 one amount paid at once (Pasal 6 ayat (1)), 1 x Rp600.000.
+        "bsu-2020": (
+            "Rp5.000.000",
+            "30 Juni 2020",
+            "benefit_months: 4",
+            "benefit_monthly_idr: Rp600.000",
+            "di bawah Rp5.000.000",
+            "Warga Negara Indonesia",
+        ),
+        "bsu-2021": (
+            "Rp3.500.000",
+            "30 Juni 2021",
+            "benefit_months: 2",
+            "benefit_monthly_idr: Rp500.000",
+            "Pasal 3A ayat (3) dan (4)",
+        ),
+        "bsu-2022": (
+            "Rp3.500.000",
+            "31 Juli 2022",
+            "benefit_months: 1",
+            "benefit_monthly_idr: Rp600.000",
+            "Pasal 6 ayat (1)",
+            "Pasal 4 ayat (3) dan ayat (4)",
+            "active_means: status_only",
+        ),
     }
     for round_id, words in expected.items():
         shown = run("rules", "show", round_id)
@@ -37,7 +60,7 @@ def test_check_the_clean_sample_under_2022_as_json() -> None:
     )
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
-    assert doc["ruleset"] == {"id": "bsu-2022", "version": "2022.1"}
+    assert doc["ruleset"] == {"id": "bsu-2022", "version": "2022.1", "status": "final"}
     assert doc["summary"] == {
         "total": 12,
         "eligible": 2,
@@ -51,7 +74,10 @@ def test_check_the_clean_sample_under_2022_as_json() -> None:
     [reason] = rows[4]["reasons"]
     assert reason["code"] == "REGION_UNKNOWN"
     assert "belum ada dalam aturan" in reason["message"]
-    assert reason["citation"] == "Permenaker No. 10 Tahun 2022, Pasal 3 ayat (2) huruf c"
+    assert reason["citation"] == (
+        "Permenaker No. 10 Tahun 2022, Pasal 3 ayat (2) huruf c jo. Pasal 4 ayat (1) sampai "
+        "dengan ayat (5)"
+    )
     # Registered on 30 April 2025, long after the 2022 cutoff.
     assert [r["code"] for r in rows[7]["reasons"]] == ["PARTICIPANT_JOINED_AFTER_CUTOFF"]
     # The PKH recipient is excluded in 2022.

@@ -99,3 +99,71 @@ def test_the_users_own_file_missing_or_broken_is_named(tmp_path: Path) -> None:
     missing.write_text("id: mine\nwage: lots\n", encoding="utf-8")
     said = _refused(run("check", ROSTER, "--rules", missing))
     assert str(missing) in said and "version" in said  # the user's own file: quoted freely
+
+
+# --- bsu rules show: what is assumed, quoted and noted -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        (
+            "id",
+            [
+                "Bantuan per pekerja: 2 bulan x Rp300.000 = Rp600.000",
+                "Tabel upah minimum: minimum_wages_2025.csv (tahun 2025,",
+                'Bunyi pasal: "terdiri atas upah pokok dan tunjangan tetap"',
+                "Catatan: NIK yang sah tidak membuktikan WNI",
+                "Anggapan untuk isian kosong",
+                "- category_blank_is_pu: isian 'Kategori' yang kosong dianggap Penerima Upah (PU)",
+                "Alasan: Roster pemberi kerja memuat pekerjanya sendiri",
+                "Dasar hukum: Permenaker No. 10 Tahun 2022 jo. Permenaker No. 5 Tahun 2025, "
+                "Pasal 3 ayat (2) huruf e (belum dikonfirmasi)",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Benefit per worker: 2 months x Rp300.000 = Rp600.000",
+                "Minimum-wage table: minimum_wages_2025.csv (year 2025,",
+                'The article\'s words: "terdiri atas upah pokok dan tunjangan tetap"',
+                "Assumptions for empty cells",
+                "- pkh_blank_is_not_recipient: an empty 'PKH recipient' cell is taken as not a "
+                "PKH recipient",
+                "Why: Employers seldom know their workers' social aid",
+            ],
+        ),
+    ],
+)
+def test_rules_show_says_what_is_assumed_quoted_and_noted(lang: str, lines: list[str]) -> None:
+    done = run("rules", "show", "bsu-2025", "--lang", lang)
+    assert done.returncode == 0, done.stderr
+    shown = [line.strip() for line in done.stdout.splitlines()]
+    for expected in lines:
+        assert any(line.startswith(expected) for line in shown), expected
+    note = "Tidak ditemukan sumber UMK 2025 untuk: Kabupaten Morowali Utara"
+    assert note in " ".join(shown)
+    for name in ("nationality_blank_not_stated", "fixed_allowance_blank_is_none"):
+        assert any(line.startswith(f"- {name}:") for line in shown), name
+    assert not any("DRAF" in line or "DRAFT" in line for line in shown)
+
+
+def test_rules_show_puts_a_draft_banner_first(tmp_path: Path) -> None:
+    folder = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", folder)
+    path = folder / "bsu-2025.yaml"
+    text = path.read_text(encoding="utf-8")
+    draft = (
+        "status: draft\ndraft_reason:\n"
+        "  id: Peraturan putaran ini belum terbit.\n"
+        "  en: This round's regulation is not out yet.\n"
+    )
+    path.write_text(text.replace("citation_prefix:", draft + "citation_prefix:", 1), "utf-8")
+    for lang, banner, reason in (
+        ("id", "DRAF:", "Peraturan putaran ini belum terbit."),
+        ("en", "DRAFT:", "This round's regulation is not out yet."),
+    ):
+        done = run("rules", "show", "bsu-2025", "--lang", lang, rules=folder)
+        assert done.returncode == 0, done.stderr
+        first, second = done.stdout.splitlines()[:2]
+        assert first.startswith(banner) and second == reason

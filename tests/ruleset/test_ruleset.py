@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -56,7 +58,7 @@ def test_minimum_wage_rows_have_sources() -> None:
     [
         ("  wage_cap_idr:\n    value: 3500000", "  wage_cap_idr:\n    value: lots", "wage_cap_idr"),
         ("    value: 2025-04-30", "    value: 2025-04-31", "participation_cutoff"),
-        ("  benefit_idr:\n", "  benefit_idr_typo:\n", "benefit_idr"),
+        ("  benefit_months:\n", "  benefit_month:\n", "benefit_months"),
         ("        outcome: review\n", "        outcome: maybe\n", "outcome"),
         ("      NIK_MISSING:\n", "      NIK_MISING:\n", "NIK_MISING"),
         ("id: bsu-2025\n", "id: bsu-2025\nid: bsu-2026\n", "duplicate key"),
@@ -87,6 +89,129 @@ def test_broken_rule_file_names_file_and_field(
         message = err.value.message(lang)
         assert "bsu-2025.yaml" in message or "nowhere.csv" in message
         assert words in message
+
+
+def _mutate(directory: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    path = directory / "bsu-2025.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def _drop_default(data: dict[str, Any]) -> None:
+    del data["defaults"]["category_blank_is_pu"]
+
+
+def _unknown_default(data: dict[str, Any]) -> None:
+    data["defaults"]["blank_wage_is_zero"] = data["defaults"]["category_blank_is_pu"]
+
+
+def _draft_without_reason(data: dict[str, Any]) -> None:
+    data["status"] = "draft"
+
+
+def _unknown_active_means(data: dict[str, Any]) -> None:
+    data["parameters"]["active_means"]["value"] = "paid_somehow"
+
+
+def _benefit_as_one_amount(data: dict[str, Any]) -> None:
+    params = data["parameters"]
+    params["benefit_idr"] = {**params.pop("benefit_monthly_idr"), "value": 600000}
+    del params["benefit_months"]
+
+
+def _benefit_months_not_whole(data: dict[str, Any]) -> None:
+    data["parameters"]["benefit_months"]["value"] = 1.5
+
+
+def _unknown_status(data: dict[str, Any]) -> None:
+    data["status"] = "proposed"
+
+
+def _empty_quote(data: dict[str, Any]) -> None:
+    data["parameters"]["wage_cap_idr"]["quote"]["text"] = ""
+
+
+def _default_without_rationale(data: dict[str, Any]) -> None:
+    del data["defaults"]["pkh_blank_is_not_recipient"]["rationale"]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (_drop_default, ["defaults.category_blank_is_pu", "missing"]),
+        (_unknown_default, ["defaults.blank_wage_is_zero", "unknown default"]),
+        (_draft_without_reason, ["draft_reason"]),
+        (_unknown_active_means, ["parameters.active_means", "contribution_paid"]),
+        (_benefit_as_one_amount, ["parameters.benefit_months", "benefit_monthly_idr"]),
+        (_benefit_months_not_whole, ["parameters.benefit_months", "wrong type"]),
+        (_unknown_status, ["status"]),
+        (_empty_quote, ["wage_cap_idr.quote.text"]),
+        (_default_without_rationale, ["pkh_blank_is_not_recipient.rationale"]),
+    ],
+    ids=[
+        "a default the engine applies is not declared",
+        "an unknown default",
+        "a draft without draft_reason",
+        "an unknown active_means",
+        "benefit_idr instead of months x monthly amount",
+        "benefit_months not a whole number",
+        "an unknown status",
+        "an empty quote",
+        "a default without its rationale",
+    ],
+)
+def test_schema_refuses_an_incomplete_rule_set_naming_the_field(
+    tmp_path: Path, change: Callable[[dict[str, Any]], None], words: list[str]
+) -> None:
+    directory = _copy_rules(tmp_path)
+    _mutate(directory, change)
+    with pytest.raises(RuleSetError) as err:
+        load_ruleset("bsu-2025", directory)
+    for lang in ("id", "en"):
+        message = err.value.message(lang)
+        assert "bsu-2025.yaml" in message
+        for word in words:
+            assert word in message, (lang, word, message)
+
+
+def test_a_draft_with_its_reason_loads_and_says_so(tmp_path: Path) -> None:
+    directory = _copy_rules(tmp_path)
+
+    def draft(data: dict[str, Any]) -> None:
+        data["status"] = "draft"
+        data["draft_reason"] = {"id": "Peraturan belum terbit.", "en": "Not yet published."}
+
+    _mutate(directory, draft)
+    rs = load_ruleset("bsu-2025", directory)
+    assert rs.draft
+    assert not load_ruleset("bsu-2025", RULES).draft
+
+
+@pytest.mark.parametrize("round_id", available(RULES))
+def test_every_parameter_criterion_and_default_is_sourced_and_cited(round_id: str) -> None:
+    """A value with no source is not shipped: every parameter names its source, every
+    criterion stands on the rule set's legal basis (each with its source), and each one,
+    like each default, carries a citation."""
+    spec = load_ruleset(round_id, RULES).spec
+    assert spec.legal_basis
+    for basis in spec.legal_basis:
+        assert re.match(r"https?://", basis.source_url), basis.short
+    for name, param in spec.parameters.items():
+        assert re.match(r"https?://", param.source_url), name
+        assert param.citation.strip(), name
+        if param.quote is not None:
+            assert re.match(r"https?://", param.quote.source_url), name
+    for criterion in spec.criteria:
+        assert criterion.citation.strip(), criterion.id
+        if criterion.quote is not None:
+            assert re.match(r"https?://", criterion.quote.source_url), criterion.id
+    for name, default in spec.defaults.items():
+        assert default.citation.strip(), name
+        assert default.source_url is None or re.match(r"https?://", default.source_url), name
+    if spec.tables.minimum_wages is not None:
+        assert spec.tables.minimum_wages_year == spec.effective.from_.year
+        assert spec.tables.minimum_wages_note
 
 
 def test_unknown_rule_set_lists_the_known_ones() -> None:

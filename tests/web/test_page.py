@@ -159,7 +159,13 @@ def test_upload_clean_roster_in_indonesian(server: Server, page: Page, tmp_path:
     download.save_as(saved)
     book = openpyxl.load_workbook(saved, read_only=True)
     try:
-        assert book.sheetnames == ["Ringkasan", "Layak", "Tidak Layak", "Perlu Perbaikan"]
+        assert book.sheetnames == [
+            "Ringkasan",
+            "Layak",
+            "Tidak Layak",
+            "Perlu Perbaikan",
+            "Jejak Keputusan",
+        ]
     finally:
         book.close()
 

@@ -1,4 +1,5 @@
-"""A checked batch's results: its rows a page at a time, and its result files.
+"""A checked batch's results: its rows a page at a time, its result files, and the trace
+of its check (``bsu.trace.v1``, an audit record holding the rows' NIKs).
 
 Only a batch that is done has them: a failed, unfinished or purged batch is answered with
 why (``done``). Every read of personal data is audited (``audit_read``).
@@ -20,6 +21,7 @@ from bsu.core.words import both, say
 from bsu.errors import Conflict, Gone
 from bsu.privacy.access import Principal, Role
 from bsu.results import formats
+from bsu.service.batch_results import trace_path
 from bsu.store import batches
 from bsu.store.models import Batch
 
@@ -58,6 +60,7 @@ def rows(
             status=r.status,
             reasons=r.reasons_en if lang == "en" else r.reasons_id,
             evidence=(r.evidence or {}).get(lang),
+            checks=r.checks,
             wage=r.wage,
             wage_cap=r.wage_cap,
             benefit=r.benefit,
@@ -91,15 +94,23 @@ def _download(
     request: Request,
     principal: Principal,
     batch_id: str,
-    kind: Literal["xlsx", "csv"],
+    kind: Literal["xlsx", "csv", "trace"],
 ) -> FileResponse:
     batch = done(session, batch_id, principal)
-    path = batch.result_xlsx if kind == "xlsx" else batch.result_csv
+    path = _file_of(batch, kind)
     if not path or not Path(path).is_file():
         raise Gone(*both("api_result_file_gone"), "result_gone")
     audit_read(session, request, principal, batch, f"batch.download.{kind}")
     stem = Path(batch.filename).stem
-    return FileResponse(path, media_type=formats.media_type(kind), filename=f"hasil-{stem}.{kind}")
+    name = f"jejak-{stem}.json" if kind == "trace" else f"hasil-{stem}.{kind}"
+    return FileResponse(path, media_type=formats.media_type(kind), filename=name)
+
+
+def _file_of(batch: Batch, kind: str) -> str | None:
+    if kind == "trace":  # beside the workbook; a batch checked before traces has none
+        folder = Path(batch.result_xlsx).parent if batch.result_xlsx else None
+        return str(trace_path(folder, batch.id)) if folder else None
+    return batch.result_xlsx if kind == "xlsx" else batch.result_csv
 
 
 @router.get(
@@ -123,3 +134,24 @@ def result_csv(
     batch_id: str, request: Request, session: SessionDep, principal: CallerDep
 ) -> FileResponse:
     return _download(session, request, principal, batch_id, "csv")
+
+
+@router.get(
+    "/{batch_id}/trace",
+    response_class=FileResponse,
+    responses={
+        200: {"content": {"application/json": {}}},
+        404: {"model": ErrorPublic},
+        409: {"model": ErrorPublic},
+        410: {"model": ErrorPublic},
+    },
+)
+def result_trace(
+    batch_id: str, request: Request, session: SessionDep, principal: CallerDep
+) -> FileResponse:
+    """The audit record of the batch's check (``bsu.trace.v1``, what ``bsu check --format
+    trace`` writes): the rule set with the hash of its files and every parameter, the
+    roster's hash, the evidence imports used, the engine version and every row's checks.
+    It holds the rows' NIKs: like the result files, only the batch's owner and its
+    branch's staff get it, and every download is audited."""
+    return _download(session, request, principal, batch_id, "trace")

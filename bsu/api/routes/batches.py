@@ -37,6 +37,7 @@ from bsu.core.words import both, say
 from bsu.errors import BsuError, NotFound, TooLarge, UnsupportedType
 from bsu.privacy.access import Principal, Role
 from bsu.results.durable import atomic
+from bsu.results.model import draft_banner, ruleset_ref
 from bsu.rosters import kinds, preflight, reading
 from bsu.service import storage
 from bsu.store import batches
@@ -52,7 +53,7 @@ def _not_found(batch_id: str) -> NotFound:
     return NotFound(*both("api_batch_not_found", batch_id=batch_id), "batch_not_found")
 
 
-def _public(batch: Batch, lang: Lang) -> BatchPublic:
+def _public(batch: Batch, lang: Lang, rules_dir: Path | None) -> BatchPublic:
     base = f"/v1/batches/{batch.id}"
     error = None
     if batch.error_code:
@@ -68,7 +69,7 @@ def _public(batch: Batch, lang: Lang) -> BatchPublic:
         created_at=as_utc(batch.created_at) or batch.created_at,
         started_at=as_utc(batch.started_at),
         finished_at=as_utc(batch.finished_at),
-        ruleset={"id": batch.ruleset_id, "version": batch.ruleset_version},
+        ruleset=_ruleset(batch, lang, rules_dir),
         summary=batch.summary,
         sheets=_sheets(batch.sheets),
         sources=sources_public(batch.sheets, lang),
@@ -79,8 +80,29 @@ def _public(batch: Batch, lang: Lang) -> BatchPublic:
             rows=f"{base}/rows",
             result_xlsx=f"{base}/result.xlsx",
             result_csv=f"{base}/result.csv",
+            trace=f"{base}/trace",
         ),
     )
+
+
+def _ruleset(batch: Batch, lang: Lang, rules_dir: Path | None) -> dict[str, str | None]:
+    """The batch's rule set, with its ``status``: under a draft, every answer about the
+    batch says so (``draft_reason``, ``banner``). The status is the rule file's as it is
+    now, if it still has the version the batch was checked under; otherwise unknown."""
+    ref: dict[str, str | None] = {
+        "id": batch.ruleset_id,
+        "version": batch.ruleset_version,
+        "status": None,
+    }
+    try:
+        rules = load_ruleset(batch.ruleset_id, rules_dir)
+    except BsuError:
+        return ref
+    if rules.version != batch.ruleset_version:
+        return ref
+    if not rules.draft:
+        return {**ref, **ruleset_ref(rules, lang)}
+    return {**ref, **ruleset_ref(rules, lang), "banner": draft_banner(rules, lang)}
 
 
 # What ``sheets`` always answered; a batch's stored reading holds more (``sources``).
@@ -170,7 +192,7 @@ def submit(
     is 422 ``map_invalid``; one naming a header the roster does not have fails the batch,
     its error listing the headers present."""
     options = reading.parse_mapping(mapping or [])  # before anything is stored
-    read_options = {"mapping": dict(options.mapping)} if options.mapping else None
+    read_options = options.to_store()
     # No control characters (a NUL cannot even be stored in PostgreSQL), at most 255 long.
     filename = "".join(ch for ch in Path(file.filename or "roster").name if ch.isprintable())
     filename = filename[-255:] or "roster"
@@ -207,7 +229,7 @@ def submit(
         earlier = batches.by_idempotency_key(session, idempotency_key)
         if earlier is not None:
             target.unlink(missing_ok=True)
-            return _same_or_conflict(earlier, digest, read_options, lang)
+            return _same_or_conflict(earlier, digest, read_options, lang, settings.rules_dir)
     batch = batches.submit(
         session,
         batch_id=batch_id,
@@ -234,7 +256,7 @@ def submit(
         earlier = batches.by_idempotency_key(session, idempotency_key or "")
         if earlier is None:
             raise
-        return _same_or_conflict(earlier, digest, read_options, lang)
+        return _same_or_conflict(earlier, digest, read_options, lang, settings.rules_dir)
     except OperationalError as exc:
         session.rollback()
         target.unlink(missing_ok=True)  # no batch: the file would be a stray
@@ -242,7 +264,7 @@ def submit(
             log.error("upload not recorded: the database has no room (%s)", type(exc).__name__)
             raise upload_refused("full") from None
         raise
-    public = _public(batch, lang)
+    public = _public(batch, lang, settings.rules_dir)
     return JSONResponse(
         public.model_dump(mode="json"), status_code=202, headers={"Location": public.links.self}
     )
@@ -262,7 +284,11 @@ def _tenant_key(principal: Principal, key: str | None) -> str | None:
 
 
 def _same_or_conflict(
-    earlier: Batch, digest: str, read_options: dict[str, Any] | None, lang: Lang
+    earlier: Batch,
+    digest: str,
+    read_options: dict[str, Any] | None,
+    lang: Lang,
+    rules_dir: Path | None,
 ) -> JSONResponse:
     """A retry answers with the batch its key made; the key sent with another file, or
     with the same file read another way (another ``map``), is refused."""
@@ -270,7 +296,7 @@ def _same_or_conflict(
         raise BsuError(*both("api_upload_key_reused"), "idempotency_key_reused")
     if (earlier.read_options or None) != read_options:
         raise BsuError(*both("api_upload_key_reused_map"), "idempotency_key_reused")
-    public = _public(earlier, lang)
+    public = _public(earlier, lang, rules_dir)
     return JSONResponse(
         public.model_dump(mode="json"), status_code=202, headers={"Location": public.links.self}
     )
@@ -328,6 +354,7 @@ def listed(
     session: SessionDep,
     lang: LangDep,
     principal: CallerDep,
+    settings: SettingsDep,
     status: Literal["queued", "running", "done", "failed"] | None = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
@@ -343,7 +370,10 @@ def listed(
             audit_read(session, request, principal, batch, "batch.read.list", detail, False)
         session.commit()
     return BatchesPublic(
-        data=[_public(b, lang) for b in found], count=count, page=page, page_size=page_size
+        data=[_public(b, lang, settings.rules_dir) for b in found],
+        count=count,
+        page=page,
+        page_size=page_size,
     )
 
 
@@ -383,7 +413,12 @@ def audit_read(
 
 @router.get("/{batch_id}", response_model=BatchPublic, responses={404: {"model": ErrorPublic}})
 def status(
-    batch_id: str, request: Request, session: SessionDep, lang: LangDep, principal: CallerDep
+    batch_id: str,
+    request: Request,
+    session: SessionDep,
+    lang: LangDep,
+    principal: CallerDep,
+    settings: SettingsDep,
 ) -> BatchPublic:
     """Status, progress (percent) and, once done, the summary."""
     batch = visible(session, batch_id, principal)
@@ -391,6 +426,6 @@ def status(
     # uploaded itself (the upload page asks twice a second) reads nothing it did not send.
     if principal.role is Role.STAFF and batch.submitted_by != principal.actor:
         audit_read(session, request, principal, batch, "batch.read.status")
-    public = _public(batch, lang)
+    public = _public(batch, lang, settings.rules_dir)
     public.evidence = evidence_notice(session, batch.id, lang)  # which data overruled it
     return public

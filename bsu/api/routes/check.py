@@ -61,10 +61,11 @@ from bsu.api.schemas import (
 from bsu.core.evidence import Evidence
 from bsu.core.records import COLUMNS, ROW, SOURCE
 from bsu.core.ruleset import Lang, RuleSet, load_ruleset
+from bsu.core.trail import row_checks
 from bsu.errors import TooLarge
 from bsu.privacy.access import LOCAL, Principal
 from bsu.privacy.pseudonyms import log_key, pseudonym
-from bsu.results.model import plain
+from bsu.results.model import plain, ruleset_ref
 from bsu.service.pipeline import Checked, EvidenceProvider, check_records, no_evidence
 from bsu.service.settings import Settings
 from bsu.store import evidence
@@ -278,7 +279,9 @@ def _results(checked: Checked, langs: Sequence[Lang]) -> list[CheckPublic]:
         sources = words.evidence_rows() if not words.evidence.empty else None
         explained[lang] = (words.rows(), sources)
     f = decisions.frame
-    ref = RuleSetRef(id=ruleset.id, version=ruleset.version)
+    checks = row_checks(decisions)
+    # Under a draft rule set each answer says so, in its caller's language.
+    refs = {lang: RuleSetRef(**ruleset_ref(ruleset, lang)) for lang in explained}
     out = []
     for i, (status, wage, cap, benefit) in enumerate(
         zip(f["status"], f["wage"], f["wage_cap"], f["benefit"], strict=True)
@@ -292,8 +295,9 @@ def _results(checked: Checked, langs: Sequence[Lang]) -> list[CheckPublic]:
                     "wage": plain(wage),
                     "wage_cap": plain(cap),
                     "benefit": int(benefit),
-                    "ruleset": ref,
+                    "ruleset": refs[langs[i]],
                     "evidence": sources[i] if sources else None,
+                    "checks": checks[i],
                 }
             )
         )

@@ -16,8 +16,10 @@ from fastapi import APIRouter
 from bsu.api.deps import LangDep, SettingsDep
 from bsu.api.errors import RULESET_NOT_FOUND
 from bsu.api.schemas import ErrorPublic, RuleSetsPublic, RuleSetSummary
+from bsu.core.rulefile import DEFAULT_CRITERIA
 from bsu.core.ruleset import available, load_ruleset, rules_dir, unknown_ruleset
 from bsu.errors import RuleSetError
+from bsu.results.model import plain
 
 log = logging.getLogger("bsu.api")
 router = APIRouter(prefix="/v1/rulesets", tags=["rulesets"])
@@ -47,7 +49,10 @@ def list_rulesets(settings: SettingsDep, lang: LangDep) -> RuleSetsPublic:
 
 @router.get("/{ruleset_id}", responses={404: RULESET_NOT_FOUND, 500: {"model": ErrorPublic}})
 def get_ruleset(ruleset_id: str, settings: SettingsDep) -> dict[str, Any]:
-    """The whole rule set as its YAML file states it, with each reason's full citation."""
+    """The whole rule set as its YAML file states it (parameters and criteria with their
+    quotes and notes, the defaults with their rationale, the minimum-wage table's year and
+    note, ``status`` and ``draft_reason``), with each reason's full citation, the benefit
+    as months x the monthly amount, and the criterion each default serves."""
     directory = settings.rules_dir or rules_dir()
     known = available(directory)
     if ruleset_id not in known:
@@ -55,4 +60,13 @@ def get_ruleset(ruleset_id: str, settings: SettingsDep) -> dict[str, Any]:
     rs = load_ruleset(ruleset_id, directory)  # a broken file: RuleSetError, a fixed 500
     spec = rs.spec.model_dump(mode="json", by_alias=True)
     spec["citations"] = {code.value: reason.citation for code, reason in rs.reasons.items()}
+    # What one eligible worker receives: months x the monthly amount.
+    spec["benefit"] = {
+        "months": rs.param("benefit_months"),
+        "monthly_idr": rs.param("benefit_monthly_idr"),
+        "total_idr": plain(rs.benefit()),
+    }
+    # Each data-gap default with the criterion it serves.
+    for name, default in spec["defaults"].items():
+        default["criterion"] = DEFAULT_CRITERIA.get(name)
     return spec

@@ -123,6 +123,7 @@
     summary: $("summary"),
     summaryFile: $("summary-file"),
     evidence: $("evidence-notice"),
+    draft: $("draft-banner"),
     attention: $("attention"),
     attentionEmpty: $("attention-empty"),
     attentionMore: $("attention-more"),
@@ -359,6 +360,7 @@
     clearTimeout(pollTimer);
     busy = true;
     batch = null;
+    renderDraft(null);
     el.upload.disabled = true;
     clearError();
     el.summary.hidden = true;
@@ -442,12 +444,22 @@
   }
 
   function renderProgress(current) {
+    renderDraft(current);
     const percent = Math.max(0, Math.min(100, Number(current.progress) || 0));
     el.progress.value = current.status === "done" ? 100 : percent;
     const key = ["queued", "running", "done", "failed"].includes(current.status)
       ? current.status
       : "running";
     el.progressText.textContent = t(key, { progress: percent });
+  }
+
+  // A draft rule set (not in force yet): every result made under it says so first, in
+  // the words the server gives (in this language), from the moment the upload is taken.
+  function renderDraft(current) {
+    const rules = (current && current.ruleset) || {};
+    const banner = rules.status === "draft" ? rules.banner || rules.draft_reason || "" : "";
+    el.draft.textContent = banner;
+    el.draft.hidden = !banner;
   }
 
   async function showResult(mine) {
