@@ -19,8 +19,9 @@ ROWS = 5_000
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """``data/results`` on a 4 MB tmpfs."""
-    with small_tmpfs(tmp_path / "data" / "results", 4 * 1024 * 1024) as results:
+    """``data/results`` on a 32 MB tmpfs: room for a 5.000-row batch's workbook (with its
+    decision trail), CSV and trace once the filler is gone."""
+    with small_tmpfs(tmp_path / "data" / "results", 32 * 1024 * 1024) as results:
         yield results
 
 
@@ -52,5 +53,5 @@ def test_a_full_results_disk_delays_the_batch_and_never_fails_it(
     got = stored(database_url, batch_id)
     assert (got.status, got.rows, got.checked) == ("done", ROWS, 1), got
     left = sorted(p.name for p in small_disk.iterdir())
-    assert left == [f"{batch_id}.csv", f"{batch_id}.xlsx"], left
+    assert left == [f"{batch_id}-trace.json", f"{batch_id}.csv", f"{batch_id}.xlsx"], left
     assert "Traceback" not in server.log.read_text(errors="replace")
