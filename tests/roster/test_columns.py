@@ -301,7 +301,7 @@ def test_the_start_date_notice_is_worded(tmp_path: Path) -> None:
 def test_known_columns_no_rule_judges_are_listed_and_unknown_ones_only_kept(
     tmp_path: Path,
 ) -> None:
-    others = ("Unit Kerja", "Jabatan", "Kode Perusahaan", "NPP", "Kewarganegaraan", "NIP")
+    others = ("Unit Kerja", "Jabatan", "Kode Perusahaan", "NPP", "Departemen", "NIP")
     header = ("NIK", *others, "ID Karyawan", "Hobi")
     r = _read(tmp_path, header, (NIKS, *([("x",) * 3] * (len(others) + 2))))
     (info,) = r.sheets
@@ -494,8 +494,10 @@ def test_the_checkers_result_workbook_reads_back_with_the_same_workers(tmp_path:
     )
     assert done.returncode == 0, done.stderr
     book = openpyxl.load_workbook(out, read_only=True)
-    # Each status sheet holds one worker: none is a header-only sheet.
-    assert all(ws.max_row == 2 for ws in list(book)[1:])
+    # Each status sheet holds one worker: none is a header-only sheet. The decision trail
+    # (one line per worker and criterion) is no roster of workers.
+    status_sheets = [ws for ws in book if ws.title not in {"Ringkasan", "Jejak Keputusan"}]
+    assert len(status_sheets) == 3 and all(ws.max_row == 2 for ws in status_sheets)
     r = roster.read(out)
     assert sorted(r.records["nik"]) == sorted(r[0] for r in rows)
     assert sorted(r.records["name"]) == sorted(NAMES)
