@@ -235,8 +235,10 @@ class _Values:
         return self._choose(
             rows,
             [
-                ("cap_basis_highest", ~found),
-                ("cap_basis_general", found & (cap <= general)),
+                # The general cap is the general cap whether the region is known or not
+                # (a basic wage near it, with the region blank, is compared with it).
+                ("cap_basis_general", cap <= general),
+                ("cap_basis_highest", ~found & (cap > general)),
                 ("cap_basis_regional", found & (cap > general)),
             ],
         )
