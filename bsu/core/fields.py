@@ -18,10 +18,11 @@ from typing import Literal
 import pandas as pd
 
 from bsu.core.ruleset import Lang, Text
-from bsu.values import dates, nik, vocabulary, wage
+from bsu.values import account, dates, nik, vocabulary, wage
 
-# How a value is shown: as text, a NIK (16 digits kept as text), rupiah, a date, yes/no.
-Kind = Literal["text", "nik", "money", "date", "flag"]
+# How a value is shown: as text, a NIK (16 digits kept as text), rupiah, a date, yes/no,
+# an account number (digits kept as text, like a NIK).
+Kind = Literal["text", "nik", "money", "date", "flag", "account"]
 Parser = Callable[[pd.Series], pd.Series | tuple[pd.Series, ...]]
 
 
@@ -352,6 +353,68 @@ REGISTRY: tuple[Field, ...] = (
         parsed=("daily_wage", "daily_wage_form"),
     ),
 )
+
+# The account the benefit would be paid into: read only by the payment pre-check
+# (``bsu.core.payment``), never by a criterion.
+PAYMENT: tuple[Field, ...] = (
+    Field(
+        "bank",
+        _text("Bank", "Bank"),
+        "text",
+        (
+            "Bank",
+            "Nama Bank",
+            "Bank Penerima",
+            "Nama Bank Penerima",
+            "Bank Penyalur",
+            "Kode Bank",
+            "Bank Name",
+        ),
+    ),
+    Field(
+        "account_number",
+        _text("No Rekening", "Account number"),
+        "account",
+        (
+            "No Rekening",
+            "No. Rekening",
+            "No. Rek",
+            "No Rek",
+            "No. Rek.",
+            "Nomor Rekening",
+            "Rekening",
+            "Norek",
+            "No Rekening Bank",
+            "Nomor Rekening Bank",
+            "Account Number",
+            "Bank Account",
+            "Account No",
+        ),
+        parser=account.clean,
+        parsed=("account", "account_numeric"),
+        personal=True,
+    ),
+    Field(
+        "account_holder",
+        _text("Nama Pemilik Rekening", "Account holder"),
+        "text",
+        (
+            "Nama Pemilik Rekening",
+            "Pemilik Rekening",
+            "Atas Nama",
+            "Atas Nama Rekening",
+            "A/N",
+            "A/N Rekening",
+            "a.n.",
+            "Nama Rekening",
+            "Nama di Rekening",
+            "Account Holder",
+            "Account Name",
+        ),
+        personal=True,
+    ),
+)
+REGISTRY = REGISTRY + PAYMENT
 
 BY_NAME: Mapping[str, Field] = MappingProxyType({f.name: f for f in REGISTRY})
 NAMES: tuple[str, ...] = tuple(f.name for f in REGISTRY)

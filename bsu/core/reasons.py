@@ -140,6 +140,29 @@ CRITERION_REASONS: dict[str, frozenset[ReasonCode]] = {
 }
 
 
+class PaymentCode(StrEnum):
+    """A finding of the payment pre-check (``bsu.core.payment``): advice about the account
+    a worker would be paid into, never a reason of the eligibility decision. Its wording,
+    what to do about it and its source live in the round's ``payment:`` section. The
+    order fixes each code's bit; new codes go last."""
+
+    ACCOUNT_MISSING = "ACCOUNT_MISSING"
+    ACCOUNT_NAME_MISMATCH = "ACCOUNT_NAME_MISMATCH"
+    ACCOUNT_NUMBER_LENGTH = "ACCOUNT_NUMBER_LENGTH"
+    ACCOUNT_NUMBER_INVALID = "ACCOUNT_NUMBER_INVALID"
+    ACCOUNT_PRECISION_LOST = "ACCOUNT_PRECISION_LOST"
+    ACCOUNT_DUPLICATE = "ACCOUNT_DUPLICATE"
+    BANK_UNKNOWN = "BANK_UNKNOWN"
+    CHANNEL_POS = "CHANNEL_POS"
+
+    @property
+    def bit(self) -> int:
+        return _PAYMENT_BITS[self]
+
+
+_PAYMENT_BITS = {code: 1 << i for i, code in enumerate(PaymentCode)}
+
+
 def codes_in(mask: int) -> list[ReasonCode]:
     """The codes whose bits are set in ``mask``, in declaration order."""
     return [code for code in ReasonCode if mask & code.bit]

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bsu.core.reasons import CRITERION_REASONS, Outcome, ReasonCode
+from bsu.core.reasons import CRITERION_REASONS, Outcome, PaymentCode, ReasonCode
 from bsu.errors import RuleSetError
 
 Lang = Literal["id", "en"]
@@ -114,6 +114,97 @@ class Tables(_Model):
     minimum_wages_note: str | None = None
 
 
+class PaymentChannel(_Model):
+    """A way a round's benefit reaches a worker: a channel bank (a transfer into an account
+    there) or the post office (collected in person). ``names``: how people write the bank
+    (compared after ``bsu.values.banks.key``: case, punctuation, "PT", "Tbk", "Persero",
+    "unit", "cabang ..." ignored); ``code``: its interbank code; ``account_digits``: the
+    usual lengths of its account numbers (a warning only); ``provinces``: the provinces
+    (Kemendagri codes) whose workers this channel pays whatever their bank."""
+
+    label: str = Field(min_length=1)
+    kind: Literal["bank", "post"]
+    code: str | None = Field(default=None, pattern=r"^[0-9]{3}$")
+    names: list[str] = Field(default_factory=list)
+    account_digits: list[int] = Field(default_factory=list)
+    provinces: list[str] = Field(default_factory=list)
+    source_url: str
+    note: str | None = None
+
+
+class OtherBank(_Model):
+    """A bank that is no channel of the round, known so that it is told from a typo: its
+    account is paid through the fallback channel (``Payment.fallback``)."""
+
+    label: str = Field(min_length=1)
+    code: str | None = Field(default=None, pattern=r"^[0-9]{3}$")
+    names: list[str] = Field(default_factory=list)
+    source_url: str | None = None
+
+
+class PaymentFindingText(_Model):
+    """How a payment finding is worded, what the employer does about it, and its source.
+    ``severity``: ``fix`` (the payment will likely fail until it is fixed), ``warning``
+    (worth a look) or ``info`` (nothing to fix, something to tell the worker)."""
+
+    severity: Literal["fix", "warning", "info"]
+    message: Text
+    action: Text
+    source_url: str
+    note: str | None = None
+
+
+class Payment(_Model):
+    """The round's payment pre-check (``bsu.core.payment``): advisory, never part of the
+    eligibility decision. Channels are tried in order: a channel with ``provinces`` pays
+    every worker whose work region is in them; else the account's bank, when it is a
+    channel bank; else ``fallback`` (the post office)."""
+
+    title: Text
+    note: Text
+    source_url: str
+    channels: dict[str, PaymentChannel] = Field(min_length=1)
+    fallback: str
+    # The day by which benefits sent to the post office had to be collected, if known.
+    pos_deadline: dt.date | None = None
+    pos_deadline_source_url: str | None = None
+    other_banks: list[OtherBank] = Field(default_factory=list)
+    phrases: dict[str, Text]
+    findings: dict[PaymentCode, PaymentFindingText]
+
+    @field_validator("pos_deadline", mode="before")
+    @classmethod
+    def _dates_are_dates(cls, value: Any) -> Any:
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            return dt.date.fromisoformat(value)
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> Payment:
+        fallback = self.channels.get(self.fallback)
+        if fallback is None or fallback.kind != "post":
+            raise ValueError("payment.fallback must name a channel of kind post")
+        missing = [code.value for code in PaymentCode if code not in self.findings]
+        if missing:
+            raise ValueError(f"payment.findings: no wording for {', '.join(missing)}")
+        lacking = [p for p in PAYMENT_PHRASES if p not in self.phrases]
+        if lacking:
+            raise ValueError(f"payment.phrases: missing {', '.join(lacking)}")
+        return self
+
+
+# The phrases the payment findings are worded with (``Payment.phrases``).
+PAYMENT_PHRASES = (
+    "name_close",
+    "name_different",
+    "bank_blank",
+    "pos_no_account",
+    "pos_other_bank",
+    "pos_problem_account",
+    "deadline_unknown",
+)
+
+
 class RuleSetFile(_Model):
     """The YAML document, field for field."""
 
@@ -132,6 +223,8 @@ class RuleSetFile(_Model):
     criteria: list[Criterion] = Field(min_length=1)
     defaults: dict[str, Default] = Field(default_factory=dict)
     phrases: dict[str, Text]
+    # The payment pre-check; a round without one has none (its channels are not sourced).
+    payment: Payment | None = None
 
     @model_validator(mode="after")
     def _draft_says_why(self) -> RuleSetFile:
