@@ -265,25 +265,7 @@ class _Values:
         return self._choose(rows, [(phrase, state == value) for value, phrase in phrases.items()])
 
     def _places(self, rows: pd.Index, column: str) -> pd.Series:
-        same = self.rules.phrase("location_same_sheet", self.lang)
-        other = self.rules.phrase("location_other_sheet", self.lang)
-        more = self.rules.phrase("location_more", self.lang)
-        f = self.frame.loc[rows, ["source", "sheet", column]]
-        texts = []
-        for source, sheet, places in zip(f["source"], f["sheet"], f[column], strict=True):
-            words = []
-            for place in places if isinstance(places, list) else []:
-                if isinstance(place, More):
-                    words.append(more.format(count=place.count))
-                    continue
-                p_source, p_sheet, p_row = place
-                if pd.isna(p_source) or (p_source, p_sheet) == (source, sheet):
-                    words.append(same.format(row=p_row))
-                else:
-                    where = p_source if pd.isna(p_sheet) else f"{p_source} ({p_sheet})"
-                    words.append(other.format(source=where, row=p_row))
-            texts.append(", ".join(words))
-        return pd.Series(texts, index=rows, dtype=object)
+        return places_text(self.frame.loc[rows], column, self.rules, self.lang)
 
     def _evidence(self, rows: pd.Index, column: str) -> pd.Series:
         """Where a criterion's evidence came from, in words: the roster, the registry
@@ -327,6 +309,30 @@ class _Values:
         f = self.frame.loc[rows, ["evidence_wage", "roster_wage", "wage"]]
         differs = f["evidence_wage"].eq("registry") & f["roster_wage"].ne(f["wage"])
         return self._choose(rows, [("wage_note_registry", differs.to_numpy(dtype=bool))])
+
+
+def places_text(frame: pd.DataFrame, column: str, rules: RuleSet, lang: Lang) -> pd.Series:
+    """The places listed in ``column`` (``duplicates.other_locations``) in words: "baris 5,
+    roster-b.xlsx baris 3, dan 4 baris lain"; "" where none are listed."""
+    same = rules.phrase("location_same_sheet", lang)
+    other = rules.phrase("location_other_sheet", lang)
+    more = rules.phrase("location_more", lang)
+    f = frame[["source", "sheet", column]]
+    texts = []
+    for source, sheet, places in zip(f["source"], f["sheet"], f[column], strict=True):
+        words = []
+        for place in places if isinstance(places, list) else []:
+            if isinstance(place, More):
+                words.append(more.format(count=place.count))
+                continue
+            p_source, p_sheet, p_row = place
+            if pd.isna(p_source) or (p_source, p_sheet) == (source, sheet):
+                words.append(same.format(row=p_row))
+            else:
+                where = p_source if pd.isna(p_sheet) else f"{p_source} ({p_sheet})"
+                words.append(other.format(source=where, row=p_row))
+        texts.append(", ".join(words))
+    return pd.Series(texts, index=frame.index, dtype=object)
 
 
 def scalar(name: str, rules: RuleSet, lang: Lang) -> str:
