@@ -229,8 +229,13 @@ def precheck(decisions: Decisions) -> Payments | None:
     unknown = (bank_raw.ne("").to_numpy() & ~known.to_numpy()) | (
         bank_raw.eq("").to_numpy() & ~missing
     )
-    match = person_names.compare(holder, name)
-    match = _objects(match, match.notna())
+    # Names are compared only where both are given: most rows of most rosters hold none.
+    both = checked & holder.ne("").to_numpy() & name.ne("").to_numpy()
+    matched = np.full(len(f), None, dtype=object)
+    if both.any():
+        compared = person_names.compare(holder[both], name[both])
+        matched[both] = _objects(compared, compared.notna()).to_numpy()
+    match = pd.Series(matched, index=f.index, dtype=object)
     mismatch = match.notna().to_numpy() & match.ne(person_names.NameMatch.SAME.value).to_numpy()
     pos = (channel == spec.fallback).to_numpy()
 
