@@ -223,7 +223,9 @@ def precheck(decisions: Decisions) -> Payments | None:
         unusual |= bank_id.eq(bid).to_numpy() & ~np.isin(length, lengths)
     unusual &= digits_ok & ~lost
     usable = ~missing & ~lost & digits_ok
-    keyed = scope.astype(str) + "|" + acct
+    # One account for several workers is found across every roster of the check, unless
+    # each source is a separate caller (the API's batch: ``duplicate_scope``).
+    keyed = (f["duplicate_scope"].astype(str) + "|" + acct) if "duplicate_scope" in f else acct
     repeated = pd.Series(usable & keyed.duplicated(keep=False).to_numpy(), index=f.index)
     same, elsewhere = duplicates.other_locations(f, repeated, keyed)
     unknown = (bank_raw.ne("").to_numpy() & ~known.to_numpy()) | (
@@ -285,8 +287,8 @@ def of(decisions: Decisions) -> Payments | None:
 
 
 def _scope(f: pd.DataFrame) -> pd.Series:
-    """What rows are compared within: a source (one roster file, one API request), or
-    the engine's duplicate scope when one was set."""
+    """What a roster is, for whether it gave account data: a source (one roster file,
+    one API request), or the engine's duplicate scope when one was set."""
     if "duplicate_scope" in f:
         return f["duplicate_scope"].astype(object).fillna("")
     return f["source"].astype(object).fillna("")
