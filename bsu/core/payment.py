@@ -9,8 +9,9 @@ holder name in some row of the same source), from the round's ``payment:`` secti
 
 - **channel**: a channel with ``provinces`` pays every worker whose work region lies in
   them (Aceh: BSI); else the account's bank when it is a channel bank (BRI, BNI, Mandiri,
-  BTN); else the fallback (PT Pos), with ``CHANNEL_POS`` telling the worker what that
-  means.
+  BTN) and nothing about the account stops a transfer; else the fallback (PT Pos: no
+  account, another bank, or a problem account), with ``CHANNEL_POS`` telling the worker
+  what that means.
 - **findings** (``PaymentCode`` bits): a blank account, an account that is not digits or
   lost digits in Excel, an unusual length for its bank, one account given for several
   workers (across every roster of the check), an unrecognised bank, a holder name that is
@@ -54,6 +55,9 @@ class Payments:
     - ``channel`` (object): the channel id of the round ("bri", "bsi", "pos", ...), None
       where not checked;
     - ``findings`` (int64): ``PaymentCode`` bits, 0 where not checked;
+    - ``problem`` (bool): the account cannot be paid into as it stands (missing, not
+      digits, digits lost, bank unknown, holder not the worker, shared): its channel is
+      the fallback until it is fixed;
     - ``bank`` (object): the bank identified, as its label ("BRI", "BCA"), None when
       blank or not recognised; ``bank_raw``: as written;
     - ``account`` (object): the account as cleaned text ("" when blank);
@@ -210,7 +214,6 @@ def precheck(decisions: Decisions) -> Payments | None:
     bank_id = banks.identify(bank_raw, table.names, table.codes)
     known = bank_id.notna() & bank_id.ne(banks.UNKNOWN)
     bank_label = _objects(bank_id.map(table.labels), known)
-    channel = _channels(f, spec, bank_id)
 
     missing = acct.eq("").to_numpy()
     digits_ok = account.digits_only(acct).to_numpy()
@@ -239,6 +242,10 @@ def precheck(decisions: Decisions) -> Payments | None:
         matched[both] = _objects(compared, compared.notna()).to_numpy()
     match = pd.Series(matched, index=f.index, dtype=object)
     mismatch = match.notna().to_numpy() & match.ne(person_names.NameMatch.SAME.value).to_numpy()
+    # An account that cannot be paid into as it stands goes to the post office, as
+    # eligible workers with a problem account did: only a clean account keeps its bank.
+    problem = missing | invalid | lost | unknown | mismatch | repeated.to_numpy()
+    channel = _channels(f, spec, bank_id.where(~problem, None))
     pos = (channel == spec.fallback).to_numpy()
 
     found = {
@@ -262,6 +269,7 @@ def precheck(decisions: Decisions) -> Payments | None:
             "checked": checked,
             "channel": channel.where(checked, None).astype(object),
             "findings": bits,
+            "problem": problem & checked,
             "bank": bank_label,
             "bank_raw": bank_raw,
             "account": acct,
@@ -398,8 +406,8 @@ class _Words:
         raise KeyError(f"payment wording: unknown placeholder {{{name}}}")
 
     def _why(self, f: pd.DataFrame) -> pd.Series:
-        no_account = f["account"].eq("") & f["bank_raw"].eq("")
-        other = f["bank"].notna()
+        no_account = f["account"].eq("")
+        other = f["bank"].notna() & ~f["problem"]
         bank = self.get("bank", f.index)
         text = pd.Series(self.phrase("pos_problem_account"), index=f.index, dtype=object)
         template = self.phrase("pos_other_bank")
