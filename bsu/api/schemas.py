@@ -55,6 +55,27 @@ CRITERION_CHECK_EXAMPLE: dict[str, JsonValue] = {
     # The criterion's citation is that of its reason WAGE_ABOVE_CAP (see api/app.py).
     "citation": CITATION_PLACEHOLDER,
 }
+PAYMENT_FINDING_EXAMPLE: dict[str, JsonValue] = {
+    "code": "ACCOUNT_NAME_MISMATCH",
+    "severity": "fix",
+    "message": 'Nama pemilik rekening "Adi N" tidak sama dengan nama pekerja "Adi Nugroho": '
+    "hampir sama, tetapi bank mencocokkan nama secara ketat (ejaan, nama yang hilang, inisial).",
+}
+PAYMENT_EXAMPLE: dict[str, JsonValue] = {
+    "channel": "bri",
+    "channel_label": "BRI",
+    "findings": [PAYMENT_FINDING_EXAMPLE],
+}
+PAYMENT_SUMMARY_EXAMPLE: dict[str, JsonValue] = {
+    "rows": 12,
+    "eligible": 5,
+    "with_findings": 2,
+    "channels": [
+        {"channel": "bri", "label": "BRI", "count": 3},
+        {"channel": "pos", "label": "PT Pos Indonesia", "count": 2},
+    ],
+    "findings": [{"code": "ACCOUNT_NAME_MISMATCH", "severity": "fix", "count": 1}],
+}
 CHECK_EXAMPLE: dict[str, JsonValue] = {
     "status": "ineligible",
     "reasons": [REASON_EXAMPLE],
@@ -96,6 +117,7 @@ LINKS_EXAMPLE: dict[str, JsonValue] = {
     "result_xlsx": f"/v1/batches/{BATCH_ID}/result.xlsx",
     "result_csv": f"/v1/batches/{BATCH_ID}/result.csv",
     "trace": f"/v1/batches/{BATCH_ID}/trace",
+    "actions": f"/v1/batches/{BATCH_ID}/actions.csv",
 }
 
 SOURCE_EXAMPLE: dict[str, JsonValue] = {
@@ -165,6 +187,16 @@ class WorkerCheck(BaseModel):
     daily_wage: StrictStr | StrictInt | StrictFloat | None = Field(
         default=None, description="Upah harian, used when wage and basic_wage are empty."
     )
+    # The account the benefit would be paid into: read by the payment pre-check only
+    # (``payment`` in the answer), never by the eligibility decision.
+    bank: str | None = Field(default=None, description="BRI, Bank Mandiri, or a code: 002.")
+    account_number: str | None = Field(
+        default=None,
+        description="As text, as in the passbook (spaces and dashes allowed); personal data.",
+    )
+    account_holder: str | None = Field(
+        default=None, description="The account holder's name; personal data."
+    )
 
     def record(self) -> dict[str, Any]:
         data = self.model_dump()
@@ -209,6 +241,68 @@ class CriterionCheckPublic(BaseModel):
     citation: str
 
 
+class PaymentFindingPublic(BaseModel):
+    """One finding of the payment pre-check: advice about the account, never a reason."""
+
+    model_config = _example(PAYMENT_FINDING_EXAMPLE)
+
+    code: str = Field(description="A PaymentCode, e.g. ACCOUNT_NAME_MISMATCH, CHANNEL_POS.")
+    severity: str = Field(
+        description="fix (the payment will likely fail until fixed), warning (worth a "
+        "look) or info (something to tell the worker)."
+    )
+    message: str
+
+
+class PaymentPublic(BaseModel):
+    """The payment pre-check of one worker (``bsu.core.payment``): the channel that would
+    pay them and what about their account would stop the money arriving. Advisory: it
+    never changes ``status``."""
+
+    model_config = _example(PAYMENT_EXAMPLE)
+
+    channel: str = Field(description="The round's channel id: bri, bni, mandiri, btn, bsi, pos.")
+    channel_label: str
+    findings: list[PaymentFindingPublic]
+
+
+class RowPaymentPublic(PaymentPublic):
+    """A stored row's pre-check, with the account as the roster gave it: in full for the
+    batch's owner, masked for branch staff (``123*******890``; the holder's name by its
+    initials), as personal data (UU 27/2022)."""
+
+    bank: str | None = Field(default=None, description="The bank as written in the roster.")
+    account_number: str | None = None
+    account_holder: str | None = None
+
+
+class ChannelCount(BaseModel):
+    channel: str
+    label: str
+    count: int
+
+
+class FindingCount(BaseModel):
+    code: str
+    severity: str
+    count: int
+
+
+class PaymentSummaryPublic(BaseModel):
+    """A batch's payment pre-check in numbers, over its eligible rows (the ones a channel
+    would pay); present only when some row was pre-checked."""
+
+    model_config = _example(PAYMENT_SUMMARY_EXAMPLE)
+
+    rows: int = Field(description="Rows pre-checked (their roster gave account data).")
+    eligible: int = Field(description="Of them, eligible: what the counts below count.")
+    with_findings: int = Field(
+        description="Eligible rows with at least one finding: the rows of the action list."
+    )
+    channels: list[ChannelCount] = Field(description="Eligible rows per channel.")
+    findings: list[FindingCount] = Field(description="Eligible rows per finding (0 left out).")
+
+
 class RuleSetRef(BaseModel):
     model_config = _example(RULESET_EXAMPLE)
 
@@ -242,6 +336,11 @@ class CheckPublic(BaseModel):
         description="The whole decision: one entry per criterion of the rule set, in its "
         "order, eligible workers included.",
     )
+    payment: PaymentPublic | None = Field(
+        default=None,
+        description="The payment pre-check, when the worker came with a bank, an account "
+        "number or a holder name and the rule set has one; null otherwise. Advisory.",
+    )
 
 
 class ChecksPublic(BaseModel):
@@ -272,6 +371,10 @@ class BatchLinks(BaseModel):
     result_xlsx: str
     result_csv: str
     trace: str = Field(description="The check's audit record (bsu.trace.v1, JSON).")
+    actions: str = Field(
+        description="The employer's action list of the payment pre-check (CSV): one line "
+        "per finding of each eligible row (only its header when no row was pre-checked)."
+    )
 
 
 class ColumnNotUsed(BaseModel):
@@ -373,6 +476,11 @@ class BatchPublic(BaseModel):
         description="Loaded evidence that outranked the roster (registry extracts, lists, "
         "their dates, a message); absent when none was used. Status route only.",
     )
+    payment: PaymentSummaryPublic | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="The payment pre-check in numbers; absent when no row was pre-checked.",
+    )
     links: BatchLinks
 
 
@@ -395,6 +503,11 @@ class RowPublic(BaseModel):
         default=None,
         description="The whole decision, one entry per criterion (as /v1/check gives it); "
         "null for a batch checked before it was kept.",
+    )
+    payment: RowPaymentPublic | None = Field(
+        default=None,
+        description="The payment pre-check (as /v1/check gives it, with the account); null "
+        "when the roster gave no account data.",
     )
 
 

@@ -5,6 +5,8 @@ what it returns; a roster that cannot be read is skipped with its reason (exit c
 ``--map field="Header"`` overrides the column the reader chose for a field: a roster
 without that header is skipped with its reason, and when no roster is left (one file
 given) the command ends with the reason, listing the headers present (exit code 2).
+``--actions FILE.csv`` writes the payment pre-check's action list (``bsu.results.actions``),
+one per employer too when several rosters were checked, as ``--out`` does.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -95,6 +98,13 @@ def check(
     ] = Format.table,
     lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa pesan: id / en.")] = None,
     mapping: MapOption = None,
+    actions: Annotated[
+        Path | None,
+        typer.Option(
+            "--actions",
+            help="Tulis daftar tindak lanjut rekening (pra-periksa pembayaran) ke .csv.",
+        ),
+    ] = None,
 ) -> None:
     """Periksa roster pekerja. / Check worker rosters."""
     settings = Settings()
@@ -109,10 +119,18 @@ def check(
             and out.suffix.lower().removeprefix(".") not in formats.FORMATS
         ):
             raise BsuError(*both("cli_check_out_suffix", suffix=out.suffix))
+        if actions is not None and actions.suffix.lower() != ".csv":
+            raise BsuError(*both("cli_check_actions_suffix", suffix=actions.suffix))
         # With --format trace, --out names the trace: no workbook is written.
         written = None if tracing else out
         result, skipped = _run(
-            rosters, ruleset, language, written, quiet=fmt is not Format.table, options=options
+            rosters,
+            ruleset,
+            language,
+            written,
+            quiet=fmt is not Format.table,
+            options=options,
+            actions=actions,
         )
         if tracing:
             _trace(result, out)
@@ -132,6 +150,9 @@ def check(
         write_csv(result, sys.stdout)
     elif fmt is Format.table:
         _print_summary(result, out)
+    if actions is not None:
+        # On the screen's summary, or beside machine-readable output on stderr.
+        _actions_written(result, actions, out_console if fmt is Format.table else err_console)
     if skipped:
         for problem in skipped:
             err_console.print(f"[bold yellow]Dilewati:[/] {problem.message('id')}", markup=True)
@@ -169,9 +190,11 @@ def _run(
     out: Path | None,
     quiet: bool,
     options: ReadOptions = DEFAULT,
+    actions: Path | None = None,
 ) -> tuple[Result, list[RosterError]]:
     """Read every roster (skipping, with its reason, any that cannot be read), check them
-    together against the store's evidence (``bsu.service.pipeline``), and write the results."""
+    together against the store's evidence (``bsu.service.pipeline``), and write the results
+    (``out``) and the payment pre-check's action list (``actions``)."""
     # A folder's files that are no roster are skipped with their reason, as unreadable ones.
     files, not_rosters = expand_reporting(paths)
     progress = Progress(
@@ -203,18 +226,38 @@ def _run(
         )
         result = checked.result(lang)
         progress.update(task, description="Menulis hasil / writing result")
-        if out is not None:
+        written = [(out, None), (actions, "actions")]
+        for path, kind in written:
+            if path is None:
+                continue
             with paused_gc():
-                _write(result, out, settings.xlsx_writer)
+                _write(result, path, settings.xlsx_writer, kind)
                 sources = result.sources()
                 if len(sources) > 1:
                     for source in sources:
                         _write(
                             result.only(source),
-                            _per_employer(out, source),
+                            _per_employer(path, source),
                             settings.xlsx_writer,
+                            kind,
                         )
     return result, [*not_rosters, *checked.skipped]
+
+
+def _actions_written(result: Result, path: Path, console: Console) -> None:
+    """Where the action list went and how many lines it holds; or why it holds only its
+    header (no ``payment:`` section in the round, or no roster gave account data)."""
+    lang = result.lang
+    rules = result.decisions.ruleset
+    eligible = result.eligible_payments()
+    if rules.spec.payment is None:
+        line = say("cli_check_actions_no_payment", lang, ruleset=rules.id, path=path)
+    elif eligible is None:
+        line = say("cli_check_actions_no_accounts", lang, path=path)
+    else:
+        lines = sum(eligible.finding_counts().values())
+        line = say("cli_check_actions_written", lang, path=path, count=count(lines, lang))
+    console.print(line, markup=False)
 
 
 def _trace(result: Result, out: Path | None) -> None:
@@ -271,6 +314,38 @@ def _print_defaults(result: Result) -> None:
                 out_console.print(f"[dim]    {escape(source)}: {count(rows, lang)}[/]")
 
 
+def _print_payment(result: Result) -> None:
+    """The payment pre-check in two lines, over the eligible rows: how many each channel
+    would pay ("BRI 3, BNI 1, PT Pos Indonesia 2") and each finding's count. Nothing when
+    no roster gave account data. No account number is shown here (were one ever shown, it
+    would be ``bsu.values.account.masked``)."""
+    eligible = result.eligible_payments()
+    if eligible is None:
+        return
+    lang = result.lang
+    spec = eligible.spec
+    status = STATUS_LABELS[Status.ELIGIBLE][lang]
+    channels = ", ".join(
+        f"{spec.channels[name].label} {count(n, lang)}"
+        for name, n in eligible.channel_counts().items()
+        if n
+    )
+    findings = ", ".join(
+        f"{code.value} {count(n, lang)}" for code, n in eligible.finding_counts().items() if n
+    )
+    out_console.print(say("cli_check_payment", lang, title=spec.title.in_(lang)), markup=False)
+    out_console.print(
+        "  " + say("cli_check_payment_channels", lang, status=status, channels=channels or "-"),
+        markup=False,
+    )
+    if findings:
+        line = say("cli_check_payment_findings", lang, status=status, findings=findings)
+    else:
+        line = say("cli_check_payment_no_findings", lang, status=status)
+    out_console.print(f"  {line}", markup=False)
+    out_console.print(f"[dim]  {escape(say('cli_check_payment_hint', lang))}[/]")
+
+
 def _print_summary(result: Result, out: Path | None) -> None:
     lang = result.lang
     rules = result.decisions.ruleset
@@ -289,6 +364,7 @@ def _print_summary(result: Result, out: Path | None) -> None:
     table.add_row(say("cli_check_benefit_total", lang), rupiah(float(summary["benefit_total"])))
     out_console.print(table)
     _print_defaults(result)
+    _print_payment(result)
 
     frame = result.decisions.frame
     attention = frame["status"].ne(Status.ELIGIBLE.value).to_numpy(copy=True)

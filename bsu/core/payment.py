@@ -57,7 +57,8 @@ class Payments:
     - ``findings`` (int64): ``PaymentCode`` bits, 0 where not checked;
     - ``problem`` (bool): the account cannot be paid into as it stands (missing, not
       digits, digits lost, bank unknown, holder not the worker, shared): its channel is
-      the fallback until it is fixed;
+      the fallback until it is fixed; ``other_bank`` (bool): the bank is recognised but
+      pays no worker in this round (BCA; BSI outside its provinces);
     - ``bank`` (object): the bank identified, as its label ("BRI", "BCA"), None when
       blank or not recognised; ``bank_raw``: as written;
     - ``account`` (object): the account as cleaned text ("" when blank);
@@ -270,6 +271,7 @@ def precheck(decisions: Decisions) -> Payments | None:
             "channel": channel.where(checked, None).astype(object),
             "findings": bits,
             "problem": problem & checked,
+            "other_bank": (known & ~bank_id.isin(list(table.channel))).to_numpy(),
             "bank": bank_label,
             "bank_raw": bank_raw,
             "account": acct,
@@ -407,7 +409,9 @@ class _Words:
 
     def _why(self, f: pd.DataFrame) -> pd.Series:
         no_account = f["account"].eq("")
-        other = f["bank"].notna() & ~f["problem"]
+        # A bank that is no paying bank sends the worker to the post office whatever is
+        # fixed: that is the reason to give, before any problem of the account.
+        other = f["other_bank"]
         bank = self.get("bank", f.index)
         text = pd.Series(self.phrase("pos_problem_account"), index=f.index, dtype=object)
         template = self.phrase("pos_other_bank")

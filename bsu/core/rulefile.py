@@ -116,11 +116,14 @@ class Tables(_Model):
 
 class PaymentChannel(_Model):
     """A way a round's benefit reaches a worker: a channel bank (a transfer into an account
-    there) or the post office (collected in person). ``names``: how people write the bank
-    (compared by ``bsu.values.banks``: case, punctuation, "PT", "Bank", "Tbk", "Persero"
-    ignored, and a text that begins with a name, "BRI Unit Cikarang", is that bank); ``code``: its interbank code; ``account_digits``: the
-    usual lengths of its account numbers (a warning only); ``provinces``: the provinces
-    (Kemendagri codes) whose workers this channel pays whatever their bank."""
+    there) or the post office (collected in person).
+
+    ``names``: how people write the bank (compared by ``bsu.values.banks``: case,
+    punctuation, "PT", "Bank", "Tbk", "Persero" ignored, and a text that begins with a
+    name, "BRI Unit Cikarang", is that bank); ``code``: its interbank code;
+    ``account_digits``: the usual lengths of its account numbers (a warning only);
+    ``provinces``: the provinces (Kemendagri codes) whose workers this channel pays
+    whatever their bank."""
 
     label: str = Field(min_length=1)
     kind: Literal["bank", "post"]

@@ -50,6 +50,13 @@ class Principal:
         return self.role in (Role.STAFF, Role.LOCAL)
 
     @property
+    def sees_accounts(self) -> bool:
+        """Whether bank account numbers and holder names are shown in full: to the
+        employer that gave them (to fix them) and the local user; branch staff see them
+        masked, enough to help find a row, never to copy an account (UU 27/2022)."""
+        return self.role is not Role.STAFF
+
+    @property
     def evidence_scope(self) -> str | None:
         """Whose registry rows (by NPP) the caller's checks may be judged on: an employer
         only its own workers' ("" for an employer key without an id: nobody's); None for

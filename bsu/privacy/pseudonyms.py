@@ -78,8 +78,8 @@ def _is_personal(match: re.Match[str]) -> bool:
     count = sum(len(g) for g in groups)
     if count < _SHORTEST:
         return False
-    if sep == "." and len(groups) == 4 and all(len(g) <= 3 for g in groups):
-        return False  # an IPv4 address
+    if sep == "." and len(groups) == 4 and all(len(g) <= 3 and int(g) <= 255 for g in groups):
+        return False  # an IPv4 address (an account "012.345.678.9" is none)
     thousands = len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])
     # A count written the Indonesian way (17.179.869.184 sel); a NIK is longer.
     return not (sep == "." and thousands and count <= _LONGEST_COUNT)

@@ -25,7 +25,11 @@ def write_csv(result: Result, out: Path | IO[str]) -> None:
     One difference from the csv module: a field holding a carriage return is quoted too;
     left bare, it ended the row for every reader.
     """
-    table = result.table()
+    write_table(result.table(), out)
+
+
+def write_table(table: pd.DataFrame, out: Path | IO[str]) -> None:
+    """``table`` as ``write_csv`` writes a result: its headers, then its cells as text."""
     columns = [_csv_cells(table.iloc[:, j]) for j in range(table.shape[1])]
     # Headers come from the roster too: a header typed as "=cmd" is neutralised like a cell.
     names = pd.Series([str(name) for name in table.columns], dtype=object)

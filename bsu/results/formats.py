@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bsu.results.actions import MEDIA_TYPE as ACTIONS_MEDIA_TYPE
+from bsu.results.actions import write_actions
 from bsu.results.csv import write_csv
 from bsu.results.model import Result
 from bsu.results.trace import MEDIA_TYPE as TRACE_MEDIA_TYPE
@@ -37,6 +39,10 @@ def _trace(result: Result, path: Path, writer: str) -> None:
     write_trace(result, path)
 
 
+def _actions(result: Result, path: Path, writer: str) -> None:
+    write_actions(result, path)
+
+
 FORMATS = {
     "xlsx": Format(
         "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _xlsx
@@ -44,6 +50,8 @@ FORMATS = {
     "csv": Format("csv", "text/csv; charset=utf-8", _csv),
     # The run's audit record (``bsu.results.trace``): JSON, whatever the file is named.
     "trace": Format("trace", TRACE_MEDIA_TYPE, _trace),
+    # The payment pre-check's action list (``bsu.results.actions``): CSV, by name only.
+    "actions": Format("actions", ACTIONS_MEDIA_TYPE, _actions),
 }
 DEFAULT = "xlsx"  # a path with any other suffix gets a workbook
 

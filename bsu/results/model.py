@@ -10,11 +10,12 @@ from typing import Any
 
 import pandas as pd
 
-from bsu.core import fields
+from bsu.core import fields, payment
 from bsu.core import trail as trails
 from bsu.core.defaults import Applied, counted
 from bsu.core.engine import Decisions
 from bsu.core.explain import Explanation, explain
+from bsu.core.payment import Payments
 from bsu.core.reasons import STATUS_LABELS, ReasonCode, Status
 from bsu.core.ruleset import Lang, RuleSet
 from bsu.core.trail import Trail
@@ -64,6 +65,21 @@ class Result:
     def trail(self) -> Trail:
         """Every row's decision criterion by criterion (``bsu.core.trail``)."""
         return trails.of(self.decisions)
+
+    @property
+    def payments(self) -> Payments | None:
+        """The payment pre-check of every row (``bsu.core.payment``), beside the decision;
+        None when the round has no ``payment:`` section."""
+        return payment.of(self.decisions)
+
+    def eligible_payments(self) -> Payments | None:
+        """The pre-check of the eligible rows, the ones the benefit would be paid to: what
+        every output counts. None when the round has no ``payment:`` section or no roster
+        gave account data (a roster made for the eligibility check alone)."""
+        payments = self.payments
+        if payments is None or not payments.checked():
+            return None
+        return payments.part(self.decisions.frame["status"].eq(Status.ELIGIBLE.value).to_numpy())
 
     def defaults(self) -> list[Applied]:
         """The data-gap defaults applied to some rows, with their counts in all and per
@@ -126,6 +142,10 @@ class Result:
             sheets=[s for s in self.roster.sheets if s.source == source],
         )
         decisions = replace(self.decisions, frame=self.decisions.frame[keep])
+        # The whole check's pre-check, sliced: an account also given in another employer's
+        # roster stays a duplicate in this employer's part.
+        whole = self.payments
+        decisions.derived[payment.KEY] = None if whole is None else whole.part(keep)
         explanation = replace(
             self.explanation,
             messages=self.explanation.messages[keep],
@@ -137,12 +157,12 @@ class Result:
 
     def nik_columns(self) -> set[str]:
         """Original headers of the fields the registry shows as identity numbers (the
-        NIK), to write as text: a spreadsheet would round them as numbers."""
+        NIK, an account number), to write as text: a spreadsheet would round them."""
         return {
             header
             for s in self.roster.sheets
             for name, header in s.matched.items()
-            if name in fields.BY_NAME and fields.kind(name) == "nik"
+            if name in fields.BY_NAME and fields.kind(name) in ("nik", "account")
         }
 
 
@@ -178,6 +198,11 @@ def to_json(result: Result) -> dict[str, Any]:
     if not result.explanation.evidence.empty:
         for row, evidence in zip(rows, result.explanation.evidence_rows(), strict=True):
             row["evidence"] = evidence
+    # Each row's pre-check; None for a row not pre-checked, or a round without one.
+    payments = result.payments
+    paid = [None] * len(rows) if payments is None else payments.rows(result.lang)
+    for row, pre in zip(rows, paid, strict=True):
+        row["payment"] = pre
     doc: dict[str, Any] = {
         "ruleset": ruleset_ref(rules, result.lang),
         "summary": result.summary(),
@@ -185,9 +210,37 @@ def to_json(result: Result) -> dict[str, Any]:
         "sources": [read.to_json(result.lang) for read in result.reading()],
         "rows": rows,
     }
+    if (part := payment_summary(result)) is not None:
+        doc["payment"] = part
     if rules.draft:
         doc["banner"] = draft_banner(rules, result.lang)
     return doc
+
+
+def payment_summary(result: Result) -> dict[str, Any] | None:
+    """The pre-check in a few counts, over the eligible rows (``counted``): what JSON
+    carries beside the decision's summary, with the section's advisory note. None when
+    no row was pre-checked."""
+    eligible = result.eligible_payments()
+    if eligible is None:
+        return None
+    spec = eligible.spec
+    lang = result.lang
+    return {
+        "title": spec.title.in_(lang),
+        "note": spec.note.in_(lang).strip(),
+        "source_url": spec.source_url,
+        "counted": Status.ELIGIBLE.value,
+        "checked": int(eligible.frame["checked"].sum()),
+        "channels": [
+            {"id": name, "label": spec.channels[name].label, "count": n}
+            for name, n in eligible.channel_counts().items()
+        ],
+        "findings": [
+            {"code": code.value, "severity": spec.findings[code].severity, "count": n}
+            for code, n in eligible.finding_counts().items()
+        ],
+    }
 
 
 def ruleset_ref(rules: RuleSet, lang: Lang) -> dict[str, str]:

@@ -13,6 +13,7 @@ from bsu.core.trail import title
 from bsu.core.words import say
 from bsu.results.cells import cell
 from bsu.results.model import Result, draft_banner
+from bsu.results.payment_sheet import ACTIONS_SHEET, PAYMENT_SHEET
 from bsu.values.numbers import count
 
 # How many lines of skipped rows the summary lists per sheet before "and N more".
@@ -73,6 +74,7 @@ def summary_sheet(result: Result) -> Summary:
         blank,
         *criteria_lines(result),
         *defaults_lines(result),
+        *payment_lines(result),
         (
             "head",
             (
@@ -147,6 +149,46 @@ def defaults_lines(result: Result) -> list[tuple[str, tuple[Any, Any, Any]]]:
         )
         lines.append(("", (d.message(lang), d.rows, why)))
     return [*lines, ("", (None, None, None))]
+
+
+def payment_lines(result: Result) -> list[tuple[str, tuple[Any, Any, Any]]]:
+    """The payment pre-check (``bsu.core.payment``): its advisory note, then the eligible
+    rows per channel (every channel of the round) and per finding (those found), each with
+    its source; then a blank. Nothing when no roster gave account data."""
+    eligible = result.eligible_payments()
+    if eligible is None:
+        return []
+    lang = result.lang
+    spec = eligible.spec
+    status = STATUS_LABELS[Status.ELIGIBLE][lang]
+    rows = say("results_summary_payment_rows", lang, status=status)
+    source = say("results_summary_payment_source", lang)
+    counted = say(
+        "results_summary_payment_counted",
+        lang,
+        status=status,
+        sheet=PAYMENT_SHEET,
+        actions=ACTIONS_SHEET,
+    )
+    findings = []
+    for code, n in eligible.finding_counts().items():
+        if n:
+            found = spec.findings[code]
+            severity = say(f"results_payment_severity_{found.severity}", lang)
+            findings.append(("", (f"{code.value} ({severity})", n, found.source_url)))
+    return [
+        ("head", (spec.title.in_(lang), None, source)),
+        ("", (spec.note.in_(lang).strip(), None, spec.source_url)),
+        ("", (counted, None, None)),
+        ("head", (say("results_summary_payment_channel", lang), rows, source)),
+        *(
+            ("", (spec.channels[name].label, n, spec.channels[name].source_url))
+            for name, n in eligible.channel_counts().items()
+        ),
+        ("head", (say("results_summary_payment_finding", lang), rows, source)),
+        *findings,
+        ("", (None, None, None)),
+    ]
 
 
 def reading_lines(result: Result, skipped_at_most: int) -> list[str]:

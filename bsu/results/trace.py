@@ -6,7 +6,12 @@ in one JSON document an auditor can keep and compare.
                  parameters, criteria, defaults, minimum_wages, ...},
      "inputs": [{"file", "sha256", "sheets"}], "evidence": [{"kind", "label", "as_of",
      "file", "sha256", ...}], "banner": ..., "summary": {...},
-     "rows": [{"source", "sheet", "row", "nik", "status", "reasons", "checks", ...}]}
+     "rows": [{"source", "sheet", "row", "nik", "status", "reasons", "checks", "payment",
+               ...}]}
+
+Each row's ``payment`` is the pre-check beside its decision (``bsu.core.payment``): the
+channel id and the finding codes, or None for a row not pre-checked; the rule set's
+``payment`` names the sources of each channel and finding.
 
 It holds no words of one language: codes, values, citations, and the rule set's own
 texts in both languages. It is deterministic: keys sorted, fixed separators, lists in a
@@ -31,8 +36,9 @@ import numpy as np
 import pandas as pd
 
 from bsu.core.evidence import Evidence
-from bsu.core.reasons import ReasonCode
-from bsu.core.rulefile import Text
+from bsu.core.payment import Payments
+from bsu.core.reasons import PaymentCode, ReasonCode
+from bsu.core.rulefile import Payment, Text
 from bsu.core.ruleset import LANGS, Lang, RuleSet
 from bsu.core.words import say
 from bsu.results.durable import atomic
@@ -88,7 +94,21 @@ def document(result: Result, created_at: str | None = None) -> dict[str, Any]:
             "reasons": {code.value: n for code, n in result.reason_counts()},
             # Rows each data-gap default was applied to (bsu.core.defaults).
             "defaults": {d.id: d.rows for d in result.defaults()},
+            "payment": payment_counts(result),
         },
+    }
+
+
+def payment_counts(result: Result) -> dict[str, Any] | None:
+    """The eligible rows per channel and per finding of the payment pre-check (as the
+    workbook's summary counts them); None when no row was pre-checked."""
+    eligible = result.eligible_payments()
+    if eligible is None:
+        return None
+    return {
+        "counted": "eligible",
+        "channels": eligible.channel_counts(),
+        "findings": {code.value: n for code, n in eligible.finding_counts().items()},
     }
 
 
@@ -176,6 +196,39 @@ def ruleset_part(rules: RuleSet) -> dict[str, Any]:
             "year": spec.tables.minimum_wages_year,
             "note": spec.tables.minimum_wages_note,
         },
+        "payment": None if spec.payment is None else payment_part(spec.payment),
+    }
+
+
+def payment_part(payment: Payment) -> dict[str, Any]:
+    """The rule set's payment pre-check as the trace names it: its sources, the channels
+    in the order they are tried, and each finding's severity and source."""
+    deadline = payment.pos_deadline
+    return {
+        "title": _text(payment.title),
+        "source_url": payment.source_url,
+        "fallback": payment.fallback,
+        "pos_deadline": None if deadline is None else deadline.isoformat(),
+        "pos_deadline_source_url": payment.pos_deadline_source_url,
+        "channels": [
+            {
+                "id": name,
+                "label": c.label,
+                "kind": c.kind,
+                "code": c.code,
+                "provinces": list(c.provinces),
+                "source_url": c.source_url,
+            }
+            for name, c in payment.channels.items()
+        ],
+        "findings": [
+            {
+                "code": code.value,
+                "severity": payment.findings[code].severity,
+                "source_url": payment.findings[code].source_url,
+            }
+            for code in PaymentCode
+        ],
     }
 
 
@@ -264,11 +317,31 @@ def rows(result: Result) -> Iterator[dict[str, Any]]:
         "wage_cap": f["wage_cap"].astype(object),
         "benefit": f["benefit"].astype(object),
     }
-    names = [*columns, "checks"]
+    names = [*columns, "checks", "payment"]
     values = [[plain(v) for v in column] for column in columns.values()]
     checks = result.trail.row_checks()
-    for row in zip(*values, checks, strict=True):
+    payments = _payments(result.payments, len(f))
+    for row in zip(*values, checks, payments, strict=True):
         yield dict(zip(names, row, strict=True))
+
+
+def _payments(payments: Payments | None, rows: int) -> list[dict[str, Any] | None]:
+    """Each row's pre-check without words: its channel id and finding codes (in
+    ``PaymentCode`` order); None for a row not pre-checked."""
+    if payments is None:
+        return [None] * rows
+    p = payments.frame
+    checked = p["checked"].to_numpy(dtype=bool)
+    channels = p["channel"].to_numpy(dtype=object)
+    masks = p["findings"].to_numpy()
+    distinct, inverse = np.unique(masks, return_inverse=True)
+    codes = [[c.value for c in PaymentCode if m & c.bit] for m in distinct.tolist()]
+    return [
+        {"channel": channel, "findings": list(codes[i])} if here else None
+        for here, channel, i in zip(
+            checked.tolist(), channels.tolist(), inverse.reshape(-1).tolist(), strict=True
+        )
+    ]
 
 
 def _codes(masks: np.ndarray[Any, Any]) -> list[list[str]]:

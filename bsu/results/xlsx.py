@@ -1,5 +1,6 @@
-"""The result workbook an employer works from: a summary, one sheet per status, and the
-decision trail (*Jejak Keputusan*: every row criterion by criterion).
+"""The result workbook an employer works from: a summary, one sheet per status, the
+payment pre-check when a roster gave account data, and the decision trail (*Jejak
+Keputusan*: every row criterion by criterion).
 
 Two libraries can write it (``xlsx_writer``); both are given the same prepared cells
 (``sheets``, ``summary``), so their files hold the same values, types and formats.
@@ -12,6 +13,7 @@ from typing import Literal
 
 from bsu.results.durable import atomic
 from bsu.results.model import Result
+from bsu.results.payment_sheet import payment_sheets
 from bsu.results.sheets import Tab, status_sheets
 from bsu.results.summary import summary_sheet
 from bsu.results.trail_sheet import trail_sheets
@@ -44,8 +46,9 @@ def xlsx_writer(wanted: str = "auto") -> Literal["rustpy", "xlsxwriter"]:
 
 
 def write_xlsx(result: Result, path: Path, *, writer: str = "auto") -> None:
-    """The workbook an employer works from: a summary, one sheet per status, and the
-    decision trail (*Jejak Keputusan*, ``trail_sheet``): every row's checks.
+    """The workbook an employer works from: a summary, one sheet per status, the payment
+    pre-check when a roster gave account data (*Pembayaran*, *Tindak Lanjut Rekening*,
+    ``payment_sheet``), and the decision trail (*Jejak Keputusan*, ``trail_sheet``).
 
     ``writer``: the library wanted (``Settings.xlsx_writer``; see ``xlsx_writer``). Both
     writers are given the same prepared cells, so their files hold the same values, types
@@ -55,8 +58,9 @@ def write_xlsx(result: Result, path: Path, *, writer: str = "auto") -> None:
     """
     library = xlsx_writer(writer)
     summary = summary_sheet(result)
-    # The status sheets, then the decision trail: every row's checks, one line per criterion.
-    sheets: list[Tab] = [*status_sheets(result), *trail_sheets(result)]
+    # The status sheets, the payment pre-check, then the decision trail: every row's
+    # checks, one line per criterion.
+    sheets: list[Tab] = [*status_sheets(result), *payment_sheets(result), *trail_sheets(result)]
     with atomic(path) as tmp:
         if library == "rustpy" and not any(s.dates_among_numbers for s in sheets):
             _write_rustpy(tmp, summary, sheets)

@@ -27,8 +27,15 @@ import pandas as pd
 from bsu.core import wages
 from bsu.rosters.headers import header_key
 from bsu.rosters.reading import Note, SkippedRow
+from bsu.values import account
 
 QUOTE_CHARS = 60  # a quoted cell is cut to this many characters
+# A number in a quoted cell, perhaps grouped by one kind of separator ("0123-01-012345-50-1").
+# Of 10 digits or more it is an account number or a NIK: a note is read by people and
+# kept, so it shows one as the terminal shows an account ("123*******890"), never in full.
+_NUMBER_TEXT = re.compile(r"(?<![0-9])[0-9]+(?:([ .\-])[0-9]+(?:\1[0-9]+)*)?(?![0-9])")
+_LONG, _LONGEST_AMOUNT = 10, 12
+_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+")  # an amount, "1.250.000.000"
 LEADING_ROWS = 2  # rows under the header looked at closer whatever their NIK cell holds
 
 # An identity-like NIK cell: a digit and no letter (``e`` is allowed for a number written
@@ -245,7 +252,24 @@ class _Look:
     def quoted(self, codes: np.ndarray) -> np.ndarray:
         """The words each reason quotes: the totals word, or the row's first cell."""
         quote = np.where(codes == "row_total", self.total_word, self.first)
-        return np.array([str(q)[:QUOTE_CHARS] for q in quote], dtype=object)
+        return np.array([_masked(str(q))[:QUOTE_CHARS] for q in quote], dtype=object)
+
+
+def _masked(text: str) -> str:
+    """``text`` with every long number masked (an amount written with thousands dots is
+    no one's number and stays)."""
+    if not any(c.isdigit() for c in text):
+        return text
+
+    def one(found: re.Match[str]) -> str:
+        number = found.group(0)
+        digits = re.sub(r"[^0-9]", "", number)
+        amount = len(digits) <= _LONGEST_AMOUNT and _THOUSANDS.fullmatch(number)
+        if len(digits) < _LONG or amount:
+            return number
+        return account.masked(digits)
+
+    return _NUMBER_TEXT.sub(one, text)
 
 
 def _id_like(cells: pd.Series) -> np.ndarray:

@@ -1,6 +1,6 @@
-"""Writing a checked batch's results: the result workbook and CSV, the run's trace (and,
-with a registry, the coverage report) published together once all are complete, and its
-rows for the store."""
+"""Writing a checked batch's results: the result workbook and CSV, the run's trace, the
+payment pre-check's action list and, with a registry, the coverage report, published
+together once all are complete; and its rows (with their pre-check) for the store."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bsu.core import payment
 from bsu.core.engine import Decisions
+from bsu.core.reasons import Status
 from bsu.core.ruleset import LANGS, Lang
 from bsu.core.trail import row_checks
 from bsu.coverage.compute import compute as compute_coverage
@@ -33,6 +35,7 @@ class Written:
     coverage_xlsx: Path | None = None
     coverage: dict[str, Any] | None = None
     trace: Path | None = None
+    actions: Path | None = None
 
 
 def write(
@@ -52,16 +55,25 @@ def write(
     xlsx = folder / f"{batch_id}.xlsx"
     csv = folder / f"{batch_id}.csv"
     trace = trace_path(folder, batch_id)
+    actions = actions_path(folder, batch_id)
     covered, coverage_xlsx = None, None
     # Each file is written under a temporary name of this attempt and takes its final
     # name only once all are complete and fsynced: a check killed mid-write leaves no
     # partial result, and a worker that lost its claim never touches another's files.
-    moves = [(part(xlsx, attempt), xlsx), (part(csv, attempt), csv), (part(trace, attempt), trace)]
+    moves = [
+        (part(xlsx, attempt), xlsx),
+        (part(csv, attempt), csv),
+        (part(trace, attempt), trace),
+        (part(actions, attempt), actions),
+    ]
     try:
         with paused_gc():
             formats.write(result, part(xlsx, attempt), "xlsx", writer=xlsx_writer)
             formats.write(result, part(csv, attempt), "csv")
             formats.write(result, part(trace, attempt), "trace")
+            # The payment pre-check's action list (its header alone when no row was
+            # pre-checked): account numbers, so named for the batch like the rest.
+            formats.write(result, part(actions, attempt), "actions")
         if counted is not None and counted.evidence.registry is not None:
             # With a registry, the batch also gets its Universal Coverage Jamsostek report.
             coverage = compute_coverage(counted, lang)
@@ -75,13 +87,47 @@ def write(
     finally:
         for draft, _ in moves:
             draft.unlink(missing_ok=True)  # gone once published; else never served
-    return Written(xlsx, csv, coverage_xlsx, covered, trace)
+    return Written(xlsx, csv, coverage_xlsx, covered, trace, actions)
 
 
 def trace_path(folder: Path, batch_id: str) -> Path:
     """Where a batch's trace lies: beside its result files, named after the batch (so
     that retention deletes it with them)."""
     return folder / f"{batch_id}-trace.json"
+
+
+def actions_path(folder: Path, batch_id: str) -> Path:
+    """Where a batch's payment action list lies: beside its result files, named after the
+    batch (so that retention deletes it with them, account numbers and all)."""
+    return folder / f"{batch_id}-rekening.csv"
+
+
+def payment_summary(decisions: Decisions) -> dict[str, Any] | None:
+    """The pre-check in numbers, as the batch keeps it (``Batch.payment``): the rows
+    pre-checked, and over the eligible ones (those a channel would pay) the rows with a
+    finding, the rows per channel (with its label) and per finding. Counts and labels
+    only: it names nobody, so it outlives the purge like the summary. None when no row
+    was pre-checked."""
+    payments = payment.of(decisions)
+    if payments is None or not payments.checked():
+        return None
+    checked = payments.frame["checked"].to_numpy(dtype=bool)
+    eligible = checked & decisions.frame["status"].eq(Status.ELIGIBLE.value).to_numpy()
+    found = eligible & (payments.frame["findings"].to_numpy() != 0)
+    return {
+        "rows": int(checked.sum()),
+        "eligible": int(eligible.sum()),
+        "with_findings": int(found.sum()),
+        "channels": [
+            {"channel": name, "label": payments.label(name), "count": n}
+            for name, n in payments.channel_counts(eligible).items()
+        ],
+        "findings": [
+            {"code": code.value, "severity": payments.spec.findings[code].severity, "count": n}
+            for code, n in payments.finding_counts(eligible).items()
+            if n
+        ],
+    }
 
 
 def sheets(result: Result) -> list[dict[str, Any]]:
@@ -129,6 +175,7 @@ def rows_for_store(checked: pipeline.CheckResult) -> list[dict[str, Any]]:
         else None
     )
     checks = row_checks(checked.decisions)  # no words: one copy serves both languages
+    paid, bits = stored_payments(checked.decisions)
     return [
         {
             **row,
@@ -137,6 +184,44 @@ def rows_for_store(checked: pipeline.CheckResult) -> list[dict[str, Any]]:
             "reasons_en": words["en"][i],
             "evidence": {lang: sources[lang][i] for lang in LANGS} if sources else None,
             "checks": checks[i],
+            "payment": paid[i],
+            "payment_findings": bits[i],
         }
         for i, row in enumerate(decided_rows(checked.result("id")))
     ]
+
+
+def stored_payments(decisions: Decisions) -> tuple[list[Any], list[int | None]]:
+    """Each row's pre-check as the store keeps it (``BatchRow.payment``): channel, its
+    label, the findings with their messages in both languages, and the bank, account
+    number and holder name as given (personal data: the rows route masks them for
+    staff); and its ``PaymentCode`` bits. None for a row not pre-checked."""
+    payments = payment.of(decisions)
+    if payments is None or not payments.checked():
+        return [None] * len(decisions), [None] * len(decisions)
+    f = payments.frame
+    columns = (f["findings"], f["bank_raw"], f["account"], f["holder"])
+    given = zip(payments.rows("id"), payments.rows("en"), *columns, strict=True)
+    paid: list[Any] = []
+    bits: list[int | None] = []
+    for id_, en, found, bank, number, holder in given:
+        if id_ is None or en is None:
+            paid.append(None)
+            bits.append(None)
+            continue
+        findings = [
+            {**mine, "message": {"id": mine["message"], "en": theirs["message"]}}
+            for mine, theirs in zip(id_["findings"], en["findings"], strict=True)
+        ]
+        paid.append(
+            {
+                "channel": id_["channel"],
+                "channel_label": id_["channel_label"],
+                "findings": findings,
+                "bank": bank or None,
+                "account_number": number or None,
+                "account_holder": holder or None,
+            }
+        )
+        bits.append(int(found))
+    return paid, bits

@@ -394,6 +394,7 @@ class Worker:
             result_csv=str(written.csv),
             coverage=written.coverage,
             result_coverage=str(written.coverage_xlsx) if written.coverage_xlsx else None,
+            payment=batch_results.payment_summary(checked.decisions),
             actor=self.name,
         )
         if not finished:

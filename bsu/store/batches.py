@@ -181,10 +181,12 @@ def finish(
     result_csv: str,
     coverage: dict[str, Any] | None = None,
     result_coverage: str | None = None,
+    payment: dict[str, Any] | None = None,
     actor: str = "worker",
 ) -> bool:
     """Store every row and mark the batch done, in one transaction, if still ours; the
-    audit names ``actor``, the worker that checked it."""
+    audit names ``actor``, the worker that checked it. ``payment``: the payment
+    pre-check's counts (None when no row was pre-checked)."""
     with sessions() as session, session.begin():
         held = _if_held(
             session,
@@ -201,6 +203,7 @@ def finish(
             result_csv=result_csv,
             coverage=coverage,
             result_coverage=result_coverage,
+            payment=payment,
         )
         if held != 1:
             session.rollback()
@@ -329,14 +332,23 @@ def get(session: Session, batch_id: str) -> Batch | None:
 
 
 def rows(
-    session: Session, batch_id: str, status: str | None, offset: int, limit: int
+    session: Session,
+    batch_id: str,
+    status: str | None,
+    offset: int,
+    limit: int,
+    payment_findings: bool = False,
 ) -> tuple[list[BatchRow], int]:
-    """One page of a batch's rows in roster order, and how many rows match in all."""
+    """One page of a batch's rows in roster order, and how many rows match in all; with
+    ``payment_findings`` only the rows the payment pre-check found something in."""
     query = select(BatchRow).where(BatchRow.batch_id == batch_id)
     counted = select(func.count()).select_from(BatchRow).where(BatchRow.batch_id == batch_id)
     if status:
         query = query.where(BatchRow.status == status)
         counted = counted.where(BatchRow.status == status)
+    if payment_findings:
+        query = query.where(BatchRow.payment_findings > 0)
+        counted = counted.where(BatchRow.payment_findings > 0)
     page = session.scalars(query.order_by(BatchRow.position).offset(offset).limit(limit)).all()
     return list(page), int(session.scalar(counted) or 0)
 

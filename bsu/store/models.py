@@ -69,6 +69,9 @@ class Batch(Base):
     # Coverage (Universal Coverage Jamsostek) when a registry was loaded: JSON and workbook.
     coverage: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     result_coverage: Mapped[str | None] = mapped_column(Text)
+    # The payment pre-check in numbers (``bsu.service.batch_results.payment_summary``):
+    # counts and channel labels, no worker's data; None when no row was pre-checked.
+    payment: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # When the upload, result files and rows were deleted under the retention setting.
     purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -98,6 +101,12 @@ class BatchRow(Base):
     # The whole decision, one entry per criterion (``bsu.core.trail``; no words of one
     # language); None for rows checked before it was kept.
     checks: Mapped[list[Any] | None] = mapped_column(JSON)
+    # The payment pre-check (``bsu.core.payment``): channel, findings worded in both
+    # languages, and the account as given (personal data, purged with the row); None when
+    # the roster gave no account data. ``payment_findings``: its ``PaymentCode`` bits, so
+    # that the rows with a finding are found without reading the JSON.
+    payment: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    payment_findings: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_batch_rows_batch_status", "batch_id", "status", "position"),)
 

@@ -30,6 +30,7 @@ def test_an_eligible_worker(client: httpx.Client) -> None:
         "wage_cap": 3_500_000,
         "benefit": 600_000,
         "ruleset": RULESET,
+        "payment": None,  # no account data sent: not pre-checked (tests/api/test_payment.py)
     }
     assert {c["outcome"] for c in checks} == {"pass"}
 

@@ -90,7 +90,7 @@ def _assert_purged(
         assert after["purged_at"] is not None
         assert after["status"] == "done" and after["summary"] == done["summary"]
         assert after["filename"] == "purged.xlsx", "the filename may name a person"
-        for tail in ("/rows", "/result.xlsx", "/result.csv", "/trace"):
+        for tail in ("/rows", "/result.xlsx", "/result.csv", "/trace", "/actions.csv"):
             error_of(c.get(url + tail), 410, "result_gone")
     assert not [n for n in _files(data) if done["id"] in n], _files(data)
 
@@ -105,7 +105,7 @@ def _assert_purged(
     assert tombstones[0].actor.startswith(actor)  # the worker's name, or the CLI
     assert tombstones[0].detail == {
         "rows_deleted": 12,
-        "files_deleted": 4,  # the upload, the workbook, the CSV, the trace
+        "files_deleted": 5,  # the upload, the workbook, the CSV, the trace, the action list
         "retention_days": days,
     }
     assert stored["audit"][0].action == "batch.submitted", "the trail stays"
@@ -171,14 +171,14 @@ def test_bsu_purge_with_the_clock_moved_forward(tmp_path: Path, database_url: st
         dry = _purge(server, "--dry-run", "--now", month)
         assert dry.returncode == 0, dry.stderr
         assert done["id"] in dry.stdout, dry.stdout
-        assert "Would delete: 1 batch (12 rows, 4 files)" in dry.stdout, dry.stdout
+        assert "Would delete: 1 batch (12 rows, 5 files)" in dry.stdout, dry.stdout
         assert stray.exists() and _files(data) == sorted([*kept, stray.name])
         with server.client() as c:
             assert c.get(f"/v1/batches/{done['id']}/rows").status_code == 200
 
         late = _purge(server, "--now", (finished + dt.timedelta(days=31)).date().isoformat())
         assert late.returncode == 0, late.stderr
-        assert "Dihapus: 1 batch (12 baris, 4 berkas)" in late.stdout, late.stdout
+        assert "Dihapus: 1 batch (12 baris, 5 berkas)" in late.stdout, late.stdout
         assert "and 1 files without a batch; retention 30 days" in late.stdout, late.stdout
         assert not stray.exists()
         _assert_purged(server, database_url, done, "cli", 30)
@@ -219,14 +219,14 @@ def test_the_purge_function_with_an_injected_clock(tmp_path: Path, database_url:
         kept.remove(fresh.name)
         assert _files(data) == kept
         dry = retention.purge(store, data, 30, now=finished + dt.timedelta(days=31), dry_run=True)
-        assert (dry.batches, dry.rows, dry.files) == ([done["id"]], 12, 4)
+        assert (dry.batches, dry.rows, dry.files) == ([done["id"]], 12, 5)
         assert _files(data) == kept, "a dry run deletes nothing"
         with server.client() as c:
             assert c.get(f"/v1/batches/{done['id']}/result.csv").status_code == 200
 
         # A day after: the batch's files and rows go.
         after = retention.purge(store, data, 30, now=finished + dt.timedelta(days=31))
-        assert (after.batches, after.rows, after.files) == ([done["id"]], 12, 4)
+        assert (after.batches, after.rows, after.files) == ([done["id"]], 12, 5)
         assert _files(data) == []
         _assert_purged(server, database_url, done, "worker", 30)
         assert retention.purge(store, data, 30, now=finished + dt.timedelta(days=31)).batches == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -188,21 +189,41 @@ def test_rules_list_and_show() -> None:
     assert "Active BPJS Ketenagakerjaan" in run("rules", "show", "bsu-2025", "--lang", "en").stdout
 
 
+def _sample_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A JSON row as samples/expected.yaml records it: status and reason codes, and for a
+    roster with bank columns the payment channel and finding codes."""
+    got: dict[str, Any] = {
+        "status": row["status"],
+        "reasons": [x["code"] for x in row["reasons"]],
+    }
+    if row.get("payment") is not None:
+        paid = row["payment"]
+        got["payment"] = {
+            "channel": paid["channel"],
+            "findings": [x["code"] for x in paid["findings"]],
+        }
+    return got
+
+
 def test_samples_give_the_expected_decisions() -> None:
-    """The shipped samples: every status and reason, as samples/expected.yaml records them."""
+    """The shipped samples: every status and reason, and every payment channel and
+    finding, as samples/expected.yaml records them."""
     expected = yaml.safe_load((SAMPLES / "expected.yaml").read_text(encoding="utf-8"))
     seen: set[str] = set()
+    paid: set[str] = set()
     for name, rows in expected.items():
         done = run("check", SAMPLES / name, "--format", "json")
         assert done.returncode == 0, done.stderr
-        got = {
-            r["row"]: {"status": r["status"], "reasons": [x["code"] for x in r["reasons"]]}
-            for r in json.loads(done.stdout)["rows"]
-        }
+        got = {r["row"]: _sample_row(r) for r in json.loads(done.stdout)["rows"]}
         assert got == rows, name
         seen |= {code for r in rows.values() for code in r["reasons"]}
         seen |= {r["status"] for r in rows.values()}
-    from bsu.core.reasons import ReasonCode, Status
+        payments = [r["payment"] for r in rows.values() if "payment" in r]
+        paid |= {p["channel"] for p in payments} | {c for p in payments for c in p["findings"]}
+    from bsu.core.reasons import PaymentCode, ReasonCode, Status
+
+    # The pre-check's every finding, and a channel of each kind (Aceh's, a bank's, the post).
+    assert paid >= {c.value for c in PaymentCode} | {"bsi", "bri", "pos"}
 
     # These need a registry extract or several employers' rosters (tests/evidence).
     needs_more = {

@@ -91,7 +91,14 @@ def test_a_killed_server_loses_no_acknowledged_batch(
     assert before.status in {"queued", "running"}
     assert (before.rows, before.checked) == (0, 0), "a killed check leaves no partial rows behind"
     assert list((data / "uploads").glob(f"{batch_id}.*")), "the upload survived the crash"
-    finals = sorted([f"{batch_id}.csv", f"{batch_id}.xlsx", f"{batch_id}-trace.json"])
+    finals = sorted(
+        [
+            f"{batch_id}.csv",
+            f"{batch_id}.xlsx",
+            f"{batch_id}-trace.json",
+            f"{batch_id}-rekening.csv",  # the payment pre-check's action list
+        ]
+    )
     if stage == "mid_write":
         left = _files(results, batch_id)
         assert left, "the server was killed while writing the result"

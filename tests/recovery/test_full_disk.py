@@ -53,5 +53,6 @@ def test_a_full_results_disk_delays_the_batch_and_never_fails_it(
     got = stored(database_url, batch_id)
     assert (got.status, got.rows, got.checked) == ("done", ROWS, 1), got
     left = sorted(p.name for p in small_disk.iterdir())
-    assert left == [f"{batch_id}-trace.json", f"{batch_id}.csv", f"{batch_id}.xlsx"], left
+    expected = ["-rekening.csv", "-trace.json", ".csv", ".xlsx"]  # rekening: the action list
+    assert left == [f"{batch_id}{end}" for end in expected], left
     assert "Traceback" not in server.log.read_text(errors="replace")

@@ -139,4 +139,5 @@ def test_four_worker_processes_check_each_batch_exactly_once(tmp_path: Path) -> 
     assert sum(by_worker.values()) == BATCHES
     assert sum(1 for n in by_worker.values() if n) > 1, f"one worker did it all: {by_worker}"
     results = sorted(p.name for p in (data / "results").iterdir())
-    assert results == sorted(f"{i}{end}" for i in ids for end in (".csv", ".xlsx", "-trace.json"))
+    ends = (".csv", ".xlsx", "-trace.json", "-rekening.csv")
+    assert results == sorted(f"{i}{end}" for i in ids for end in ends)

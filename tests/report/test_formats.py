@@ -56,6 +56,7 @@ def test_each_format_is_served_as_the_api_serves_it() -> None:
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "csv": "text/csv; charset=utf-8",
         "trace": "application/json",
+        "actions": "text/csv; charset=utf-8",  # the payment pre-check's action list
     }
 
 

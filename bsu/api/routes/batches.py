@@ -30,6 +30,7 @@ from bsu.api.schemas import (
     BatchPublic,
     ErrorDetail,
     ErrorPublic,
+    PaymentSummaryPublic,
     SourcePublic,
 )
 from bsu.core.ruleset import LANGS, Lang, load_ruleset
@@ -75,12 +76,14 @@ def _public(batch: Batch, lang: Lang, rules_dir: Path | None) -> BatchPublic:
         sources=sources_public(batch.sheets, lang),
         error=error,
         purged_at=as_utc(batch.purged_at),
+        payment=PaymentSummaryPublic.model_validate(batch.payment) if batch.payment else None,
         links=BatchLinks(
             self=base,
             rows=f"{base}/rows",
             result_xlsx=f"{base}/result.xlsx",
             result_csv=f"{base}/result.csv",
             trace=f"{base}/trace",
+            actions=f"{base}/actions.csv",
         ),
     )
 

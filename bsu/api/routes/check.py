@@ -58,7 +58,9 @@ from bsu.api.schemas import (
     RuleSetRef,
     WorkerCheck,
 )
+from bsu.core import payment
 from bsu.core.evidence import Evidence
+from bsu.core.fields import PAYMENT
 from bsu.core.records import COLUMNS, ROW, SOURCE
 from bsu.core.ruleset import Lang, RuleSet, load_ruleset
 from bsu.core.trail import row_checks
@@ -80,6 +82,8 @@ router = APIRouter(
     dependencies=[Depends(caller)],
     responses={401: {"model": ErrorPublic}},
 )
+# The request fields the payment pre-check reads (bank, account number, holder).
+PAYMENT_FIELDS = tuple(f.name for f in PAYMENT)
 RulesQuery = Annotated[str | None, Query(description="Rule set id, e.g. bsu-2025.")]
 
 # How stale "is any evidence imported?" may be, in seconds.
@@ -243,7 +247,11 @@ class Checker:
             records,
             group[0].ruleset,
             {f"request-{i}": p.caller for i, p in enumerate(group)},
-            partial(_judged_json, langs=[p.lang for p in group]),
+            partial(
+                _judged_json,
+                langs=[p.lang for p in group],
+                accounts=any(_gives_account(p.record) for p in group),
+            ),
             separate_sources=True,
             in_thread=self.settings.check_in_thread,
         )
@@ -269,8 +277,15 @@ def _records(rows: Any) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(COLUMNS), dtype=object)
 
 
-def _results(checked: Checked, langs: Sequence[Lang]) -> list[CheckPublic]:
-    """Every row's answer, row ``i`` worded in ``langs[i]`` (each language explained once)."""
+def _gives_account(record: Mapping[str, Any]) -> bool:
+    """Whether a request names a bank, an account or its holder: without any, there is
+    nothing to pre-check and the pre-check's cost is saved (most requests have none)."""
+    return any(record.get(name) not in (None, "") for name in PAYMENT_FIELDS)
+
+
+def _results(checked: Checked, langs: Sequence[Lang], accounts: bool) -> list[CheckPublic]:
+    """Every row's answer, row ``i`` worded in ``langs[i]`` (each language explained once);
+    with the payment pre-check when some row gave ``accounts`` data."""
     decisions = checked.decisions
     ruleset = decisions.ruleset
     explained = {}
@@ -278,6 +293,13 @@ def _results(checked: Checked, langs: Sequence[Lang]) -> list[CheckPublic]:
         words = checked.explained(lang)
         sources = words.evidence_rows() if not words.evidence.empty else None
         explained[lang] = (words.rows(), sources)
+    # The payment pre-check, per language (None per row where not checked; each request
+    # is its own duplicate scope, so one caller's account never meets another's).
+    payments = payment.of(decisions) if accounts else None
+    paid: dict[Lang, list[Any]] = {
+        lang: payments.rows(lang) if payments is not None else [None] * len(decisions)
+        for lang in explained
+    }
     f = decisions.frame
     checks = row_checks(decisions)
     # Under a draft rule set each answer says so, in its caller's language.
@@ -298,14 +320,15 @@ def _results(checked: Checked, langs: Sequence[Lang]) -> list[CheckPublic]:
                     "ruleset": refs[langs[i]],
                     "evidence": sources[i] if sources else None,
                     "checks": checks[i],
+                    "payment": paid[langs[i]][i],
                 }
             )
         )
     return out
 
 
-def _judged_json(checked: Checked, langs: list[Lang]) -> list[bytes]:
-    return [result.model_dump_json().encode() for result in _results(checked, langs)]
+def _judged_json(checked: Checked, langs: list[Lang], accounts: bool) -> list[bytes]:
+    return [result.model_dump_json().encode() for result in _results(checked, langs, accounts)]
 
 
 def _checker(request: Request) -> Checker:
@@ -366,19 +389,18 @@ async def check_many(
     data: list[CheckPublic] = []
     if workers:
         ruleset = checker.ruleset(rules)
-        records = _records(
-            {**w.record(), SOURCE: "request", ROW: i + 1} for i, w in enumerate(workers)
-        )
+        given = [w.record() for w in workers]
+        records = _records({**r, SOURCE: "request", ROW: i + 1} for i, r in enumerate(given))
         data = await checker.judged(
             records,
             ruleset,
             {"request": _caller(request)},
-            partial(_judged, lang=lang),
+            partial(_judged, lang=lang, accounts=any(map(_gives_account, given))),
             in_thread=len(workers) > THREAD_ABOVE_WORKERS,
         )
     body = ChecksPublic(data=data, count=len(data))
     return Response(body.model_dump_json(), media_type=JSON)
 
 
-def _judged(checked: Checked, lang: Lang) -> list[CheckPublic]:
-    return _results(checked, [lang] * len(checked.decisions))
+def _judged(checked: Checked, lang: Lang, accounts: bool) -> list[CheckPublic]:
+    return _results(checked, [lang] * len(checked.decisions), accounts)

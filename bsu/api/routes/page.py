@@ -9,7 +9,9 @@ away.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
+import json
 from functools import cache
 from importlib import resources
 from string import Template
@@ -20,7 +22,8 @@ from fastapi.responses import HTMLResponse, Response
 from bsu import __version__
 from bsu.api.deps import SettingsDep
 from bsu.core.fields import BY_NAME
-from bsu.core.words import both
+from bsu.core.ruleset import LANGS
+from bsu.core.words import both, catalogue, say
 
 router = APIRouter(include_in_schema=False)
 
@@ -84,19 +87,34 @@ INSTRUCTIONS = (
 )
 
 
+# The page's words kept in the catalogue (``rules/words/api.yaml``): its keys starting so.
+PAGE_WORDS = "page_"
+
+
 @cache
 def _asset(name: str) -> str:
     return STATIC.joinpath(name).read_text(encoding="utf-8")
 
 
+@cache
+def page_words() -> str:
+    """The catalogue's words of the page, per language and key, as JSON for its script
+    (``data-words``); their ``{placeholders}`` are filled in the browser."""
+    keys = sorted(k for k in catalogue() if k.startswith(PAGE_WORDS))
+    return json.dumps({lang: {k: say(k, lang) for k in keys} for lang in LANGS})
+
+
 @router.get("/", response_class=HTMLResponse)
 def index(settings: SettingsDep) -> HTMLResponse:
-    """The page, with the upload limit and version filled in."""
+    """The page, with the upload limit, version and words filled in."""
     max_mb = max(1, settings.max_upload_bytes // (1024 * 1024))
-    html = Template(_asset("index.html")).substitute(
-        version=__version__, max_mb=str(max_mb), fields=FIELD_NAMES
+    page = Template(_asset("index.html")).substitute(
+        version=__version__,
+        max_mb=str(max_mb),
+        fields=FIELD_NAMES,
+        words=html.escape(page_words(), quote=True),
     )
-    return HTMLResponse(html, headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
+    return HTMLResponse(page, headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
 
 
 def _static(name: str) -> Response:

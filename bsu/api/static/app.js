@@ -101,6 +101,14 @@
       skippedRows: "{count} rows skipped as they are not workers",
     },
   };
+  // Newer words are kept in the server's catalogue (rules/words/api.yaml, keys page_*)
+  // and come with the page; without them a key shows, and the rest of the page works.
+  try {
+    const given = JSON.parse(document.body.dataset.words || "{}");
+    for (const language of Object.keys(TEXT)) Object.assign(TEXT[language], given[language] || {});
+  } catch (e) {
+    // Words left out: nothing else to do.
+  }
   const STORE_KEY = "bsu.lang";
   const API_KEY = "bsu.apiKey"; // sessionStorage: gone when the tab closes
   const POLL_MS = 500;
@@ -134,6 +142,12 @@
     mapping: $("mapping"),
     readingBox: $("reading-box"),
     reading: $("reading"),
+    paymentBox: $("payment-box"),
+    paymentChannels: $("payment-channels"),
+    paymentRows: $("payment-rows"),
+    paymentNone: $("payment-none"),
+    paymentMore: $("payment-more"),
+    actions: $("download-actions"),
   };
   const maxMb = document.body.dataset.maxMb || "";
   const fieldNames = document.body.dataset.fields || "";
@@ -172,7 +186,7 @@
     el.toggle.textContent = t("toggle");
     el.toggle.lang = lang === "id" ? "en" : "id";
     el.toggle.setAttribute("aria-pressed", lang === "en" ? "true" : "false");
-    for (const cell of el.attention.querySelectorAll("td[data-col]")) {
+    for (const cell of document.querySelectorAll("td[data-col]")) {
       cell.dataset.label = t(cell.dataset.col);
     }
     showChosen();
@@ -265,6 +279,7 @@
 
   el.xlsx.addEventListener("click", download);
   el.csv.addEventListener("click", download);
+  el.actions.addEventListener("click", download);
   if (apiKey()) el.keyBox.hidden = false;
 
   async function api(url, options) {
@@ -465,8 +480,11 @@
   async function showResult(mine) {
     let ineligible;
     let review;
+    let toFix = null;
     try {
-      [ineligible, review] = await Promise.all([rowsOf("ineligible"), rowsOf("review")]);
+      // The payment pre-check's rows to act on: eligible ones with a finding.
+      const accounts = batch.payment ? rowsOf("eligible", { payment: "findings" }) : null;
+      [ineligible, review, toFix] = await Promise.all([rowsOf("ineligible"), rowsOf("review"), accounts]);
     } catch (e) {
       if (mine !== generation) return;
       finish();
@@ -478,11 +496,14 @@
     renderSummary(batch);
     renderReading(batch.sources || []);
     renderRows(ineligible, review);
+    renderPayment(batch, toFix);
     el.summary.hidden = false;
   }
 
-  function rowsOf(status) {
-    const query = new URLSearchParams({ status: status, page: "1", page_size: String(PAGE_SIZE) });
+  function rowsOf(status, extra) {
+    const query = new URLSearchParams(
+      Object.assign({ status: status, page: "1", page_size: String(PAGE_SIZE) }, extra || {}),
+    );
     return api(batch.links.rows + "?" + query.toString());
   }
 
@@ -632,6 +653,68 @@
     el.attentionEmpty.hidden = total !== 0;
     el.attentionMore.hidden = rows.length >= total;
     el.attentionMore.textContent = t("attentionMore", { shown: count(rows.length), count: count(total) });
+  }
+
+  // "Data rekening": the payment pre-check beside the decision (advice, never a status):
+  // eligible workers per channel, then the eligible rows whose account needs action, and
+  // the action list. Nothing when no row of the roster gave account data.
+  function renderPayment(current, toFix) {
+    const payment = current.payment;
+    el.paymentBox.hidden = !payment || !toFix;
+    el.paymentChannels.replaceChildren();
+    el.paymentRows.tBodies[0].replaceChildren();
+    if (el.paymentBox.hidden) return;
+    for (const channel of payment.channels || []) {
+      if (!channel.count) continue;
+      const item = document.createElement("li");
+      item.dataset.channel = channel.channel;
+      const label = document.createElement("span");
+      label.textContent = channel.label;
+      const number = document.createElement("strong");
+      number.textContent = count(channel.count);
+      item.append(label, ": ", number);
+      el.paymentChannels.appendChild(item);
+    }
+    const several = Array.isArray(current.sheets) && current.sheets.length > 1;
+    const body = el.paymentRows.tBodies[0];
+    for (const row of toFix.data) {
+      const tr = document.createElement("tr");
+      tr.dataset.row = String(row.row === null ? "" : row.row);
+      const cell = (col, className) => {
+        const td = document.createElement("td");
+        td.dataset.col = col;
+        td.dataset.label = t(col);
+        if (className) td.className = className;
+        tr.appendChild(td);
+        return td;
+      };
+      cell("colRow", "num").textContent =
+        (several && row.sheet ? row.sheet + " · " : "") + (row.row ?? "—");
+      cell("colName").textContent = row.name || "—";
+      const list = document.createElement("ul");
+      list.className = "findings";
+      for (const finding of (row.payment && row.payment.findings) || []) {
+        const item = document.createElement("li");
+        item.className = finding.severity;
+        item.dataset.code = finding.code;
+        const message = document.createElement("span");
+        message.textContent = maskDigits(finding.message);
+        const code = document.createElement("code");
+        code.textContent = finding.code;
+        item.append(message, " ", code);
+        list.appendChild(item);
+      }
+      cell("page_payment_findings").appendChild(list);
+      body.appendChild(tr);
+    }
+    el.paymentRows.parentElement.hidden = toFix.data.length === 0;
+    el.paymentNone.hidden = toFix.count !== 0;
+    el.paymentMore.hidden = toFix.data.length >= toFix.count;
+    el.paymentMore.textContent = t("page_payment_more", {
+      shown: count(toFix.data.length),
+      count: count(toFix.count),
+    });
+    el.actions.href = current.links.actions;
   }
 
   // --- Errors ----------------------------------------------------------------------------
