@@ -88,14 +88,14 @@ class Explanation:
         named = self.evidence.copy()
         for column in named.columns:
             named[column] = f"{column}: " + named[column].astype(object)
-        return _join(named, "; ")
+        return join_cells(named, "; ")
 
     def evidence_rows(self) -> list[dict[str, str]]:
         """Per row, criterion id -> evidence in words, for JSON and the API."""
         return self.evidence.to_dict("records")  # type: ignore[return-value]
 
     def messages_text(self) -> pd.Series:
-        return _join(self.messages, SEPARATOR)
+        return join_cells(self.messages, SEPARATOR)
 
     def rows(self) -> list[list[dict[str, str]]]:
         """Every row's reasons as the JSON output and the API give them, in code order."""
@@ -412,7 +412,7 @@ def _rupiah_text(values: pd.Series) -> pd.Series:
     return values.map(lambda v: rupiah(float(v)) if pd.notna(v) else "").astype(object)
 
 
-def _join(frame: pd.DataFrame, separator: str) -> pd.Series:
+def join_cells(frame: pd.DataFrame, separator: str) -> pd.Series:
     """Join each row's non-missing cells; plain object arrays, one column at a time."""
     out = np.full(len(frame), "", dtype=object)
     started = np.zeros(len(frame), dtype=bool)

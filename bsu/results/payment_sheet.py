@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bsu.core.explain import SEPARATOR
+from bsu.core.explain import SEPARATOR, join_cells
 from bsu.core.payment import Payments
 from bsu.core.reasons import PaymentCode, Status
 from bsu.core.ruleset import Lang
@@ -89,7 +89,7 @@ def payment_table(result: Result) -> pd.DataFrame | None:
         "holder": p["holder"],
         "channel": _channel_labels(payments, p["channel"]),
         "codes": pd.Series(_codes_text(p["findings"].to_numpy()), index=p.index, dtype=object),
-        "messages": _joined(payments.messages(lang)[here]),
+        "messages": join_cells(payments.messages(lang)[here], SEPARATOR),
     }
     return _headed(columns, PAYMENT_COLUMNS, lang, p.index, _no_sheet(result))
 
@@ -200,17 +200,3 @@ def _codes_text(masks: np.ndarray) -> np.ndarray:
     )
     out: np.ndarray = words[inverse.reshape(-1)]
     return out
-
-
-def _joined(messages: pd.DataFrame) -> pd.Series:
-    """Each row's messages joined, in finding order (as the status sheets join reasons)."""
-    out = np.full(len(messages), "", dtype=object)
-    started = np.zeros(len(messages), dtype=bool)
-    for column in messages.columns:
-        part = messages[column].to_numpy(dtype=object)
-        has = pd.notna(part)
-        first, more = has & ~started, has & started
-        out[first] = part[first]
-        out[more] = out[more] + SEPARATOR + part[more]
-        started |= has
-    return pd.Series(out, index=messages.index, dtype=object)
