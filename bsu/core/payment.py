@@ -210,6 +210,8 @@ def precheck(decisions: Decisions) -> Payments | None:
     given = (bank_raw.ne("") | acct.ne("") | holder.ne("")).to_numpy()
     grouped = pd.Series(given, index=f.index).groupby(scope.to_numpy()).transform("any")
     checked = grouped.to_numpy(dtype=bool)
+    if not checked.any():
+        return Payments(_unchecked(f), spec, ruleset)
 
     table = _banks(ruleset)
     bank_id = banks.identify(bank_raw, table.names, table.codes)
@@ -294,6 +296,24 @@ def of(decisions: Decisions) -> Payments | None:
         decisions.derived[KEY] = precheck(decisions)
     found: Payments | None = decisions.derived[KEY]
     return found
+
+
+def _unchecked(f: pd.DataFrame) -> pd.DataFrame:
+    """The frame of a check whose rosters gave no account data: nothing pre-checked (most
+    eligibility checks; skipping the work keeps them as fast as before)."""
+    none = np.full(len(f), None, dtype=object)
+    no = np.zeros(len(f), dtype=bool)
+    columns: dict[str, Any] = {"source": f["source"], "sheet": f["sheet"], "row": f["row"]}
+    columns |= {"checked": no, "channel": none, "findings": np.zeros(len(f), dtype=np.int64)}
+    columns |= {"problem": no, "other_bank": no, "bank": none, "bank_raw": f["bank_raw"]}
+    columns |= {"account": f["account"].fillna("").astype(object), "holder": none}
+    columns |= {
+        "name": f["name_raw"],
+        "name_match": none,
+        "digits": np.zeros(len(f), dtype=np.int64),
+    }
+    columns |= {"usual": none, "duplicate_same": none, "duplicate_elsewhere": none}
+    return pd.DataFrame(columns, index=f.index)
 
 
 def _scope(f: pd.DataFrame) -> pd.Series:

@@ -295,6 +295,13 @@ def test_a_roster_is_prechecked_when_any_row_gives_account_data(
     if not any(checked_rows):
         assert found.frame["findings"].tolist() == [0, 0]
         assert found.rows("en") == [None, None]
+        assert found.actions("en").empty
+        assert found.channel_counts() == dict.fromkeys(RULES.spec.payment.channels, 0)  # type: ignore[union-attr]
+    # A check that skips the work (no row gives account data) has the same columns.
+    given = {**workers[0], "account_number": "1234567890"}
+    full = payment.of(pipeline.check_records(frame([given, workers[1]]), RULES).decisions)
+    assert full is not None
+    assert list(found.frame.columns) == list(full.frame.columns)
 
 
 def test_a_round_without_a_payment_section_has_no_precheck() -> None:
