@@ -268,6 +268,9 @@ def test_roster_template(server: Server, page: Page, tmp_path: Path) -> None:
         "Kab/Kota",
         "Status Pegawai",
         "Penerima PKH",
+        "Bank",
+        "No Rekening",
+        "Nama Pemilik Rekening",
     ]
     fields = [field_for(h) for h in headers]
     assert None not in fields
@@ -276,6 +279,9 @@ def test_roster_template(server: Server, page: Page, tmp_path: Path) -> None:
     assert nik.number_format == "@"
     assert all(sheet.cell(row=r, column=nik.column).number_format == "@" for r in range(2, 1001))
     assert sheet.cell(row=2, column=nik.column).value == "3275014101900001"
+    account = sheet.cell(row=1, column=headers.index("No Rekening") + 1)
+    assert all(sheet.cell(row=r, column=account.column).number_format == "@" for r in (2, 1000))
+    assert sheet.cell(row=2, column=account.column).value == "002301012345503"
     assert all(c.font.bold for c in sheet[1] if c.value is not None)
     assert sheet.freeze_panes == "A2"
     notes = "\n".join(str(c.value) for row in book["Petunjuk"].iter_rows() for c in row)

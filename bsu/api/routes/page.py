@@ -55,6 +55,10 @@ TEMPLATE_COLUMNS: tuple[tuple[str, int, str | None], ...] = (
     ("Kab/Kota", 22, None),
     ("Status Pegawai", 17, None),
     ("Penerima PKH", 15, None),
+    # For the payment pre-check only (never judged): the account kept as text.
+    ("Bank", 12, None),
+    ("No Rekening", 20, "@"),
+    ("Nama Pemilik Rekening", 28, None),
 )
 TEMPLATE_EXAMPLE: tuple[object, ...] = (
     "3275014101900001",
@@ -67,6 +71,9 @@ TEMPLATE_EXAMPLE: tuple[object, ...] = (
     "Kota Bekasi",
     "Kontrak",
     "Tidak",
+    "BRI",
+    "002301012345503",
+    "Contoh Pekerja (hapus baris ini)",
 )
 # The field names a column mapping (``map``, the page's Pemetaan kolom) may use.
 FIELD_NAMES = ", ".join(BY_NAME)
