@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from typing import Any
 
 import pandas as pd
@@ -177,9 +176,21 @@ def test_each_distinct_pair_is_looked_at_once(monkeypatch: pytest.MonkeyPatch) -
     assert seen == ["M RIZKI|MUHAMMAD RIZKI"]
 
 
-def test_a_roster_sized_column_is_quick() -> None:
-    """Twenty thousand rows, a tenth of them written differently: well under a second
-    even on a busy machine (a Python loop per row and word would take several)."""
+def test_a_roster_sized_column_looks_only_at_differing_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Twenty thousand rows, a tenth of them written differently: the nine tenths that
+    differ only by titles are settled without a Python call, each differing pair costs
+    one (how fast that is, is measured in ``benchmarks/payment_precheck.py``, never
+    asserted as a time)."""
+    calls: list[str] = []
+    real = person_names._match
+
+    def counting(pair: str, skeletons: dict[str, str]) -> str:
+        calls.append(pair)
+        return real(pair, skeletons)
+
+    monkeypatch.setattr(person_names, "_match", counting)
     first = ["Budi", "Siti", "Agus", "Dewi", "Rizki", "Putri", "Eko", "Nur", "Joko", "Sri"]
     last = ["Santoso", "Wijaya", "Lestari", "Hidayat", "Pratama", "Saputra", "Wibowo"]
     tail = [a + b + c for a in "bdgkmprst" for b in "aiueo" for c in "nrslkmtdgh"]
@@ -188,10 +199,9 @@ def test_a_roster_sized_column_is_quick() -> None:
         f"{w[0]}. {w.split(maxsplit=1)[1]}" if i % 10 == 0 else f"H. {w}, S.E."
         for i, w in enumerate(workers)
     ]
-    start = time.perf_counter()
     found = person_names.compare(pd.Series(holders, dtype=object), pd.Series(workers))
-    assert time.perf_counter() - start < 1.5
     assert found.value_counts().to_dict() == {"same": 18_000, "close": 2_000}
+    assert len(calls) == len(set(calls)) <= 2_000
 
 
 # --- properties ---------------------------------------------------------------------------
