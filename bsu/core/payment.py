@@ -260,6 +260,9 @@ def precheck(decisions: Decisions) -> Payments | None:
         PaymentCode.ACCOUNT_DUPLICATE: repeated.to_numpy(),
         PaymentCode.BANK_UNKNOWN: unknown,
         PaymentCode.CHANNEL_POS: pos,
+        # Not a problem account (the holder may be on record at SIPP), but never taken
+        # as matching: the roster gives nothing to compare.
+        PaymentCode.ACCOUNT_HOLDER_MISSING: ~missing & holder.eq("").to_numpy(),
     }
     bits = np.zeros(len(f), dtype=np.int64)
     for code, hit in found.items():

@@ -154,6 +154,8 @@ class PaymentCode(StrEnum):
     ACCOUNT_DUPLICATE = "ACCOUNT_DUPLICATE"
     BANK_UNKNOWN = "BANK_UNKNOWN"
     CHANNEL_POS = "CHANNEL_POS"
+    # An account given without its holder's name: the name could not be compared.
+    ACCOUNT_HOLDER_MISSING = "ACCOUNT_HOLDER_MISSING"
 
     @property
     def bit(self) -> int:

@@ -41,6 +41,7 @@ LOST = PaymentCode.ACCOUNT_PRECISION_LOST
 DUPLICATE = PaymentCode.ACCOUNT_DUPLICATE
 UNKNOWN = PaymentCode.BANK_UNKNOWN
 POS = PaymentCode.CHANNEL_POS
+HOLDER = PaymentCode.ACCOUNT_HOLDER_MISSING
 
 # (name, bank, account cell, holder) -> the channel, the findings and a piece of the
 # English message of the row's first finding. The NIK is made from the row's position.
@@ -60,7 +61,8 @@ ROWS: list[tuple[tuple[str, Any, Any, Any], str, list[PaymentCode], str]] = [
     (("Joko Susilo", "Mandiri", "1234567890123", "Joko Susilo"), "pos", [DUPLICATE, POS], "row 10"),
     (("Muhammad Rizki", "BRI", "111111111111111", "M. Rizki"), "pos", [MISMATCH, POS], "nearly"),
     (("Hendra Wijaya", "BRI", "222222222222222", "Siti Rahmawati"), "pos", [MISMATCH, POS], "else"),
-    (("Nur Hasanah", "BRI", "333333333333333", ""), "bri", [], ""),  # no holder: not compared
+    # No holder: nothing to compare, said (a warning: the bank still pays the account).
+    (("Nur Hasanah", "BRI", "333333333333333", ""), "bri", [HOLDER], "holder's name is blank"),
     (("Slamet Riyadi", "", "", ""), "pos", [MISSING, POS], "No account"),
     (("Yanti Sari", "BCA", "4444444444", "Yanti Sari"), "pos", [POS], "at BCA"),
     (
