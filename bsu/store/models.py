@@ -72,6 +72,13 @@ class Batch(Base):
     # The payment pre-check in numbers (``bsu.service.batch_results.payment_summary``):
     # counts and channel labels, no worker's data; None when no row was pre-checked.
     payment: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Who the roster's employer is (``bsu.coverage.employers``): its NPP and company name,
+    # and how that was found ("registry": the NPP most of its workers have there;
+    # "column": the roster's NPP column; "key": the uploading key's employer id; "file":
+    # none of these, the file name stands in). None for batches checked before it.
+    employer_npp: Mapped[str | None] = mapped_column(String(64))
+    employer_name: Mapped[str | None] = mapped_column(Text)
+    employer_basis: Mapped[str | None] = mapped_column(String(16))
     # When the upload, result files and rows were deleted under the retention setting.
     purged_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
@@ -185,11 +192,126 @@ class RegistryParticipant(Base):
     last_contribution: Mapped[str | None] = mapped_column(String(16))
     nonactive_since: Mapped[str | None] = mapped_column(String(16))
     nationality: Mapped[str | None] = mapped_column(String(8))  # "wni" / "wna"
+    # The participant's name and contact fields as the extract gives them (personal data:
+    # shown to branch staff only, on the outreach and arrears lists), and the work region
+    # resolved to a Kemendagri regency code ("61.72"; a province code when only the
+    # province is given; None when the extract names none or it cannot be resolved).
+    name: Mapped[str | None] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(Text)
+    region_code: Mapped[str | None] = mapped_column(String(8), index=True)
     reported_wage: Mapped[float | None] = mapped_column()
     employer_id: Mapped[str | None] = mapped_column(String(64))
     employer_name: Mapped[str | None] = mapped_column(Text)
     as_of: Mapped[dt.date] = mapped_column(Date)
     import_id: Mapped[int] = mapped_column(Integer, ForeignKey("registry_imports.id"))
+
+
+class RegistrySnapshot(Base):
+    """The whole registry counted right after one import, per region, category and status:
+    the points of the coverage trend (``bsu.store.coverage``). Counts only, no NIK."""
+
+    __tablename__ = "registry_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    import_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("registry_imports.id", ondelete="CASCADE"), index=True
+    )
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    region_code: Mapped[str | None] = mapped_column(String(8))
+    category: Mapped[str | None] = mapped_column(String(16))  # PU / BPU / JAKON / PMI / None
+    status: Mapped[str | None] = mapped_column(String(16))  # active / inactive / None
+    participants: Mapped[int] = mapped_column(Integer)
+
+
+class UniverseImport(Base):
+    """One table of the workforce universe ("semesta": potential PU and BPU workers per
+    region) loaded by branch staff, with the source every coverage output names."""
+
+    __tablename__ = "coverage_universe_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(Text)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    rows: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(128))
+
+
+class UniverseEntry(Base):
+    """A region's workforce universe in one import (the latest import is the one used)."""
+
+    __tablename__ = "coverage_universe"
+
+    import_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("coverage_universe_imports.id", ondelete="CASCADE"), primary_key=True
+    )
+    region_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    potential_pu: Mapped[int | None] = mapped_column(BigInteger)
+    potential_bpu: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class TargetImport(Base):
+    """One table of coverage targets loaded by branch staff."""
+
+    __tablename__ = "coverage_target_imports"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    source: Mapped[str] = mapped_column(Text)
+    rows: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(128))
+
+
+class TargetEntry(Base):
+    """A coverage target: region ("ID" for the national one), year, percent, and its
+    source (the row's own, else the import's). A later import wins per region and year."""
+
+    __tablename__ = "coverage_targets"
+
+    import_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("coverage_target_imports.id", ondelete="CASCADE"), primary_key=True
+    )
+    region_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_pct: Mapped[float] = mapped_column()
+    source: Mapped[str] = mapped_column(Text)
+
+
+class NikClaim(Base):
+    """A NIK a done batch holds, for the rule that BSU is paid once per worker across every
+    upload of a round (``bsu.store.claims``). ``claimed``: the NIK was eligible there, but
+    for a duplicate across uploads itself. Deleted with the batch's rows at purge."""
+
+    __tablename__ = "nik_claims"
+
+    batch_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    nik: Mapped[str] = mapped_column(String(16), primary_key=True)
+    ruleset_id: Mapped[str] = mapped_column(String(64))
+    claimed: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (Index("ix_nik_claims_round", "ruleset_id", "nik"),)
+
+
+class ClaimSeen(Base):
+    """``batch_id`` was judged knowing ``other_batch_id``'s claims: a batch finishing later
+    that shares a claimed NIK with a batch that did not know it sends that batch back to be
+    checked again (``bsu.store.claims``)."""
+
+    __tablename__ = "claims_seen"
+
+    batch_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True
+    )
+    other_batch_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class ExclusionImport(Base):
