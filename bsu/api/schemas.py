@@ -197,6 +197,13 @@ class WorkerCheck(BaseModel):
     account_holder: str | None = Field(
         default=None, description="The account holder's name; personal data."
     )
+    # Who employs the worker and how to reach them: read by coverage only (the employer's
+    # identity, the outreach list), never by the eligibility decision.
+    employer_npp: StrictStr | StrictInt | None = Field(
+        default=None, description="The employer's NPP (BPJS Ketenagakerjaan registration)."
+    )
+    phone: str | None = Field(default=None, description="The worker's phone; personal data.")
+    email: str | None = Field(default=None, description="The worker's e-mail; personal data.")
 
     def record(self) -> dict[str, Any]:
         data = self.model_dump()

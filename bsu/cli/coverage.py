@@ -4,9 +4,11 @@ list of workers not yet protected.
 
 Coverage % = registered and active ÷ workers on the rosters (see ``bsu.coverage.compute``).
 
-One command, no subcommand: the Typer app has only a callback, which Typer turns into a
-group; ``allow_interspersed_args`` lets options follow the files (``bsu coverage a.csv
---out c.xlsx``) and an empty ``subcommand_metavar`` keeps ``COMMAND`` out of the usage.
+The rosters are the group's callback's arguments (Typer turns a callback into a group);
+``allow_interspersed_args`` lets options follow the files (``bsu coverage a.csv --out
+c.xlsx``) and an empty ``subcommand_metavar`` keeps ``COMMAND`` out of the usage. The
+subcommands ``import-universe`` and ``import-targets`` (``bsu.cli.coverage_imports``) run
+when named first (``RostersOrCommand``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from bsu.cli.common import (
     out,
     write_failed,
 )
+from bsu.cli.coverage_imports import RostersOrCommand, import_targets, import_universe
 from bsu.cli.evidence import evidence_for
 from bsu.core.ruleset import Lang
 from bsu.core.words import both, say
@@ -44,11 +47,14 @@ from bsu.service.settings import Settings
 from bsu.values.numbers import percent
 
 coverage_app = typer.Typer(
+    cls=RostersOrCommand,
     no_args_is_help=True,
     add_completion=False,
     subcommand_metavar="",
     context_settings={"allow_interspersed_args": True},
 )
+coverage_app.command("import-universe")(import_universe)
+coverage_app.command("import-targets")(import_targets)
 
 
 class Format(StrEnum):
@@ -59,19 +65,43 @@ class Format(StrEnum):
 @coverage_app.callback(invoke_without_command=True)
 def coverage(
     rosters: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Argument(
-            help="Roster .xlsx / .xlsm / .csv, atau folder berisi roster.", show_default=False
+            help="Roster .xlsx / .xlsm / .csv, atau folder berisi roster (tanpa --registry).",
+            show_default=False,
         ),
-    ],
+    ] = None,
     rules: Annotated[str | None, typer.Option("--rules", help="Aturan, mis. bsu-2025.")] = None,
     out_path: Annotated[
         Path | None,
         typer.Option("--out", help="Tulis buku kerja .xlsx (dan grafik <nama>-chart.png)."),
     ] = None,
+    outreach_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--outreach",
+            help="Tulis daftar jangkauan .csv (NIK lengkap, NPP, status, iuran terakhir, kontak).",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="Keluaran di layar.")] = Format.table,
     lang: Annotated[Language | None, typer.Option("--lang", help="Bahasa: id / en.")] = None,
     mapping: MapOption = None,
+    registry: Annotated[
+        bool,
+        typer.Option(
+            "--registry",
+            help="Cakupan per kabupaten/kota dan provinsi dari data peserta saja (UCJ), "
+            "dengan tren dan tunggakan; tanpa roster.",
+        ),
+    ] = False,
+    year: Annotated[
+        int | None,
+        typer.Option("--year", help="Tahun target (--registry); bawaan: tahun data terakhir."),
+    ] = None,
+    months: Annotated[
+        int | None,
+        typer.Option("--months", help="Tunggakan: iuran terakhir lebih dari N bulan (--registry)."),
+    ] = None,
 ) -> None:
     """Cakupan kepesertaan per pemberi kerja dan wilayah. / Coverage per employer and region.
 
@@ -79,16 +109,34 @@ def coverage(
 
     Coverage = registered & active ÷ workers on the rosters. Needs: bsu registry import.
 
-    --out menulis daftar jangkauan (NIK lengkap). / --out writes the outreach list (full NIKs).
+    --out (.xlsx) dan --outreach (.csv) menulis daftar jangkauan (NIK lengkap, kontak).
+    / --out (.xlsx) and --outreach (.csv) write the outreach list (full NIKs, contacts).
+
+    --registry: cakupan wilayah (peserta aktif PU + BPU ÷ semesta), target, tren, tunggakan.
+    / regional coverage (active PU + BPU ÷ universe), targets, trend, arrears.
     """
     settings = Settings()
     language: Lang = lang_of(lang, settings)
+    if registry:
+        from bsu.cli.coverage_registry import registry_report
+
+        given = bool(rosters or mapping or outreach_path)
+        registry_report(settings, given, rules, year, months, out_path, fmt.value, language)
+        return
     try:
+        if year is not None or months is not None:
+            raise BsuError(*both("regional_cli_registry_only"))
+        if not rosters:
+            raise BsuError(*both("regional_cli_nothing"))
         if out_path is not None and out_path.suffix.lower() != ".xlsx":
             raise BsuError(*both("cli_coverage_out_suffix", suffix=out_path.suffix))
+        if outreach_path is not None and outreach_path.suffix.lower() != ".csv":
+            raise BsuError(*both("cli_coverage_outreach_suffix", suffix=outreach_path.suffix))
         options = parse_mapping(mapping or [])
         ruleset = chosen_ruleset(rules, settings)
         files = expand(rosters, skip=out_path)
+        if outreach_path is not None:  # an earlier run's list is no roster
+            files = [p for p in files if p.resolve() != outreach_path.resolve()]
         checked = pipeline.check_files(
             files,
             ruleset,
@@ -101,6 +149,8 @@ def coverage(
         result = cov.compute(checked.decisions, language)
         if out_path is not None:
             _write(result, out_path)
+        if outreach_path is not None:
+            _write_outreach(result, outreach_path)
     except BsuError as error:
         raise fail(error) from None
 
@@ -109,6 +159,11 @@ def coverage(
         sys.stdout.write("\n")
     else:
         _print(result, out_path)
+        if outreach_path is not None:
+            reach = f"{int(result.totals['outreach']):,}"
+            out.print(
+                say("cli_coverage_outreach_written", language, count=reach, path=outreach_path)
+            )
 
 
 def _write(result: cov.Coverage, path: Path) -> None:
@@ -116,6 +171,15 @@ def _write(result: cov.Coverage, path: Path) -> None:
 
     try:
         write_xlsx(result, path)
+    except OSError as exc:
+        raise write_failed(path, exc) from exc
+
+
+def _write_outreach(result: cov.Coverage, path: Path) -> None:
+    from bsu.coverage.workbook import write_outreach_csv
+
+    try:
+        write_outreach_csv(result, path)
     except OSError as exc:
         raise write_failed(path, exc) from exc
 

@@ -20,6 +20,16 @@ PLACES_LISTED = 10
 
 
 @dataclass(frozen=True)
+class Upload:
+    """Another upload of the same round holding the NIK as eligible (``Evidence.claims``):
+    its batch (short id) and employer, or None where the caller may not be told whose it
+    is."""
+
+    batch: str
+    employer: str | None
+
+
+@dataclass(frozen=True)
 class More:
     """Stands for the places of a repeated NIK left unnamed."""
 
@@ -79,6 +89,34 @@ def other_locations(
         pd.Series(same, index=dup.index, dtype=object).reindex(ev.index),
         pd.Series(elsewhere, index=dup.index, dtype=object).reindex(ev.index),
     )
+
+
+def with_uploads(
+    elsewhere: pd.Series, nik: pd.Series, valid: pd.Series, claims: pd.DataFrame
+) -> pd.Series:
+    """``elsewhere`` with, for each valid NIK that other uploads claim, an ``Upload`` place
+    per upload (``claims``: ``Evidence.claims``). One grouping of the claims, one map."""
+    if claims.empty:
+        return elsewhere
+    places = pd.Series(
+        [
+            Upload(b[:8], e if isinstance(e, str) else None)
+            for b, e in zip(claims["batch_id"], claims["employer"], strict=True)
+        ],
+        index=claims.index,
+        dtype=object,
+    )
+    per_nik = places.groupby(claims["nik"].to_numpy(), sort=False).agg(list)
+    hit = valid & nik.isin(per_nik.index)
+    if not hit.any():
+        return elsewhere
+    out = elsewhere.astype(object).copy()
+    found = nik[hit].map(per_nik)
+    out[hit] = [
+        (list(before) if isinstance(before, list) else []) + uploads
+        for before, uploads in zip(out[hit], found, strict=True)
+    ]
+    return out
 
 
 def nonempty(lists: pd.Series) -> pd.Series:

@@ -19,7 +19,7 @@ from bsu.core import defaults
 from bsu.core.checks import CHECKS
 from bsu.core.evidence import NO_EVIDENCE, Evidence
 from bsu.core.gather import gather
-from bsu.core.reasons import Outcome, Status
+from bsu.core.reasons import Outcome, ReasonCode, Status
 from bsu.core.records import conform
 from bsu.core.ruleset import RuleSet
 from bsu.errors import RuleSetError
@@ -50,6 +50,12 @@ class Decisions:
 
     def benefit_total(self) -> int:
         return int(self.frame["benefit"].sum())
+
+    def claimed(self) -> pd.Series:
+        """Rows eligible but, perhaps, for another upload of the round holding the same
+        NIK: what an upload claims under the paid-once rule (``bsu.store.claims``)."""
+        across = ReasonCode.NIK_DUPLICATE_ACROSS_EMPLOYERS.bit
+        return (self.frame["reasons"].astype("int64") & ~across).eq(0)
 
     def defaults(self) -> dict[str, int]:
         """Per data-gap default the rule set declares (``bsu.core.defaults``), in its

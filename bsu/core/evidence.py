@@ -33,12 +33,19 @@ REGISTRY_COLUMNS = (
     "reported_wage",  # float rupiah
     "employer_id",
     "employer_name",
+    "phone",  # the participant's contacts: personal data, for staff's outreach list only
+    "email",
     "label",  # which extract: e.g. "ekstrak 2025-05-02, registri.csv"
     # Read from the two months above (``dates.months``): Int64 month numbers, NA where
     # the extract gives none or one that cannot be read (then the status decides).
     "last_paid_month",
     "nonactive_month",
 )
+
+
+# ``Evidence.claims``: the NIK, the other upload's batch id, its employer as the caller
+# may be told it (None: "another employer").
+CLAIM_COLUMNS = ("nik", "batch_id", "employer")
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,10 @@ class Evidence:
     employer_id: str | None = None
     # How many distinct NIKs the evidence was consulted for (what an audit record counts).
     looked_up: int = 0
+    # NIKs claimed (eligible) in other done uploads of the same round, for the rule that
+    # BSU is paid once per worker (``bsu.store.claims.load``): columns ``CLAIM_COLUMNS``.
+    # None where no store is asked (a local check, a single API check).
+    claims: pd.DataFrame | None = None
 
     @property
     def empty(self) -> bool:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from bsu.core import wages
-from bsu.core.duplicates import More
+from bsu.core.duplicates import More, Upload
 from bsu.core.engine import Decisions
 from bsu.core.evidence import NO_EVIDENCE, Evidence
 from bsu.core.fields import EVIDENCE_COLUMNS, REGISTRY, field
@@ -321,9 +321,12 @@ def places_text(frame: pd.DataFrame, column: str, rules: RuleSet, lang: Lang) ->
     texts = []
     for source, sheet, places in zip(f["source"], f["sheet"], f[column], strict=True):
         words = []
-        for place in places if isinstance(places, list) else []:
+        for place in places if isinstance(places, (list, tuple)) else ():
             if isinstance(place, More):
                 words.append(more.format(count=place.count))
+                continue
+            if isinstance(place, Upload):
+                words.append(_upload_text(place, rules, lang))
                 continue
             p_source, p_sheet, p_row = place
             if pd.isna(p_source) or (p_source, p_sheet) == (source, sheet):
@@ -333,6 +336,14 @@ def places_text(frame: pd.DataFrame, column: str, rules: RuleSet, lang: Lang) ->
                 words.append(other.format(source=where, row=p_row))
         texts.append(", ".join(words))
     return pd.Series(texts, index=frame.index, dtype=object)
+
+
+def _upload_text(place: Upload, rules: RuleSet, lang: Lang) -> str:
+    """Another upload holding the NIK, as far as the reader may be told whose it is."""
+    if place.employer is None:
+        return rules.phrase("location_upload_other_employer", lang)
+    named = rules.phrase("location_upload_named", lang)
+    return named.format(employer=place.employer, batch=place.batch)
 
 
 def scalar(name: str, rules: RuleSet, lang: Lang) -> str:

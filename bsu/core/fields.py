@@ -414,7 +414,52 @@ PAYMENT: tuple[Field, ...] = (
         personal=True,
     ),
 )
-REGISTRY = REGISTRY + PAYMENT
+# Who employs the worker and how to reach them: read only by coverage (``bsu.coverage``:
+# a roster's employer by its NPP, the outreach list's contacts), never by a criterion.
+CONTACT: tuple[Field, ...] = (
+    Field(
+        "employer_npp",
+        _text("NPP", "NPP (employer registration number)"),
+        "text",
+        (
+            "NPP",
+            "No NPP",
+            "Nomor NPP",
+            "Kode Perusahaan",
+            "No Pendaftaran Perusahaan",
+            "Nomor Pendaftaran Perusahaan",
+        ),
+    ),
+    Field(
+        "phone",
+        _text("No HP", "Phone"),
+        "text",
+        (
+            "No HP",
+            "Nomor HP",
+            "HP",
+            "No Handphone",
+            "Nomor Handphone",
+            "Telepon",
+            "No Telepon",
+            "Nomor Telepon",
+            "No Telp",
+            "Telp",
+            "Phone",
+            "Phone Number",
+            "Mobile",
+        ),
+        personal=True,
+    ),
+    Field(
+        "email",
+        _text("Email", "E-mail"),
+        "text",
+        ("Email", "Alamat Email", "Email Address"),  # "E-mail" is "Email" once compared
+        personal=True,
+    ),
+)
+REGISTRY = REGISTRY + PAYMENT + CONTACT
 
 BY_NAME: Mapping[str, Field] = MappingProxyType({f.name: f for f in REGISTRY})
 NAMES: tuple[str, ...] = tuple(f.name for f in REGISTRY)

@@ -24,6 +24,8 @@ from bsu.values.text import as_text
 ROSTER = "roster"
 # The registry's months gathered for ``active_participant`` (month numbers, ``dates``).
 MONTH_COLUMNS = ("last_paid_month", "nonactive_month")
+# Registry columns kept per row as ``registry_<column>`` (None where the NIK is not found).
+REGISTRY_KEPT = ("employer_id", "employer_name", "phone", "email")
 
 
 def gather(
@@ -78,6 +80,13 @@ def gather(
     if separate_sources:
         gathered["duplicate_scope"] = records[SOURCE].astype(str)
     gathered["duplicate_of"], gathered["duplicate_elsewhere"] = duplicates.find(gathered)
+    if evidence.claims is not None:
+        gathered["duplicate_elsewhere"] = duplicates.with_uploads(
+            gathered["duplicate_elsewhere"],
+            gathered["nik"],
+            gathered["nik_valid"],
+            evidence.claims,
+        )
     return gathered
 
 
@@ -136,6 +145,10 @@ def _apply_registry(
     ev.loc[lookable, "evidence_participation"] = "registry"
     ev["participant_found"] = found.where(lookable).astype("boolean")
     ev["registry_label"] = row["label"].where(found, label)
+    # Who the registry places the worker at, and its contacts: read by coverage only
+    # (``bsu.coverage.employers``, the outreach list), never by a criterion.
+    for column in REGISTRY_KEPT:
+        ev[f"registry_{column}"] = row[column].astype(object).where(found, None)
     # A field the extract leaves blank is no evidence: the roster's value stands for it.
     status = found & row["status"].notna()
     ev.loc[status, "status_value"] = row.loc[status, "status"]

@@ -301,6 +301,8 @@ REQUIRED_PHRASES = (
     "location_same_sheet",
     "location_other_sheet",
     "location_more",
+    "location_upload_named",
+    "location_upload_other_employer",
     # How the wage judged was built, for the wage reasons' ``{wage_built}``.
     "wage_built_total",
     "wage_built_components",

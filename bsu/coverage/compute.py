@@ -21,12 +21,24 @@ is every roster row, unusable NIKs included: a worker is counted covered only wh
 registry shows it. A worker listed on two employers' rosters counts once on each
 (coverage is per employer).
 
-The employer is the roster file (``source``). The region is the work region the engine
-resolved (``region_code``), its province the code's first two digits, both named from the
-rule set's region table; rows whose region was not resolved to one code are counted under
-``UNKNOWN_REGION``. The outreach list holds the workers not yet protected (not registered,
-or registered but not active), in roster order, with their full NIK: it is what a branch
-uses to register them.
+The employer is named by identity (``bsu.coverage.employers.identify``): the NPP most of a
+roster's workers have in the registry, else the roster's NPP column, else the uploading
+key's employer id, with the company name the registry gives that NPP ("PT Maju Jaya (NPP
+12345678)"); the roster file's name only when none of these says. Rows of two files with
+the same NPP count under one employer. The per-employer table says how each employer was
+identified (``basis``: the best way any of its files was).
+
+The region is the work region the engine resolved (``region_code``), its province the
+code's first two digits, both named from the rule set's region table; rows whose region
+was not resolved to one code are counted under ``UNKNOWN_REGION``.
+
+The outreach list holds the workers not yet protected (not registered, or registered but
+not active), grouped by employer (sorted by its name, the employer in the first column so
+that staff can filter it in Excel), then in roster order, with their full NIK: it is what a
+branch uses to register them. With each: the status in words, the last month whose
+contribution was paid (from the registry; "Februari 2025"), and the phone and e-mail the
+roster gives, else the registry's. Those contacts are personal data, for branch staff only
+(as the coverage report is).
 """
 
 from __future__ import annotations
@@ -40,8 +52,11 @@ import numpy as np
 import pandas as pd
 
 from bsu.core.engine import Decisions
+from bsu.core.explain import format_months
 from bsu.core.ruleset import LANGS, Lang
 from bsu.core.words import both, say
+from bsu.coverage.employers import BASES, identify
+from bsu.coverage.employers import text as stripped
 from bsu.errors import BsuError
 from bsu.values import vocabulary
 
@@ -64,6 +79,9 @@ class _Labels(Mapping[str, dict[str, str]]):
 
     COLUMNS = (
         "employer",
+        "npp",
+        "employer_name",
+        "basis",
         "province_code",
         "province",
         "region_code",
@@ -79,6 +97,10 @@ class _Labels(Mapping[str, dict[str, str]]):
         "region_raw",
         "why",
         "why_text",
+        "status",
+        "last_paid_month",
+        "phone",
+        "email",
         "employers",
         "outreach",
     )
@@ -97,16 +119,21 @@ class _Labels(Mapping[str, dict[str, str]]):
 
 LABELS = _Labels()
 
-EMPLOYER_COLUMNS = ("employer", *COUNTS, "coverage_pct")
+EMPLOYER_COLUMNS = ("employer", "npp", "employer_name", "basis", *COUNTS, "coverage_pct")
 REGION_COLUMNS = ("province_code", "province", "region_code", "region", *COUNTS, "coverage_pct")
 PROVINCE_COLUMNS = ("province_code", "province", *COUNTS, "coverage_pct")
 OUTREACH_COLUMNS = (
+    "employer",
+    "npp",
     "source",
     "sheet",
     "row",
     "nik",
     "name",
-    "employer",
+    "status",
+    "last_paid_month",
+    "phone",
+    "email",
     "province",
     "region_code",
     "region",
@@ -160,20 +187,42 @@ class Coverage:
         }
 
 
-def compute(decisions: Decisions, lang: Lang = "id") -> Coverage:
-    """Coverage of the decided rows; raises ``registry_missing`` without a registry."""
+def compute(
+    decisions: Decisions, lang: Lang = "id", *, key_employer_id: str | None = None
+) -> Coverage:
+    """Coverage of the decided rows; raises ``registry_missing`` without a registry.
+
+    ``key_employer_id``: the employer id of the key that uploaded the rosters, which names
+    a roster's employer when neither the registry nor the roster does."""
     registry = decisions.evidence.registry
     if registry is None:
         raise registry_missing()
     f = decisions.frame
     klass = _classify(f)
-    employer = _text(f["source"]).replace("", say("coverage_no_file", lang))
+    employers = _employers(decisions, key_employer_id, lang)
+    who = employers.reindex(stripped(f["source"]).to_numpy())
+    employer = pd.Series(who["label"].to_numpy(dtype=object), index=f.index)
     province_code, province, region_code, region = _regions(f, decisions, lang)
     dummies = pd.DataFrame(
         {c: klass.eq(c).astype(np.int64) for c in CLASSES}, index=f.index
     ).assign(workers=1)
 
-    by_employer = _counted(dummies, {"employer": employer}, EMPLOYER_COLUMNS)
+    by_employer = _counted(
+        dummies,
+        {
+            "employer": employer,
+            "npp": pd.Series(who["npp"].fillna("").to_numpy(dtype=object), index=f.index),
+            "employer_name": pd.Series(
+                who["name"].fillna("").to_numpy(dtype=object), index=f.index
+            ),
+            "basis": pd.Series(who["best_basis"].to_numpy(dtype=object), index=f.index),
+        },
+        EMPLOYER_COLUMNS,
+    )
+    for column in ("npp", "employer_name"):
+        by_employer[column] = by_employer[column].astype(object).replace("", None)
+    by_employer = by_employer.sort_values("employer", key=_casefold, kind="stable")
+    by_employer = by_employer.reset_index(drop=True)
     by_region = _counted(
         dummies,
         {
@@ -191,7 +240,7 @@ def compute(decisions: Decisions, lang: Lang = "id") -> Coverage:
     totals: dict[str, Any] = {
         **sums,
         "coverage_pct": _pct(sums[ACTIVE], sums["workers"]),
-        "employers": int(employer.nunique()),
+        "employers": len(by_employer),
         "outreach": sums[NOT_REGISTERED] + sums[INACTIVE],
     }
 
@@ -199,12 +248,17 @@ def compute(decisions: Decisions, lang: Lang = "id") -> Coverage:
     why = klass[reach]
     outreach = pd.DataFrame(
         {
+            "employer": employer[reach],
+            "npp": who["npp"].to_numpy(dtype=object)[reach],
             "source": f["source"][reach],
             "sheet": f["sheet"][reach],
             "row": f["row"][reach],
             "nik": f["nik_display"][reach],
             "name": f["name_raw"][reach].replace("", None),
-            "employer": employer[reach],
+            "status": why.map({k: say(f"employers_status_{k}", lang) for k in OUTREACH}),
+            "last_paid_month": format_months(f["last_paid_month"][reach], lang),
+            "phone": _contact(f, "phone")[reach],
+            "email": _contact(f, "email")[reach],
             "province": province[reach],
             "region_code": region_code[reach],
             "region": region[reach],
@@ -212,7 +266,12 @@ def compute(decisions: Decisions, lang: Lang = "id") -> Coverage:
             "why": why,
             "why_text": why.map({k: say(key, lang) for k, key in WHY.items()}),
         }
-    ).reset_index(drop=True)
+    )
+    # Grouped by employer (by name), each employer's workers in roster order.
+    outreach = outreach.sort_values("employer", key=_casefold, kind="stable")
+    outreach = outreach.reset_index(drop=True)
+    for column in ("last_paid_month", "phone", "email"):
+        outreach[column] = outreach[column].replace("", None)
     outreach = outreach.astype(object).where(outreach.notna(), None)
 
     labels = registry["label"].dropna().astype(str)
@@ -226,6 +285,35 @@ def compute(decisions: Decisions, lang: Lang = "id") -> Coverage:
         ruleset={"id": decisions.ruleset.id, "version": decisions.ruleset.version},
         registry=tuple(sorted(set(labels[labels.ne("")]))),
     )
+
+
+def _employers(decisions: Decisions, key_employer_id: str | None, lang: Lang) -> pd.DataFrame:
+    """Each roster's identity (``employers.identify``), with ``best_basis``: the best way
+    any roster of the same employer (label) was identified, which its row in the
+    per-employer table shows."""
+    employers = identify(decisions, key_employer_id, lang=lang)
+    rank = employers["basis"].map({b: i for i, b in enumerate(BASES)})
+    best = (
+        employers.assign(rank=rank)
+        .sort_values("rank", kind="stable")
+        .drop_duplicates("label")
+        .set_index("label")["basis"]
+    )
+    return employers.assign(best_basis=employers["label"].map(best))
+
+
+def _casefold(names: pd.Series) -> pd.Series:
+    """Employers sorted as people read a list: "c.csv" before "PT Alfa"."""
+    return names.astype(str).str.casefold()
+
+
+def _contact(f: pd.DataFrame, column: str) -> pd.Series:
+    """The roster's ``phone``/``email`` cell, else the registry's; "" where neither."""
+    roster = stripped(f[f"{column}_raw"])
+    kept = f"registry_{column}"
+    if kept not in f:  # no registry row was looked up
+        return roster
+    return roster.where(roster.ne(""), stripped(f[kept]))
 
 
 def _classify(f: pd.DataFrame) -> pd.Series:

@@ -4,6 +4,13 @@
 Kerja*, *Per Wilayah*, *Daftar Jangkauan*) and, beside it, ``<stem>-chart.png``: coverage %
 per employer and per region, also shown on the *Ringkasan* sheet. Both files are written
 to temporary names and moved into place only when both are complete.
+
+*Per Pemberi Kerja* names each employer by NPP and company name, and says in words how it
+was identified. *Daftar Jangkauan* (the outreach list: full NIKs, phones and e-mails, for
+branch staff) has the employer in its first column, sorted, so that staff filter one
+employer's workers in Excel. ``write_outreach_csv(coverage, path)`` writes the same list
+as CSV (UTF-8 with a BOM, so that Excel opens it as such; headings in the report's
+language).
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from bsu.coverage.compute import (
     REGION_COLUMNS,
     Coverage,
 )
+from bsu.coverage.employers import BASES
+from bsu.results.csv import write_table
 from bsu.results.durable import atomic
 from bsu.values.numbers import count, percent
 
@@ -60,10 +69,10 @@ def write_xlsx(coverage: Coverage, path: Path) -> None:
         )
         fmt = _Formats(book)
         _write_summary(book, fmt, coverage, png)
-        labels = LABELS[coverage.lang]
-        _write_table(book, fmt, BY_EMPLOYER, coverage.by_employer, EMPLOYER_COLUMNS, labels)
-        _write_table(book, fmt, BY_REGION, coverage.by_region, REGION_COLUMNS, labels)
-        _write_table(book, fmt, OUTREACH, coverage.outreach, OUTREACH_COLUMNS, labels)
+        lang = coverage.lang
+        _write_table(book, fmt, BY_EMPLOYER, coverage.by_employer, EMPLOYER_COLUMNS, lang)
+        _write_table(book, fmt, BY_REGION, coverage.by_region, REGION_COLUMNS, lang)
+        _write_table(book, fmt, OUTREACH, coverage.outreach, OUTREACH_COLUMNS, lang)
         book.close()
 
 
@@ -91,7 +100,16 @@ _WIDTHS = {
     "source": 26,
     "why_text": 40,
     "why": 16,
+    "employer_name": 30,
+    "basis": 30,
+    "npp": 16,
+    "status": 22,
+    "last_paid_month": 16,
+    "phone": 18,
+    "email": 28,
 }
+# Columns written as text whatever they hold: a NIK, an NPP or a phone is no number.
+_TEXT_COLUMNS = ("nik", "npp", "phone")
 
 
 def _write_table(
@@ -100,13 +118,17 @@ def _write_table(
     title: str,
     table: pd.DataFrame,
     columns: tuple[str, ...],
-    labels: dict[str, str],
+    lang: Lang,
 ) -> None:
     """One table per sheet: header frozen, autofilter, NIK as text, % as Excel percent."""
+    labels = LABELS[lang]
     sheet = book.add_worksheet(title)
-    if "sheet" in columns and table["sheet"].isna().all():
-        columns = tuple(c for c in columns if c != "sheet")  # CSV rosters have no sheets
-    formats = {"nik": fmt.text, "coverage_pct": fmt.pct, **dict.fromkeys(COUNTS, fmt.count)}
+    columns = _shown(table, columns)
+    formats = {
+        **dict.fromkeys(_TEXT_COLUMNS, fmt.text),
+        "coverage_pct": fmt.pct,
+        **dict.fromkeys(COUNTS, fmt.count),
+    }
     for j, name in enumerate(columns):
         sheet.write_string(0, j, labels[name], fmt.header)
         width = _WIDTHS.get(name, max(12, min(len(labels[name]) + 2, 22)))
@@ -117,15 +139,46 @@ def _write_table(
     values = table[list(columns)].copy()
     if "coverage_pct" in values:
         values["coverage_pct"] = values["coverage_pct"] / 100  # Excel's percent is a fraction
-    if "nik" in values:
-        values["nik"] = (
-            values["nik"].astype(object).where(values["nik"].isna(), values["nik"].astype(str))
-        )
+    for name in _TEXT_COLUMNS:
+        if name in values:
+            values[name] = (
+                values[name].astype(object).where(values[name].isna(), values[name].astype(str))
+            )
+    if "basis" in values:
+        values["basis"] = _basis_words(values["basis"], lang)
     boxed = values.astype(object)
     boxed = boxed.where(boxed.notna(), None)  # blank cells; NaN is no number Excel knows
     # write_row types each value: str as text (strings_to_numbers is off), numbers as numbers.
     for i, row in enumerate(boxed.itertuples(index=False, name=None), start=1):
         sheet.write_row(i, 0, row)
+
+
+def _basis_words(basis: pd.Series, lang: Lang) -> pd.Series:
+    """How each employer was identified, in words (``employers_basis_*``)."""
+    words = {b: say(f"employers_basis_{b}", lang) for b in BASES}
+    return basis.map(words).astype(object)
+
+
+def outreach_table(coverage: Coverage) -> pd.DataFrame:
+    """The outreach list as its CSV shows it: the sheet's columns, headed in the report's
+    language (the sheet column a CSV roster never has is left out, as on the sheet)."""
+    columns = _shown(coverage.outreach, OUTREACH_COLUMNS)
+    labels = LABELS[coverage.lang]
+    table = coverage.outreach[list(columns)]
+    return table.set_axis([labels[c] for c in columns], axis=1)
+
+
+def write_outreach_csv(coverage: Coverage, path: Path) -> None:
+    """The outreach list as CSV at ``path``, atomically: UTF-8 with a BOM (Excel then reads
+    it as UTF-8), the cells as typed (a NIK keeps its 16 digits), no cell Excel would run
+    as a formula (``bsu.results.csv``)."""
+    write_table(outreach_table(coverage), path)
+
+
+def _shown(table: pd.DataFrame, columns: tuple[str, ...]) -> tuple[str, ...]:
+    if "sheet" in columns and table["sheet"].isna().all():
+        return tuple(c for c in columns if c != "sheet")  # CSV rosters have no sheets
+    return columns
 
 
 def _write_summary(book: Any, fmt: _Formats, coverage: Coverage, png: bytes) -> None:

@@ -1,6 +1,8 @@
 """Registry extracts and exclusion lists as branch staff load them: read like rosters, in
 the sandbox (a hostile extract is refused with the same error codes as a hostile roster),
 into the tables the store takes (``bsu.store.evidence``). The store never opens a file.
+The tables of regional coverage (the workforce universe, the targets) have no NIK: they
+are read by ``regional_tables`` (``universe``, ``targets``).
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from bsu.rosters import readers, sandbox
+from bsu.rosters import readers, regional_tables, sandbox
 from bsu.rosters.headers import header_key
 from bsu.values import dates, nik, vocabulary, wage
 from bsu.values.text import as_text
@@ -57,7 +60,25 @@ EXTRA_HEADERS = {
         "nonactivemonth",
         "inactivesince",
     ),
+    # Contacts: read from the roster fields of the same names when the reader matched
+    # them (``bsu.core.fields``), else from these headers.
+    "phone": (
+        "nohp",
+        "nomorhp",
+        "hp",
+        "nohandphone",
+        "telepon",
+        "notelepon",
+        "notelp",
+        "phone",
+        "phonenumber",
+        "mobile",
+    ),
+    "email": ("email", "alamatemail", "emailaddress"),
 }
+# Contact fields longer than the store keeps (``RegistryParticipant.phone``) are no phone
+# number: kept as none rather than cut.
+PHONE_CHARS = 64
 # Registry columns that name a month: kept as "YYYY-MM" (``dates.months`` reads the many
 # ways an extract writes one); a month that cannot be read is kept as no month.
 MONTHS = ("last_contribution", "nonactive_since")
@@ -67,16 +88,11 @@ Rows = tuple[pd.DataFrame, int]
 
 
 @dataclass(frozen=True)
-class Extract:
-    """An extract file as the store takes it (``bsu.store.imports.Extract``): its name,
-    its content hash (an import is idempotent by it) and its rows. The hash and the rows
-    are worked out only when asked: a file imported before is not parsed again, and a
-    wrong list kind is said before anything about the file."""
+class _File:
+    """A file the store imports: its name, and its content hash (an import is idempotent
+    by it), worked out only when asked."""
 
     path: Path
-    parse: Callable[[readers.Roster], Rows]
-    budget: sandbox.Budget | None = None
-    start: sandbox.Start = "fork"
 
     @property
     def filename(self) -> str:
@@ -94,9 +110,32 @@ class Extract:
                 digest.update(chunk)
         return digest.hexdigest()
 
+
+@dataclass(frozen=True)
+class Extract(_File):
+    """An extract file as the store takes it (``bsu.store.imports.Extract``): its name,
+    its content hash and its rows. The hash and the rows are worked out only when asked:
+    a file imported before is not parsed again, and a wrong list kind is said before
+    anything about the file."""
+
+    parse: Callable[[readers.Roster], Rows]
+    budget: sandbox.Budget | None = None
+    start: sandbox.Start = "fork"
+
     def rows(self) -> Rows:
         """The file read in the sandbox, as the store's rows."""
         return self.parse(sandbox.read(self.path, budget=self.budget, start=self.start))
+
+
+@dataclass(frozen=True)
+class Table(_File):
+    """A table of regions as the store takes it (``bsu.store.imports.Extract``): read
+    by ``bsu.rosters.regional_tables`` (small, no NIK: not through the roster sandbox)."""
+
+    parse: Callable[[Path, str], Rows]
+
+    def rows(self) -> Rows:
+        return self.parse(self.path, self.filename)
 
 
 def registry(
@@ -113,8 +152,21 @@ def exclusion_list(
     return Extract(path, list_rows, budget, start)
 
 
+def universe(path: Path) -> Table:
+    """A workforce universe table (region, potential PU and BPU; ``regional_tables``)."""
+    return Table(path, regional_tables.universe_rows)
+
+
+def targets(path: Path) -> Table:
+    """A coverage targets table (region or Nasional, year, target %, source)."""
+    return Table(path, regional_tables.targets_rows)
+
+
 def registry_rows(read: readers.Roster) -> Rows:
-    """A registry extract's rows as canonical participants, the last row of a NIK kept."""
+    """A registry extract's rows as canonical participants, the last row of a NIK kept:
+    with their name and contacts (personal data, for branch staff's lists) and their
+    work region as a Kemendagri code (``regional_tables.codes``: the Kota/Kab column,
+    narrowed by the Provinsi column; the province's code when only it is given)."""
     records = read.records
     cleaned, numeric = nik.clean(records["nik"])
     usable = nik.usable(cleaned, numeric)
@@ -129,18 +181,31 @@ def registry_rows(read: readers.Roster) -> Rows:
             "reported_wage": wage.parse(records["wage"])[0],
             # A roster field too (its headers: ``fields``), so read as a roster's is.
             "nationality": vocabulary.nationality(records["nationality"])[0],
+            "name": as_text(records["name"]),
+            "region_code": _region_codes(records),
         }
     )
     for column, aliases in EXTRA_HEADERS.items():
         header = next((keys[a] for a in aliases if a in keys), None)
-        if column in MONTHS:
+        if column in records.columns and records[column].notna().any():
+            out[column] = as_text(records[column])  # the roster reader matched it
+        elif column in MONTHS:
             none = pd.Series(None, index=out.index, dtype=object)
             cells = read.original[header].astype(object) if header else none
             out[column] = dates.month_text(dates.months(cells)).fillna("")
         else:
             out[column] = as_text(read.original[header]) if header else ""
+    out["phone"] = out["phone"].where(out["phone"].str.len() <= PHONE_CHARS, "")
     out = out[usable.to_numpy()].drop_duplicates("nik", keep="last")
     return out, int((~usable).sum())
+
+
+def _region_codes(records: pd.DataFrame) -> pd.Series:
+    """Each row's work region as a Kemendagri code (None where not named or resolved)."""
+    regions, provinces = as_text(records["region"]), as_text(records["province"])
+    if not (regions.ne("") | provinces.ne("")).any():
+        return pd.Series(np.full(len(records), None, dtype=object), index=records.index)
+    return regional_tables.codes(regions, provinces)["region_code"].astype(object)
 
 
 def list_rows(read: readers.Roster) -> Rows:

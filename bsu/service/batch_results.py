@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from bsu.core import payment
 from bsu.core.engine import Decisions
 from bsu.core.reasons import Status
@@ -24,6 +26,7 @@ from bsu.results.model import Result, decided_rows
 from bsu.rosters import reading
 from bsu.service import pipeline
 from bsu.service.runtime import paused_gc
+from bsu.store import claims
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,13 @@ def write(
     lang: Lang,
     xlsx_writer: str,
     before_publish: Callable[[], None],
+    key_employer_id: str | None = None,
 ) -> Written:
     """Write the batch's files into ``folder``; its coverage report too when ``counted``
     (its decisions for coverage) were judged with a registry. ``before_publish`` runs once
-    all are written, before any takes its final name (it may raise: nothing is served)."""
+    all are written, before any takes its final name (it may raise: nothing is served).
+    ``key_employer_id``: the uploading key's employer, naming the roster's employer in the
+    coverage report when the registry does not."""
     clear_results(folder, batch_id)
     xlsx = folder / f"{batch_id}.xlsx"
     csv = folder / f"{batch_id}.csv"
@@ -76,7 +82,7 @@ def write(
             formats.write(result, part(actions, attempt), "actions")
         if counted is not None and counted.evidence.registry is not None:
             # With a registry, the batch also gets its Universal Coverage Jamsostek report.
-            coverage = compute_coverage(counted, lang)
+            coverage = compute_coverage(counted, lang, key_employer_id=key_employer_id)
             coverage_xlsx = folder / f"{batch_id}-cakupan.xlsx"
             draft = part(coverage_xlsx, attempt)
             moves += [(draft, coverage_xlsx), (chart_path(draft), chart_path(coverage_xlsx))]
@@ -189,6 +195,17 @@ def rows_for_store(checked: pipeline.CheckResult) -> list[dict[str, Any]]:
         }
         for i, row in enumerate(decided_rows(checked.result("id")))
     ]
+
+
+def claim_table(checked: pipeline.CheckResult) -> pd.DataFrame:
+    """The upload's NIKs for the paid-once rule (``bsu.store.claims.settle``): every NIK
+    its claims were looked up for (16 digits), once, and whether any of its rows claims
+    it (eligible, but perhaps for another upload holding it)."""
+    niks = checked.checked.niks[0].astype(object)
+    claimed = checked.decisions.claimed().to_numpy(dtype=bool)
+    frame = pd.DataFrame({"nik": niks.to_numpy(), "claimed": claimed})
+    frame = frame[claims.asked(frame["nik"]).to_numpy(dtype=bool)]
+    return frame.groupby("nik", sort=True).agg(claimed=("claimed", "any")).reset_index()
 
 
 def stored_payments(decisions: Decisions) -> tuple[list[Any], list[int | None]]:

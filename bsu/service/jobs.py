@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bsu.core.engine import Decisions
 from bsu.core.evidence import Evidence
 from bsu.core.ruleset import Lang, RuleSet, load_ruleset
+from bsu.coverage import employers
 from bsu.errors import BsuError
 from bsu.rosters import sandbox
 from bsu.rosters.reading import ReadOptions
@@ -38,7 +40,7 @@ from bsu.service import batch_results, pipeline, retention
 from bsu.service.lease import Lease
 from bsu.service.outages import Interrupted, LostClaim, Outage, named, outage
 from bsu.service.settings import Settings
-from bsu.store import batches, evidence
+from bsu.store import batches, claims, evidence
 
 log = logging.getLogger("bsu.worker")
 
@@ -344,18 +346,23 @@ class Worker:
             stored, filename, ruleset_id = batch.stored_path, batch.filename, batch.ruleset_id
             lang: Lang = "en" if batch.lang == "en" else "id"
             # An employer's upload is judged on its own workers' evidence only.
-            scope, actor = batch.employer_id, batch.submitted_by
+            scope, actor, key_employer = batch.employer_id, batch.submitted_by, batch.employer_id
+            owner = claims.owner_of(batch.employer_id, filename)
             # The columns the uploader named (``map``): an unknown header fails the batch
             # with the reader's RosterError, listing the headers present.
             options = read_options(batch.read_options)
         ruleset = load_ruleset(ruleset_id, self.rules_dir)
+        viewer = claims.Viewer(scope)
         self._progress(batch_id, attempt, 10)
+
+        def claimed_elsewhere(niks: pd.Series) -> pd.DataFrame:
+            return claims.load(self.engine, ruleset.id, owner, niks, batch_id, viewer)
 
         def found(_records: pd.DataFrame, niks: pd.Series) -> Evidence:
             loaded = evidence.load(self.engine, niks.tolist, employer_id=scope)
             use = evidence.Use(actor, loaded.looked_up, batch_id=batch_id)
             evidence.record_uses(self.engine, loaded, [use])  # also the batch's notice
-            return loaded
+            return replace(loaded, claims=claimed_elsewhere(niks))
 
         # In a child process within the configured memory and time: a file that breaks
         # its parser fails its batch with a RosterError and leaves this process running.
@@ -369,6 +376,32 @@ class Worker:
             watch=pipeline.Watch(roster_read=lambda _: self._progress(batch_id, attempt, 40)),
             options=options,
         )
+        while True:
+            try:
+                self._store(batch_id, attempt, checked, ruleset, lang, scope, key_employer, owner)
+                return
+            except claims.Stale:
+                # Another upload of the round finished while this one was judged: judge
+                # again on the claims now held (the roster is not read again).
+                log.info("batch %s: another upload finished meanwhile; judging again", batch_id)
+                self._progress(batch_id, attempt, 60)
+                seen = checked.decisions.evidence
+                fresh = replace(seen, claims=claimed_elsewhere(checked.checked.niks[0]))
+                checked = checked.judged_again(ruleset, fresh)
+
+    def _store(
+        self,
+        batch_id: str,
+        attempt: int,
+        checked: pipeline.CheckResult,
+        ruleset: RuleSet,
+        lang: Lang,
+        scope: str | None,
+        key_employer: str | None,
+        owner: str,
+    ) -> None:
+        """Write the result files and store the rows; ``claims.Stale`` when the claims of
+        other uploads changed meanwhile (nothing stored)."""
         result = checked.result(lang)
         counted = checked.decisions if scope is None else self._for_coverage(checked, ruleset)
         self._progress(batch_id, attempt, 60)
@@ -381,7 +414,15 @@ class Worker:
             lang,
             self.xlsx_writer,
             lambda: self._progress(batch_id, attempt, 85),
+            key_employer,
         )
+        # Who the roster's employer is, by the whole registry when there is one.
+        identity = employers.identify(counted or checked.decisions, key_employer)
+        first = identity.iloc[0] if len(identity) else None
+        employer = (
+            (first["npp"], first["name"], first["basis"]) if first is not None else (None,) * 3
+        )
+        seen = checked.decisions.evidence.claims
         finished = batches.finish(
             self.sessions,
             batch_id,
@@ -395,6 +436,13 @@ class Worker:
             coverage=written.coverage,
             result_coverage=str(written.coverage_xlsx) if written.coverage_xlsx else None,
             payment=batch_results.payment_summary(checked.decisions),
+            employer=employer,
+            settle=claims.ToSettle(
+                ruleset.id,
+                owner,
+                batch_results.claim_table(checked),
+                claims.pairs(seen) if seen is not None else frozenset(),
+            ),
             actor=self.name,
         )
         if not finished:

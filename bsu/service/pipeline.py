@@ -15,7 +15,7 @@ the entry points' own (files, JSON, the store); they only translate in and out.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from threading import Event
 
@@ -101,6 +101,13 @@ class CheckResult:
     def result(self, lang: Lang) -> Result:
         """The result worded in ``lang`` (explained once, whatever asks for it)."""
         return Result(self.roster, self.decisions, self.checked.explained(lang), self.inputs)
+
+    def judged_again(self, ruleset: RuleSet, evidence: Evidence) -> CheckResult:
+        """The same rosters judged on other evidence (an upload's claims, changed while it
+        was judged), without reading or cleaning them again."""
+        decisions = self.checked.judged_again(ruleset, evidence)
+        again = Checked(self.checked.records, self.checked.niks, decisions)
+        return replace(self, checked=again)
 
 
 def check_files(

@@ -107,6 +107,11 @@ class Settings(BaseSettings):
     # rustpy-xlsxwriter when installed, else XlsxWriter), ``rustpy`` or ``xlsxwriter``.
     # Checked when a workbook is written (a command that writes none never fails on it).
     xlsx_writer: str = "auto"
+    # Arrears (``bsu coverage --registry``, the staff page): a participant whose last paid
+    # contribution month is more than this many months before the registry's date is on
+    # the account officer's call list. 3 is a product choice (a quarter unpaid), not a
+    # rule of BPJS Ketenagakerjaan; a branch sets its own.
+    arrears_months: int = Field(default=3, ge=1, le=120)
 
     @field_validator("rules_dir", mode="before")
     @classmethod

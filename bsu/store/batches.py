@@ -19,6 +19,7 @@ from sqlalchemy import CursorResult, delete, func, insert, or_, select, true, up
 from sqlalchemy.orm import Session, sessionmaker
 
 from bsu.privacy.access import Principal, Role
+from bsu.store import claims
 from bsu.store.audit import audit as audit  # batches.audit: the API records with it
 from bsu.store.models import AuditRecord, Batch, BatchRow, utcnow
 
@@ -182,11 +183,17 @@ def finish(
     coverage: dict[str, Any] | None = None,
     result_coverage: str | None = None,
     payment: dict[str, Any] | None = None,
+    employer: tuple[str | None, str | None, str | None] = (None, None, None),
+    settle: claims.ToSettle | None = None,
     actor: str = "worker",
 ) -> bool:
     """Store every row and mark the batch done, in one transaction, if still ours; the
     audit names ``actor``, the worker that checked it. ``payment``: the payment
-    pre-check's counts (None when no row was pre-checked)."""
+    pre-check's counts (None when no row was pre-checked). ``employer``: the roster's
+    employer (NPP, company name, basis: ``bsu.coverage.employers``). ``settle``: the
+    batch's NIKs for the paid-once rule across uploads (``bsu.store.claims.settle``);
+    raises ``claims.Stale`` (nothing kept) when another upload of the round finished
+    while it was judged."""
     with sessions() as session, session.begin():
         held = _if_held(
             session,
@@ -204,10 +211,18 @@ def finish(
             coverage=coverage,
             result_coverage=result_coverage,
             payment=payment,
+            employer_npp=employer[0],
+            employer_name=employer[1],
+            employer_basis=employer[2],
         )
         if held != 1:
             session.rollback()
             return False
+        if settle is not None:
+            settled = claims.settle(session, batch_id, settle, actor)
+            if settled is claims.Settled.STALE:
+                session.rollback()
+                raise claims.Stale(batch_id)
         session.execute(delete(BatchRow).where(BatchRow.batch_id == batch_id))
         if rows:
             if session.get_bind().dialect.name == "postgresql":

@@ -146,6 +146,8 @@ _PARTICIPANT_FIELDS = (
     "reported_wage",
     "employer_id",
     "employer_name",
+    "phone",
+    "email",
 )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -28,6 +29,7 @@ from bsu.store.models import (
     RegistryParticipant,
     utcnow,
 )
+from bsu.store.snapshots import take_snapshot
 
 CHUNK = 5_000  # rows per multi-row statement
 
@@ -59,7 +61,9 @@ class Imported:
 
 def import_registry(engine: Engine, extract: Extract, as_of: dt.date, imported_by: str) -> Imported:
     """Load a registry extract. A newer extract replaces an older one for the NIKs it
-    holds; an older one never overwrites newer rows."""
+    holds; an older one never overwrites newer rows. The registry is then counted into a
+    snapshot of this import (``bsu.store.snapshots``), in the same transaction; a file
+    imported before changes nothing and takes no snapshot."""
     digest = extract.sha256
     with Session(engine) as session:
         done = session.scalar(select(RegistryImport).where(RegistryImport.content_sha256 == digest))
@@ -79,6 +83,7 @@ def import_registry(engine: Engine, extract: Extract, as_of: dt.date, imported_b
         session.flush()
         rows = _registry_rows(frame, as_of, record.id)
         _upsert_newer(session, rows)
+        take_snapshot(session, record.id, as_of)
         audit(
             session,
             imported_by,
@@ -111,12 +116,22 @@ def _registry_rows(frame: pd.DataFrame, as_of: dt.date, import_id: int) -> list[
             "reported_wage": frame["reported_wage"].astype(object),
             "employer_id": frame["employer_id"].replace("", None),
             "employer_name": frame["employer_name"].replace("", None),
+            # Personal data (staff lists only) and the work region's Kemendagri code.
+            **{c: _text_or_none(frame, c) for c in ("name", "phone", "email", "region_code")},
         }
     ).astype(object)
     table = table.where(table.notna(), None)
     table["as_of"] = as_of
     table["import_id"] = import_id
     return table.to_dict("records")  # type: ignore[return-value]
+
+
+def _text_or_none(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A text column of the extract's rows, None where empty or not read at all."""
+    if column not in frame.columns:
+        return pd.Series(np.full(len(frame), None, dtype=object), index=frame.index)
+    values = frame[column].astype(object)
+    return values.where(values.notna() & values.ne(""), None)
 
 
 def _upsert_newer(session: Session, rows: Sequence[dict[str, Any]]) -> None:

@@ -285,7 +285,9 @@ class TargetEntry(Base):
 class NikClaim(Base):
     """A NIK a done batch holds, for the rule that BSU is paid once per worker across every
     upload of a round (``bsu.store.claims``). ``claimed``: the NIK was eligible there, but
-    for a duplicate across uploads itself. Deleted with the batch's rows at purge."""
+    for a duplicate across uploads itself. ``owner``: whose roster it is (the key's
+    employer id, else the file's name): one owner's uploads are versions of one roster and
+    are not compared with each other. Deleted with the batch's rows at purge."""
 
     __tablename__ = "nik_claims"
 
@@ -294,6 +296,7 @@ class NikClaim(Base):
     )
     nik: Mapped[str] = mapped_column(String(16), primary_key=True)
     ruleset_id: Mapped[str] = mapped_column(String(64))
+    owner: Mapped[str] = mapped_column(String(255))
     claimed: Mapped[bool] = mapped_column(Boolean)
 
     __table_args__ = (Index("ix_nik_claims_round", "ruleset_id", "nik"),)

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bsu.store import claims
 from bsu.store.batches import DONE, FAILED, rows_changed
 from bsu.store.models import AuditRecord, Batch, BatchRow
 
@@ -80,6 +81,7 @@ def purged(
         if changed != 1:
             return None
         rows = rows_changed(session, delete(BatchRow).where(BatchRow.batch_id == batch_id))
+        claims.purge(session, batch_id)
         session.add(
             AuditRecord(
                 at=at,

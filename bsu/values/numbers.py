@@ -20,9 +20,9 @@ def count(n: int, lang: str) -> str:
     return id_number(n) if lang == "id" else f"{n:,}"
 
 
-def percent(value: float, lang: str) -> str:
-    """12,5% in Indonesian, 12.5% in English: one decimal."""
-    text = f"{value:.1f}%"
+def percent(value: float, lang: str, decimals: int = 1) -> str:
+    """12,5% in Indonesian, 12.5% in English: one decimal unless told (a target: 32,15%)."""
+    text = f"{value:.{decimals}f}%"
     return text.replace(".", ",") if lang == "id" else text
 
 

@@ -49,7 +49,8 @@ def test_each_parser_gives_one_column_per_name_it_is_gathered_as(declared: field
 
 
 def test_only_fields_that_identify_a_person_are_personal() -> None:
-    assert {"nik", "name", "kpj", "account_number", "account_holder"} == fields.PERSONAL
+    personal = {"nik", "name", "kpj", "account_number", "account_holder", "phone", "email"}
+    assert personal == fields.PERSONAL
 
 
 def test_a_writer_labels_and_formats_a_field_from_the_registry() -> None:

@@ -1,10 +1,11 @@
 """A known set: 10 workers on two employers' rosters in two regions, and the registry.
 
-roster-a.csv (6): Ani, Budi active; Citra, Fajar inactive; Dedi not registered; Eka's NIK
-is malformed. roster-b.csv (4): Gita, Hadi, Indah active; Joko not registered. Kota Bekasi
-(32.75, Jawa Barat) holds Ani, Budi, Citra, Indah, Joko; Kota Surabaya (35.78, Jawa Timur)
-holds Dedi, Eka, Fajar, Gita, Hadi. Every roster row claims "Aktif": only the registry
-counts. Rows are numbered as a CSV with its header on row 1 shows them.
+roster-a.csv (6), PT Alfa (NPP001) in the registry: Ani, Budi active; Citra, Fajar
+inactive; Dedi not registered; Eka's NIK is malformed. roster-b.csv (4), PT Beta (NPP002):
+Gita, Hadi, Indah active; Joko not registered. Kota Bekasi (32.75, Jawa Barat) holds Ani,
+Budi, Citra, Indah, Joko; Kota Surabaya (35.78, Jawa Timur) holds Dedi, Eka, Fajar, Gita,
+Hadi. Every roster row claims "Aktif": only the registry counts. Rows are numbered as a
+CSV with its header on row 1 shows them.
 """
 
 from __future__ import annotations
@@ -43,9 +44,27 @@ TOTALS = {
     "employers": 2,
     "outreach": 4,
 }
+# Each roster's employer is the NPP its workers have in the registry (bsu.coverage.employers).
+EMPLOYERS = {
+    "roster-a.csv": ("NPP001", "PT Alfa"),
+    "roster-b.csv": ("NPP002", "PT Beta"),
+}
+LABELS = {source: f"{name} (NPP {npp})" for source, (npp, name) in EMPLOYERS.items()}
 BY_EMPLOYER = [
-    {"employer": "roster-a.csv", **dict(zip(COUNTS, (6, 2, 2, 1, 1, 33.3), strict=True))},
-    {"employer": "roster-b.csv", **dict(zip(COUNTS, (4, 3, 0, 1, 0, 75.0), strict=True))},
+    {
+        "employer": "PT Alfa (NPP NPP001)",
+        "npp": "NPP001",
+        "employer_name": "PT Alfa",
+        "basis": "registry",
+        **dict(zip(COUNTS, (6, 2, 2, 1, 1, 33.3), strict=True)),
+    },
+    {
+        "employer": "PT Beta (NPP NPP002)",
+        "npp": "NPP002",
+        "employer_name": "PT Beta",
+        "basis": "registry",
+        **dict(zip(COUNTS, (4, 3, 0, 1, 0, 75.0), strict=True)),
+    },
 ]
 BY_REGION = [
     {
@@ -101,12 +120,14 @@ def roster_records() -> pd.DataFrame:
 
 
 def registry() -> pd.DataFrame:
-    listed = [(nik, status) for _, _, nik, _, status in WORKERS if status is not None]
+    listed = [(nik, status, src) for src, _, nik, _, status in WORKERS if status is not None]
     return registry_frame(
         pd.DataFrame(
             {
-                "nik": [n for n, _ in listed],
-                "status": [s for _, s in listed],
+                "nik": [n for n, _, _ in listed],
+                "status": [s for _, s, _ in listed],
+                "employer_id": [EMPLOYERS[src][0] for _, _, src in listed],
+                "employer_name": [EMPLOYERS[src][1] for _, _, src in listed],
                 "category": "PU",
                 "registered_on": "2024-01-15",
                 "reported_wage": 3_000_000,
@@ -146,7 +167,7 @@ def write_registry(path: Path) -> Path:
     for i, (source, _, nik, _, status) in enumerate(WORKERS, start=1):
         if status is None:
             continue
-        npp, company = ("NPP001", "PT Alfa") if source == "roster-a.csv" else ("NPP002", "PT Beta")
+        npp, company = EMPLOYERS[source]
         lines.append(f"{nik};2101{i:07d};{words[status]};PU;2024-01-15;3000000;{npp};{company}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

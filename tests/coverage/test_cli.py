@@ -95,7 +95,15 @@ def test_a_folder_in_english_prints_the_tables(loaded: tuple[Path, Path], tmp_pa
     assert done.returncode == 0, done.stderr
     text = done.stdout
     assert "Per employer" in text and "Per work region" in text
-    for shown in ("roster-a.csv", "33.3%", "75.0%", "Kota Bekasi", "60.0%", "40.0%", "50.0%"):
+    for shown in (
+        "PT Alfa (NPP NPP001)",
+        "33.3%",
+        "75.0%",
+        "Kota Bekasi",
+        "60.0%",
+        "40.0%",
+        "50.0%",
+    ):
         assert shown in text, shown
     assert "Coverage (%) = workers registered and active" in text
     assert "Outreach list: 4 workers" in text

@@ -38,7 +38,9 @@ def test_totals_count_each_worker_once_and_the_percentage_is_active_over_all(
     assert sum(result.totals[k] for k in parts) == result.totals["workers"]
 
 
-def test_per_employer_is_per_roster_file(result: coverage.Coverage) -> None:
+def test_per_employer_names_each_roster_by_its_npp_in_the_registry(
+    result: coverage.Coverage,
+) -> None:
     assert list(result.by_employer.columns) == list(coverage.EMPLOYER_COLUMNS)
     assert _table(result.by_employer) == known.BY_EMPLOYER
 
@@ -56,7 +58,8 @@ def test_the_outreach_list_is_who_is_not_protected_with_the_full_nik(
     assert list(out.columns) == list(coverage.OUTREACH_COLUMNS)
     got = list(out[["source", "row", "nik", "name", "why"]].itertuples(index=False, name=None))
     assert got == known.OUTREACH
-    assert set(out["employer"]) == {"roster-a.csv", "roster-b.csv"}
+    assert set(out["employer"]) == set(known.LABELS.values())
+    assert list(out["npp"]) == ["NPP001", "NPP001", "NPP001", "NPP002"]
     assert out.loc[out["name"].eq("Dedi"), "region"].item() == "Kota Surabaya"
     assert out.loc[out["name"].eq("Joko"), "province"].item() == "Jawa Barat"
     assert set(out["why_text"]) == {
@@ -77,12 +80,17 @@ def test_to_json_is_plain_json_with_the_same_numbers(result: coverage.Coverage) 
     assert "÷" in doc["definition"] and "aktif" in doc["definition"]
     first = doc["outreach"][0]
     assert first == {
+        "employer": "PT Alfa (NPP NPP001)",
+        "npp": "NPP001",
         "source": "roster-a.csv",
         "sheet": None,
         "row": 4,
         "nik": "3275014101900003",
         "name": "Citra",
-        "employer": "roster-a.csv",
+        "status": "Terdaftar, tidak aktif",
+        "last_paid_month": None,
+        "phone": None,
+        "email": None,
         "province": "Jawa Barat",
         "region_code": "32.75",
         "region": "Kota Bekasi",

@@ -38,10 +38,39 @@ def test_the_workbook_has_its_sheets_with_frozen_filtered_headers(written: Path)
         assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:")
         assert sheet.column_dimensions["A"].width > 10
     employers = list(book["Per Pemberi Kerja"].iter_rows(values_only=True))
-    assert employers[0][0] == "Pemberi kerja (berkas roster)"
-    assert employers[1] == ("roster-a.csv", 6, 2, 2, 1, 1, pytest.approx(0.333))
-    assert employers[2] == ("roster-b.csv", 4, 3, 0, 1, 0, pytest.approx(0.75))
-    assert book["Per Pemberi Kerja"]["G2"].number_format == "0.0%"
+    assert employers[0][:4] == (
+        "Pemberi kerja",
+        "NPP",
+        "Nama perusahaan",
+        "Dikenali dari",
+    )
+    registry = "Data peserta: NPP sebagian besar pekerjanya"
+    assert employers[1] == (
+        "PT Alfa (NPP NPP001)",
+        "NPP001",
+        "PT Alfa",
+        registry,
+        6,
+        2,
+        2,
+        1,
+        1,
+        pytest.approx(0.333),
+    )
+    assert employers[2] == (
+        "PT Beta (NPP NPP002)",
+        "NPP002",
+        "PT Beta",
+        registry,
+        4,
+        3,
+        0,
+        1,
+        0,
+        pytest.approx(0.75),
+    )
+    assert book["Per Pemberi Kerja"]["J2"].number_format == "0.0%"
+    assert book["Per Pemberi Kerja"]["B2"].number_format == "@"
     regions = list(book["Per Wilayah"].iter_rows(values_only=True))
     assert regions[1][:4] == ("32", "Jawa Barat", "32.75", "Kota Bekasi")
     assert regions[1][4:] == (5, 3, 1, 1, 0, pytest.approx(0.6))

@@ -301,13 +301,31 @@ def test_the_start_date_notice_is_worded(tmp_path: Path) -> None:
 def test_known_columns_no_rule_judges_are_listed_and_unknown_ones_only_kept(
     tmp_path: Path,
 ) -> None:
-    others = ("Unit Kerja", "Jabatan", "Kode Perusahaan", "NPP", "Departemen", "NIP")
+    others = ("Unit Kerja", "Jabatan", "Nama Perusahaan", "Departemen", "NIP")
     header = ("NIK", *others, "ID Karyawan", "Hobi")
     r = _read(tmp_path, header, (NIKS, *([("x",) * 3] * (len(others) + 2))))
     (info,) = r.sheets
     assert info.matched == {"nik": "NIK"}
     assert _ignored(info) == [(h, "not_judged") for h in (*others, "ID Karyawan")]
     assert list(r.original.columns) == list(header)
+
+
+def test_the_employers_npp_and_the_workers_contacts_are_read_for_coverage(
+    tmp_path: Path,
+) -> None:
+    """Read for coverage only (the employer by NPP, the outreach list's contacts)."""
+    header = ("NIK", "NPP", "No HP", "E-mail")
+    npps, phones = ("AA010203",) * 3, ("081234567801", "081234567802", "")
+    emails = ("a@contoh.id", "", "c@contoh.id")
+    r = _read(tmp_path, header, (NIKS, npps, phones, emails))
+    (info,) = r.sheets
+    assert info.matched == {
+        "nik": "NIK",
+        "employer_npp": "NPP",
+        "phone": "No HP",
+        "email": "E-mail",
+    }
+    assert r.records["employer_npp"].tolist() == list(npps)
 
 
 # --- real exports ----------------------------------------------------------------------
@@ -342,11 +360,9 @@ def test_a_bpjs_exporters_file_with_the_header_on_row_4(tmp_path: Path) -> None:
         "wage": "UPAH",
         "kpj": "NO KPJ",
         "region": "KOTA/KAB",
+        "employer_npp": "KODE PERUSAHAAN",
     }
-    assert _ignored(info) == [
-        ("TGL MULAI BEKERJA", "start_date"),
-        ("KODE PERUSAHAAN", "not_judged"),
-    ]
+    assert _ignored(info) == [("TGL MULAI BEKERJA", "start_date")]
     assert _notices(info) == ["start_date_not_registration"]
     assert r.records["row"].tolist() == [5, 6, 7]
     assert r.records["nik"].tolist() == list(NIKS)

@@ -42,7 +42,15 @@ COVERAGE_EXAMPLE: dict[str, Any] = {
     "registry": ["2025-05-02"],
     "definition": "Cakupan (%) = pekerja terdaftar dan aktif ÷ seluruh pekerja di roster × 100.",
     "totals": {**_COUNTS_EXAMPLE, "employers": 1, "outreach": 4},
-    "by_employer": [{"employer": "roster.xlsx", **_COUNTS_EXAMPLE}],
+    "by_employer": [
+        {
+            "employer": "PT Sinar Contoh (NPP NPP-32750001)",
+            "npp": "NPP-32750001",
+            "employer_name": "PT Sinar Contoh",
+            "basis": "registry",
+            **_COUNTS_EXAMPLE,
+        }
+    ],
     "by_region": [
         {
             "province_code": "32",
@@ -55,18 +63,23 @@ COVERAGE_EXAMPLE: dict[str, Any] = {
     "by_province": [{"province_code": "32", "province": "Jawa Barat", **_COUNTS_EXAMPLE}],
     "outreach": [
         {
+            "employer": "PT Sinar Contoh (NPP NPP-32750001)",
+            "npp": "NPP-32750001",
             "source": "roster.xlsx",
             "sheet": "Pekerja",
             "row": 5,
             "nik": "3275014708950004",
             "name": "Dewi Anggraini",
-            "employer": "roster.xlsx",
+            "status": "Terdaftar, tidak aktif",
+            "last_paid_month": "November 2024",
+            "phone": "081234567890",
+            "email": None,
             "province": "Jawa Barat",
             "region_code": "32.75",
             "region": "Kota Bekasi",
             "region_raw": "Kota Bekasi",
-            "why": "not_registered",
-            "why_text": "Belum terdaftar di BPJS Ketenagakerjaan",
+            "why": "inactive",
+            "why_text": "Terdaftar, tetapi tidak aktif",
         }
     ],
 }
@@ -76,7 +89,11 @@ class CoveragePublic(BaseModel):
     """Coverage of a batch, in the language the batch was submitted in. Counts per class:
     ``active`` (registered and active), ``inactive`` (registered, not active),
     ``not_registered``, ``nik_unusable`` (cannot be looked up); ``coverage_pct`` = active ÷
-    workers × 100. ``outreach``: the workers not yet protected, with their full NIK."""
+    workers × 100. ``by_employer``: each employer by its NPP and company name, and how it
+    was identified (``basis``: registry, column, key or file; the file name stands in only
+    when no NPP is known). ``outreach``: the workers not yet protected, grouped by
+    employer, with their full NIK, status, last paid month and contacts (phone, e-mail:
+    the roster's, else the registry's)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [COVERAGE_EXAMPLE]})
 

@@ -148,6 +148,8 @@
     paymentNone: $("payment-none"),
     paymentMore: $("payment-more"),
     actions: $("download-actions"),
+    keyOpenBox: $("key-open-box"),
+    keyOpen: $("key-open"),
   };
   const maxMb = document.body.dataset.maxMb || "";
   const fieldNames = document.body.dataset.fields || "";
@@ -192,6 +194,7 @@
     showChosen();
     if (lastError && lastError.key) showError(lastError);
     if (batch) renderProgress(batch);
+    coverageLanguage();
   }
 
   function setLanguage(next) {
@@ -206,6 +209,7 @@
     if (batch && !busy && (batch.status === "done" || batch.status === "failed")) {
       refresh(generation);
     }
+    if (coverageLoaded) loadCoverage(); // its words come from the server too
   }
 
   // --- API -------------------------------------------------------------------------------
@@ -241,6 +245,7 @@
 
   function askForKey() {
     el.keyBox.hidden = false;
+    el.keyOpenBox.hidden = true;
     el.key.focus();
   }
 
@@ -717,6 +722,228 @@
     el.actions.href = current.links.actions;
   }
 
+  // --- Regional coverage (UCJ), for branch staff -----------------------------------------
+  // Shown when /v1/coverage answers the caller (a staff key or the local user): an
+  // employer's key gets 403 there, never sees the section, and the API refuses it anyway.
+  // Loaded when asked (each read is audited): the region table, the chart (fetched with
+  // the key and shown from a blob URL, as the key travels in a header) and the employers
+  // in arrears; the workers to call, personal data, are only in the arrears download.
+
+  const cov = {
+    section: $("coverage"),
+    load: $("coverage-load"),
+    progress: $("coverage-progress"),
+    error: $("coverage-error"),
+    body: $("coverage-body"),
+    asOf: $("coverage-as-of"),
+    denominator: $("coverage-denominator"),
+    missing: $("coverage-missing"),
+    regions: $("coverage-regions"),
+    trend: $("coverage-trend"),
+    arrears: $("coverage-arrears"),
+    arrearsNone: $("coverage-arrears-none"),
+    regionsXlsx: $("download-regions"),
+    arrearsXlsx: $("download-arrears"),
+  };
+  let coverageLoaded = false;
+  let coverageGeneration = 0;
+  let trendUrl = null;
+
+  async function probeCoverage() {
+    let status = 0;
+    try {
+      const response = await fetch("/v1/coverage", { headers: withKey({ Accept: "application/json" }) });
+      status = response.status;
+    } catch (e) {
+      status = 0;
+    }
+    cov.section.hidden = status !== 200;
+    // Keys required and none typed yet: offer the key box (an upload would ask for it too).
+    el.keyOpenBox.hidden = !(status === 401 && el.keyBox.hidden);
+    if (status !== 200) clearCoverage();
+  }
+
+  function clearCoverage() {
+    coverageGeneration++;
+    coverageLoaded = false;
+    cov.body.hidden = true;
+    cov.error.hidden = true;
+    cov.progress.hidden = true;
+    cov.load.disabled = false;
+    cov.regions.tBodies[0].replaceChildren();
+    cov.arrears.tBodies[0].replaceChildren();
+    showTrend(null);
+  }
+
+  function coverageLanguage() {
+    // Plain links (the local user, no key) carry the page's language in the address.
+    cov.regionsXlsx.href = "/v1/coverage/regions.xlsx?lang=" + lang;
+    cov.arrearsXlsx.href = "/v1/coverage/arrears.xlsx?lang=" + lang;
+    cov.trend.alt = t("page_coverage_trend_alt");
+  }
+
+  async function loadCoverage() {
+    const mine = ++coverageGeneration;
+    cov.load.disabled = true;
+    cov.progress.hidden = false;
+    cov.error.hidden = true;
+    const chart = fetchTrend();
+    try {
+      const [report, owed] = await Promise.all([
+        api("/v1/coverage/regions"),
+        api("/v1/coverage/arrears?workers=false"),
+      ]);
+      if (mine !== coverageGeneration) return;
+      renderRegions(report);
+      renderArrears(owed);
+      coverageLoaded = true;
+      cov.body.hidden = false;
+      const png = await chart;
+      if (mine === coverageGeneration) showTrend(png);
+    } catch (e) {
+      if (mine !== coverageGeneration) return;
+      cov.body.hidden = true;
+      cov.error.textContent = e.message;
+      cov.error.hidden = false;
+    } finally {
+      if (mine === coverageGeneration) {
+        cov.load.disabled = false;
+        cov.progress.hidden = true;
+      }
+    }
+  }
+
+  // The chart as a Blob, or null when it cannot be had (the tables still show).
+  async function fetchTrend() {
+    try {
+      const response = await fetch("/v1/coverage/trend.png?lang=" + lang, {
+        headers: withKey({ Accept: "image/png", "Accept-Language": lang }),
+      });
+      return response.ok ? await response.blob() : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function showTrend(png) {
+    if (trendUrl) URL.revokeObjectURL(trendUrl);
+    trendUrl = png ? URL.createObjectURL(png) : null;
+    if (trendUrl) cov.trend.src = trendUrl;
+    else cov.trend.removeAttribute("src");
+    cov.trend.hidden = !trendUrl;
+  }
+
+  function isBlank(value) {
+    return value === null || value === undefined || value === "";
+  }
+
+  // A percentage with one or two decimals, "22,7" in Indonesian and "22.7" in English.
+  function percent(value, signed) {
+    if (isBlank(value)) return "—";
+    const number = Number(value);
+    let text = number.toFixed(2).replace(/0$/, "");
+    if (lang === "id") text = text.replace(".", ",");
+    return (signed && number > 0 ? "+" : "") + text;
+  }
+
+  function whole(value) {
+    return isBlank(value) ? "—" : count(value);
+  }
+
+  function coverageCell(tr, col, text, className) {
+    const td = document.createElement("td");
+    td.dataset.col = col;
+    td.dataset.label = t(col);
+    if (className) td.className = className;
+    td.textContent = text;
+    tr.appendChild(td);
+    return td;
+  }
+
+  function regionRow(region, level, name) {
+    const tr = document.createElement("tr");
+    tr.className = level;
+    tr.dataset.code = (level === "province" ? region.province_code : region.region_code) || "";
+    const place = coverageCell(tr, "page_coverage_col_region", name || "—", "region");
+    if (region.note) {
+      // What the server says about the row (e.g. more protected than the universe).
+      const note = document.createElement("small");
+      note.className = "note";
+      note.textContent = region.note;
+      place.append(document.createElement("br"), note);
+    }
+    coverageCell(tr, "page_coverage_col_protected", whole(region.protected), "num");
+    coverageCell(tr, "page_coverage_col_pu", whole(region.active_pu), "num");
+    coverageCell(tr, "page_coverage_col_bpu", whole(region.active_bpu), "num");
+    coverageCell(tr, "page_coverage_col_universe", whole(region.universe), "num");
+    coverageCell(tr, "page_coverage_col_not_protected", whole(region.not_protected), "num");
+    coverageCell(tr, "page_coverage_col_coverage", percent(region.coverage_pct), "num");
+    const target = coverageCell(tr, "page_coverage_col_target", percent(region.target_pct), "num");
+    if (region.target_source) target.title = region.target_source;
+    coverageCell(tr, "page_coverage_col_gap", whole(region.gap), "num");
+    coverageCell(tr, "page_coverage_col_change", percent(region.change_pct, true), "num");
+    return tr;
+  }
+
+  // Each province, then its regencies and cities under it; rows of no known province last.
+  function renderRegions(report) {
+    cov.asOf.textContent = t("page_coverage_as_of", { as_of: report.as_of || "—", year: report.year });
+    cov.denominator.textContent = report.denominator || "";
+    cov.denominator.hidden = !report.denominator;
+    const missing = report.missing || [];
+    cov.missing.replaceChildren(...missing.map((line) => {
+      const item = document.createElement("li");
+      item.textContent = line;
+      return item;
+    }));
+    cov.missing.hidden = missing.length === 0;
+    const body = cov.regions.tBodies[0];
+    body.replaceChildren();
+    const regencies = report.regencies || [];
+    const placed = new Set();
+    for (const province of report.provinces || []) {
+      body.appendChild(regionRow(province, "province", province.province));
+      regencies.forEach((regency, index) => {
+        if (regency.province_code !== province.province_code) return;
+        body.appendChild(regionRow(regency, "regency", regency.region));
+        placed.add(index);
+      });
+    }
+    regencies.forEach((regency, index) => {
+      if (!placed.has(index)) body.appendChild(regionRow(regency, "regency", regency.region || regency.province));
+    });
+  }
+
+  function renderArrears(owed) {
+    const body = cov.arrears.tBodies[0];
+    body.replaceChildren();
+    const employers = owed.employers || [];
+    for (const employer of employers) {
+      const tr = document.createElement("tr");
+      tr.dataset.npp = employer.employer_id || "";
+      coverageCell(tr, "page_coverage_col_npp", employer.employer_id || "—", "npp");
+      coverageCell(tr, "page_coverage_col_employer", employer.employer_name || "—");
+      coverageCell(tr, "page_coverage_col_registered", whole(employer.registered), "num");
+      coverageCell(tr, "page_coverage_col_active", whole(employer.active), "num");
+      coverageCell(tr, "page_coverage_col_inactive", whole(employer.inactive), "num");
+      coverageCell(tr, "page_coverage_col_overdue", whole(employer.arrears), "num");
+      coverageCell(tr, "page_coverage_col_message", employer.message || "");
+      body.appendChild(tr);
+    }
+    cov.arrears.parentElement.hidden = employers.length === 0;
+    cov.arrearsNone.hidden = employers.length !== 0;
+  }
+
+  cov.load.addEventListener("click", loadCoverage);
+  cov.regionsXlsx.addEventListener("click", download);
+  cov.arrearsXlsx.addEventListener("click", download);
+  el.keyOpen.addEventListener("click", askForKey);
+  // A key typed (or changed): whether this caller is staff is asked again.
+  el.key.addEventListener("change", () => {
+    rememberKey();
+    probeCoverage();
+  });
+
   // --- Errors ----------------------------------------------------------------------------
 
   function showError(error) {
@@ -733,4 +960,5 @@
 
   el.toggle.addEventListener("click", () => setLanguage(lang === "id" ? "en" : "id"));
   applyLanguage();
+  probeCoverage();
 })();

@@ -91,6 +91,7 @@ def upgrade() -> None:
         ),
         sa.Column("nik", sa.String(16), primary_key=True),
         sa.Column("ruleset_id", sa.String(64), nullable=False),
+        sa.Column("owner", sa.String(255), nullable=False),
         sa.Column("claimed", sa.Boolean(), nullable=False),
     )
     op.create_index("ix_nik_claims_round", "nik_claims", ["ruleset_id", "nik"])
