@@ -57,11 +57,13 @@ POISON_VALUES: list[tuple[str, str]] = [
 
 
 ROSTER_HEADER = ["NIK", "Nama", "Upah", "Status Kepesertaan", "Tanggal Kepesertaan", "Catatan"]
+# NIKs of this test only: the shared server holds other uploads of the round, and a NIK
+# eligible there would be "on another roster" here (paid once across uploads).
 ROSTER_ROWS: list[list[Any]] = [
-    ["3275014101900001", "A", 3000000, "Aktif", dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31)],
-    ["3275014101900002", "B", 1e308, "Aktif", dt.datetime(9999, 12, 31), 1e308],
-    ["3275014101900003", "C", 3000000, "Aktif", dt.date(2024, 1, 15), "biasa"],
-    ["3275014101900004", "D", 5e-324, "Aktif", "15/01/2024", dt.datetime(1, 1, 1)],
+    ["3275014101907301", "A", 3000000, "Aktif", dt.datetime(1, 1, 1), dt.datetime(9999, 12, 31)],
+    ["3275014101907302", "B", 1e308, "Aktif", dt.datetime(9999, 12, 31), 1e308],
+    ["3275014101907303", "C", 3000000, "Aktif", dt.date(2024, 1, 15), "biasa"],
+    ["3275014101907304", "D", 5e-324, "Aktif", "15/01/2024", dt.datetime(1, 1, 1)],
 ]
 
 
