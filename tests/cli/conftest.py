@@ -29,6 +29,26 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
     )
 
 
+def run_with_store(
+    *args: str | Path, data: Path, cwd: Path, columns: int = 200
+) -> subprocess.CompletedProcess[str]:
+    """The console script in a fresh process whose store lives in ``data``."""
+    return subprocess.run(
+        [str(BSU), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "COLUMNS": str(columns),
+            "LANG": "C.UTF-8",
+            "HOME": str(data),
+            "BSU_DATA_DIR": str(data),
+        },
+    )
+
+
 @pytest.fixture
 def bsu() -> object:
     return run

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import BSU
+from tests.cli.conftest import run_with_store
 
 BOM = b"\xef\xbb\xbf"
 AS_OF = "2025-05-02"
@@ -52,22 +51,7 @@ ROSTERS = {
 SAWIT, GURU = "PT Sawit Makmur (NPP 61001)", "Yayasan Guru Honorer (NPP 61002)"
 
 
-def bsu(*args: str | Path, data: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The console script in a fresh process whose store lives in ``data``."""
-    return subprocess.run(
-        [str(BSU), *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "COLUMNS": "200",
-            "LANG": "C.UTF-8",
-            "HOME": str(data),
-            "BSU_DATA_DIR": str(data),
-        },
-    )
+bsu = run_with_store
 
 
 @pytest.fixture(scope="module")

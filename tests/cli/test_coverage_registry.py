@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.cli.conftest import BSU
+from tests.cli.conftest import run_with_store
 from tests.coverage.test_regional_service import (
     DAYS,
     JUNE,
@@ -28,21 +28,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def bsu(*args: str | Path, data: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The console script in a fresh process whose store lives in ``data``."""
-    return subprocess.run(
-        [str(BSU), *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "COLUMNS": "220",
-            "LANG": "C.UTF-8",
-            "HOME": str(data),
-            "BSU_DATA_DIR": str(data),
-        },
-    )
+    return run_with_store(*args, data=data, cwd=cwd, columns=220)
 
 
 @pytest.fixture(scope="module")

@@ -4,32 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.cli.conftest import BSU
+from tests.cli.conftest import run_with_store
 from tests.coverage import known
 
-
-def bsu(*args: str | Path, data: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The console script in a fresh process whose store lives in ``data``."""
-    return subprocess.run(
-        [str(BSU), *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-        env={
-            "PATH": "/usr/bin:/bin",
-            "COLUMNS": "200",
-            "LANG": "C.UTF-8",
-            "HOME": str(data),
-            "BSU_DATA_DIR": str(data),
-        },
-    )
+bsu = run_with_store
 
 
 @pytest.fixture(scope="module")
