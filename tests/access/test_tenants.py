@@ -17,6 +17,7 @@ ID_ROUTES = [
     ("/v1/batches/{id}/result.csv", False),
     ("/v1/batches/{id}/trace", False),
     ("/v1/batches/{id}/actions.csv", False),
+    ("/v1/batches/{id}/duplicates", False),
     ("/v1/batches/{id}/coverage", True),
     ("/v1/batches/{id}/coverage.xlsx", True),
 ]
