@@ -376,6 +376,17 @@ class Worker:
             watch=pipeline.Watch(roster_read=lambda _: self._progress(batch_id, attempt, 40)),
             options=options,
         )
+        if key_employer is None:
+            # Without a key, whose roster it is shows once it is judged: the NPP the
+            # registry or the roster's NPP column gives. That employer's earlier uploads
+            # are versions of this one, not claims against it.
+            named = self._owner_by_identity(checked.decisions, filename)
+            if named != owner:
+                owner = named
+                seen = checked.decisions.evidence
+                again = claimed_elsewhere(checked.checked.niks[0])
+                if seen.claims is None or claims.pairs(again) != claims.pairs(seen.claims):
+                    checked = checked.judged_again(ruleset, replace(seen, claims=again))
         while True:
             try:
                 self._store(batch_id, attempt, checked, ruleset, lang, scope, key_employer, owner)
@@ -388,6 +399,17 @@ class Worker:
                 seen = checked.decisions.evidence
                 fresh = replace(seen, claims=claimed_elsewhere(checked.checked.niks[0]))
                 checked = checked.judged_again(ruleset, fresh)
+
+    @staticmethod
+    def _owner_by_identity(decisions: Decisions, filename: str) -> str:
+        """A keyless upload's owner: the NPP its workers have in the registry, or its NPP
+        column; else its file name (``claims.owner_of``)."""
+        identity = employers.identify(decisions)
+        if len(identity):
+            first = identity.iloc[0]
+            if first["basis"] in ("registry", "column") and isinstance(first["npp"], str):
+                return claims.owner_of(first["npp"], filename)
+        return claims.owner_of(None, filename)
 
     def _store(
         self,

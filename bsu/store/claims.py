@@ -67,9 +67,9 @@ class ToSettle:
 
 
 def owner_of(employer_id: str | None, filename: str) -> str:
-    """Whose roster an upload is: the uploading key's employer (its NPP), else the file's
-    name. One owner's uploads are versions of one roster (a corrected upload), not two
-    claims."""
+    """Whose roster an upload is: the uploading key's employer or the NPP its workers
+    have (the worker decides which), else the file's name. One owner's uploads are
+    versions of one roster (a corrected upload), not two claims."""
     if employer_id:
         return f"npp:{employer_id.strip()}"[:255]
     return f"file:{filename.strip().lower()}"[:255]

@@ -33,15 +33,14 @@ SHARED = "3275014101900001"  # on every roster below
 ACROSS = "NIK_DUPLICATE_ACROSS_EMPLOYERS"
 
 
-def _roster(folder: Path, name: str, niks: list[str]) -> Path:
+def _roster(folder: Path, name: str, niks: list[str], npp: str | None = None) -> Path:
     path = folder / name
     with path.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(HEADERS)
+        writer.writerow(HEADERS + (["NPP"] if npp else []))
         for i, n in enumerate(niks):
-            writer.writerow(
-                [n, f"Pekerja {i}", "3000000", "Aktif", "PU", "2024-01-15", "Kota Bekasi"]
-            )
+            row = [n, f"Pekerja {i}", "3000000", "Aktif", "PU", "2024-01-15", "Kota Bekasi"]
+            writer.writerow(row + ([npp] if npp else []))
     return path
 
 
@@ -157,6 +156,27 @@ def test_staff_see_whose_upload_and_one_owners_uploads_are_versions(
     viewer = claims.Viewer(Principal(Role.EMPLOYER, employer_id="22222222").evidence_scope)
     assert viewer.label(_batch(engine, a)) is None
     assert claims.Viewer(None).label(_batch(engine, a)) == "NPP 11111111"
+
+
+def test_without_a_key_the_rosters_npp_says_whose_it_is(
+    tmp_path: Path, settings: Settings, engine: Engine
+) -> None:
+    """Branch staff upload two files of one employer (its NPP column) and one of another:
+    the two of one NPP are versions of one roster; the other employer's is compared."""
+    with Session(engine) as session:
+        may = submit_file(session, _roster(tmp_path, "gaji-mei.csv", [SHARED], "61720001"))
+    _drain(settings, engine)
+    with Session(engine) as session:
+        fixed = submit_file(session, _roster(tmp_path, "gaji-mei-revisi.csv", [SHARED], "61720001"))
+    _drain(settings, engine)
+    assert _rows(engine, fixed)[SHARED][0] == "eligible"
+    assert _batch(engine, fixed).employer_npp == "61720001"
+    assert _batch(engine, fixed).employer_basis == "column"
+    with Session(engine) as session:
+        other = submit_file(session, _roster(tmp_path, "lain.csv", [SHARED], "61010002"))
+    _drain(settings, engine)
+    named = _reason(_rows(engine, other), SHARED)
+    assert may[:8] in named and fixed[:8] in named and "NPP 61720001" in named
 
 
 def test_a_round_is_its_own(tmp_path: Path, settings: Settings, engine: Engine) -> None:
