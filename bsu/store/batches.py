@@ -312,12 +312,17 @@ def release(
 
 def deaths(sessions: sessionmaker[Session], batch_id: str, attempt: int) -> int:
     """How many attempts before ``attempt`` ended without a word: their process died (the
-    OS killed it, or a file killed its checker). Interrupted attempts are not counted."""
+    OS killed it, or a file killed its checker). Interrupted attempts are not counted, nor
+    those that ended done before the batch was sent back to be checked again
+    (``claims.RECHECKED``)."""
     with sessions() as session:
         interrupted = session.scalar(
             select(func.count())
             .select_from(AuditRecord)
-            .where(AuditRecord.batch_id == batch_id, AuditRecord.action == INTERRUPTED)
+            .where(
+                AuditRecord.batch_id == batch_id,
+                AuditRecord.action.in_([INTERRUPTED, claims.RECHECKED]),
+            )
         )
     return max(0, attempt - 1 - int(interrupted or 0))
 

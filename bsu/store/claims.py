@@ -40,6 +40,7 @@ from bsu.store.models import Batch, ClaimSeen, NikClaim
 CHUNK = 5_000  # NIKs per IN list, rows per multi-row insert
 DONE = "done"
 FAILED = "failed"
+RECHECKED = "batch.rechecked"  # the audit action of a done batch sent back to the queue
 QUEUED = "queued"
 
 Pair = tuple[str, str]  # (NIK, batch id)
@@ -229,7 +230,7 @@ def _recheck(session: Session, batch_id: str, because: str, niks: int, actor: st
     audit(
         session,
         actor,
-        "batch.rechecked",
+        RECHECKED,
         batch_id,
         batch.ruleset_id,
         batch.ruleset_version,

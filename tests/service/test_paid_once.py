@@ -61,8 +61,9 @@ def _drain(settings: Settings, engine: Engine) -> int:
     factory = sessionmaker(engine, expire_on_commit=False)
     worker = Worker.configured(settings, factory, engine)
     runs = 0
-    while (claimed := batches.claim(factory, 60)) is not None:
-        worker.run_one(*claimed)
+    # One turn of the worker's loop each: claim, give up on a batch whose attempts died,
+    # or check it.
+    while worker._turn():
         runs += 1
         assert runs < 20, "uploads kept sending each other back"
     return runs
@@ -177,6 +178,24 @@ def test_without_a_key_the_rosters_npp_says_whose_it_is(
     _drain(settings, engine)
     named = _reason(_rows(engine, other), SHARED)
     assert may[:8] in named and fixed[:8] in named and "NPP 61720001" in named
+
+
+def test_an_upload_checked_again_many_times_is_not_taken_for_a_dying_one(
+    tmp_path: Path, settings: Settings, engine: Engine
+) -> None:
+    """Five employers submit the same worker one after another: the first upload is sent
+    back four times. Its attempts ended done, not with a dead process: it is never
+    abandoned (the worker gives up on a batch after three attempts that died)."""
+    uploads = []
+    for i in range(5):
+        with Session(engine) as session:
+            roster = _roster(tmp_path, f"pt-{i}.csv", [SHARED])
+            uploads.append(submit_file(session, roster, employer_id=f"{i + 1}" * 8))
+        _drain(settings, engine)
+    assert _actions(engine, uploads[0]).count("batch.rechecked") == 4
+    for batch_id in uploads:
+        assert _batch(engine, batch_id).status == batches.DONE
+        _reason(_rows(engine, batch_id), SHARED)
 
 
 def test_a_round_is_its_own(tmp_path: Path, settings: Settings, engine: Engine) -> None:
