@@ -23,10 +23,11 @@ from tests.support import write_csv
 ROWS = 40_000
 
 
-def big_roster(path: Path, rows: int = ROWS) -> Path:
-    """A CSV roster of ``rows`` workers (a few seconds of checking)."""
+def big_roster(path: Path, rows: int = ROWS, first: int = 0) -> Path:
+    """A CSV roster of ``rows`` workers (a few seconds of checking); ``first``: the serial
+    of its first NIK (another file's workers must not be these: paid once across uploads)."""
     lines = ["NIK;Nama;Upah;Status Kepesertaan;Tgl Daftar;Kab/Kota"]
-    for i in range(rows):
+    for i in range(first, first + rows):
         wage = "Rp 3.500.000" if i % 3 else "5.800.000"
         lines.append(f"32750141019{i:05d};Pekerja {i};{wage};Aktif;15/01/2024;Kota Bekasi")
     return write_csv(path, lines)

@@ -159,7 +159,7 @@ def test_the_worker_outlives_a_database_outage_mid_check(tmp_path: Path, cluster
             ready = client.get("/readyz")
             assert ready.status_code == 200, ready.text
             # The worker is alive: a new upload is checked too.
-            late = _upload(client, big_roster(tmp_path / "kecil.csv", 5))
+            late = _upload(client, big_roster(tmp_path / "kecil.csv", 5, first=90_000))
             assert late.status_code == 202, late.text
             checked = poll_batch(client, late.json()["links"]["self"], {"done", "failed"}, 60)
             assert checked["status"] == "done", checked

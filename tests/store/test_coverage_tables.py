@@ -307,7 +307,7 @@ def test_a_later_import_wins_per_region_and_year(engine: Engine, tmp_path: Path)
     assert table.loc[("ID", 2025), "target_pct"] == 33.0
     assert table.loc[("ID", 2025), "source"] == "Revisi"  # no Sumber column: the import's
     assert table.loc[("ID", 2029), "target_pct"] == 43.92  # untouched by the later table
-    assert len(table) == 7
+    assert len(table) == 6
 
 
 @pytest.mark.parametrize("written_as", ["32,15", "32.15", "32,15%", "32,15 %", " 32,15 "])
