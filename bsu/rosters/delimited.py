@@ -70,6 +70,30 @@ def read(path: Path, name: str, options: ReadOptions = DEFAULT) -> Roster:
     return part
 
 
+def rows(path: Path, name: str) -> list[list[str]]:
+    """A CSV's rows as text cells, decoded and split as a roster's are (encodings, byte
+    order marks, the delimiter sniffed): for the small tables staff import
+    (``bsu.rosters.small_tables``). The caller screens the file first."""
+    try:
+        raw = _utf8(path.read_bytes(), name)
+    except OSError as exc:
+        raise RosterError(
+            "file_unreadable",
+            Where(name),
+            (
+                f"Berkas tidak dapat dibaca ({exc.strerror or exc}).",
+                f"The file cannot be read ({exc.strerror or exc}).",
+            ),
+            ("Periksa izin akses berkas.", "Check the file's permissions."),
+        ) from exc
+    text = _decode(raw, name)
+    delimiter = _delimiter(text.splitlines()[:50])
+    try:
+        return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise _malformed(Where(name), exc) from exc
+
+
 def _narrow(width: int, name: str) -> int:
     """The table's width, refused past ``preflight.MAX_COLUMNS``."""
     if width <= preflight.MAX_COLUMNS:

@@ -14,8 +14,6 @@ title rows; rows are numbered as the spreadsheet shows them.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ import pandas as pd
 
 from bsu.core.words import both, say
 from bsu.errors import RosterError, Where
-from bsu.rosters import kinds, preflight, readers
+from bsu.rosters import delimited, kinds, preflight, readers, workbook
 from bsu.rosters.headers import header_key
 from bsu.values.text import as_text, is_number
 
@@ -132,66 +130,13 @@ def _grids(path: Path, name: str) -> list[tuple[str | None, int, list[list[Any]]
         refusal = preflight.check_workbook(path)
         if refusal is not None:
             raise refusal.error(name)
-        return _workbook(path, name)
+        return [(t, r, g) for t, r, g in workbook.visible_sheets(path, name)]
     if family == "csv":
         refusal = preflight.check_csv(path)
         if refusal is not None:
             raise refusal.error(name)
-        return [(None, 1, _csv(path, name))]
+        return [(None, 1, delimited.rows(path, name))]
     raise readers.unsupported(path.suffix.lower(), Where(name), SUFFIXES)
-
-
-def _workbook(path: Path, name: str) -> list[tuple[str | None, int, list[list[Any]]]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        found: list[tuple[str | None, int, list[list[Any]]]] = []
-        for meta in book.sheets_metadata:
-            if not str(meta.typ).endswith("WorkSheet") or not str(meta.visible).endswith(
-                ".Visible"
-            ):
-                continue
-            sheet = book.get_sheet_by_name(meta.name)
-            first_row = (sheet.start[0] + 1) if sheet.start else 1
-            found.append((meta.name, first_row, sheet.to_python(skip_empty_area=True)))
-        return found
-    except MemoryError:
-        raise
-    except Exception as exc:  # calamine raises many unrelated types; all mean "unreadable"
-        raise _unreadable(name, type(exc).__name__) from exc
-
-
-def _csv(path: Path, name: str) -> list[list[Any]]:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise _unreadable(name, exc.strerror or type(exc).__name__) from exc
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = raw.decode("utf-16", errors="replace")
-    else:
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252", errors="replace")
-    sample = text[:8192]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = max((";", ",", "\t"), key=sample.count)
-    try:
-        return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    except csv.Error as exc:
-        raise _unreadable(name, str(exc)) from exc
-
-
-def _unreadable(name: str, error: str) -> RosterError:
-    return RosterError(
-        "table_unreadable",
-        Where(name),
-        both("coverage_imports_unreadable", error=error),
-        both("coverage_imports_unreadable_fix"),
-    )
 
 
 # --- the refusals ------------------------------------------------------------------------

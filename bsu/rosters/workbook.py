@@ -59,6 +59,17 @@ def read(path: Path, name: str, options: ReadOptions = DEFAULT) -> Roster:
     return whole
 
 
+def visible_sheets(path: Path, name: str) -> list[tuple[str, int, list[list[Any]]]]:
+    """Each visible sheet's title, the spreadsheet row of its first cells and its cells:
+    for the small tables staff import (``bsu.rosters.small_tables``). The caller screens
+    the file first."""
+    return [
+        (s.title, (s.start[0] + 1) if s.start else 1, s.grid)
+        for s in _sheets(path, name)
+        if s.hidden is None
+    ]
+
+
 def _sheets(path: Path, name: str) -> list[_Sheet]:
     from python_calamine import CalamineWorkbook
 
